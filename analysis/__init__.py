@@ -1,0 +1,1 @@
+"""Pure pandas layer of the arms-trade dashboard: SIPRI loader, tidy tables, statistics, charts."""

@@ -1,0 +1,113 @@
+"""The tidy contract every part of the project shares: column names, dtypes, empty frames."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+LAYOUTS = ("tiv_table", "tiv_regional", "register", "register_deliveries", "register_legacy")
+
+# Yearly volume: one row per (recipient, supplier, year, category) with a delivery.
+FLOW_COLUMNS = ["recipient", "supplier", "year", "tiv", "category"]
+FLOW_DTYPES = {
+    "recipient": "str",
+    "supplier": "str",
+    "year": "int64",
+    "tiv": "float64",
+    "category": "str",
+}
+
+# SIPRI's Total rows, kept beside the flows (never as flows): see SipriExport.totals.
+TOTAL_COLUMNS = ["recipient", "supplier", "year", "tiv", "side"]
+TOTAL_DTYPES = {
+    "recipient": "str",
+    "supplier": "str",
+    "year": "int64",
+    "tiv": "float64",
+    "side": "str",
+}
+
+# One row per deal (register layouts).
+DEAL_COLUMNS = [
+    "deal_id",
+    "recipient",
+    "supplier",
+    "order_year",
+    "number_ordered",
+    "designation",
+    "description",
+    "category",
+    "number_delivered",
+    "delivery_years",
+    "status",
+    "comments",
+    "tiv_unit",
+    "tiv_order",
+    "tiv_delivered",
+    "order_year_uncertain",
+    "number_ordered_uncertain",
+    "number_delivered_uncertain",
+    "delivery_uncertain",
+    "local_production",
+]
+DEAL_DTYPES = {
+    "deal_id": "Int64",
+    "recipient": "str",
+    "supplier": "str",
+    "order_year": "Int64",
+    "number_ordered": "Float64",
+    "designation": "str",
+    "description": "str",
+    "category": "str",
+    "number_delivered": "Float64",
+    "delivery_years": "object",  # list[int]
+    "status": "str",
+    "comments": "str",
+    "tiv_unit": "Float64",
+    "tiv_order": "Float64",
+    "tiv_delivered": "Float64",
+    "order_year_uncertain": "boolean",
+    "number_ordered_uncertain": "boolean",
+    "number_delivered_uncertain": "boolean",
+    "delivery_uncertain": "boolean",
+    "local_production": "boolean",
+}
+
+MIN_YEAR = 1900
+MAX_YEAR = 2100
+
+
+def empty_flows() -> pd.DataFrame:
+    """An empty flows frame with the declared dtypes."""
+    return pd.DataFrame({c: pd.Series(dtype=FLOW_DTYPES[c]) for c in FLOW_COLUMNS})
+
+
+def empty_deals() -> pd.DataFrame:
+    """An empty deals frame with the declared dtypes."""
+    return pd.DataFrame({c: pd.Series(dtype=DEAL_DTYPES[c]) for c in DEAL_COLUMNS})
+
+
+def coerce_flows(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return ``frame`` with exactly the flow columns in the declared dtypes.
+
+    Missing recipient/supplier/category become ``<NA>``.
+    """
+    out = pd.DataFrame(index=frame.index)
+    for col in FLOW_COLUMNS:
+        if col in frame.columns:
+            out[col] = frame[col]
+        else:
+            out[col] = pd.NA
+    return out.astype(FLOW_DTYPES).reset_index(drop=True)
+
+
+def coerce_deals(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return ``frame`` with exactly the deal columns in the declared dtypes."""
+    out = pd.DataFrame(index=frame.index)
+    for col in DEAL_COLUMNS:
+        if col in frame.columns:
+            out[col] = frame[col]
+        elif col == "delivery_years":
+            out[col] = [[] for _ in range(len(frame))]
+        else:
+            out[col] = pd.NA
+    return out.astype(DEAL_DTYPES).reset_index(drop=True)

@@ -1,0 +1,1272 @@
+"""One loader for every SIPRI Arms Transfers Database export layout: bytes in, tidy frames out."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import names
+from analysis.schema import (
+    MAX_YEAR,
+    MIN_YEAR,
+    TOTAL_COLUMNS,
+    TOTAL_DTYPES,
+    coerce_deals,
+    coerce_flows,
+    empty_flows,
+)
+
+
+class SipriFormatError(ValueError):
+    """Input that is not a readable SIPRI export; ``line`` is 1-based (0 when not tied to a line)."""
+
+    def __init__(self, message: str, line: int = 0):
+        self.line = line
+        self.reason = message
+        super().__init__(f"line {line}: {message}" if line else message)
+
+
+@dataclass
+class SipriExport:
+    """What ``read_sipri`` understood of one file."""
+
+    layout: str
+    generated: dt.date | None
+    flows: pd.DataFrame
+    deals: pd.DataFrame | None
+    notes: list[str] = field(default_factory=list)
+    title: str = ""
+    encoding: str = "utf-8"
+    countries: list[str] = field(default_factory=list)  # the named country of each table, if any
+    unknown_names: list[str] = field(default_factory=list)  # names the mapping does not know
+    # SIPRI's own Total rows of TIV tables (never flows): recipient, supplier, year, tiv, side.
+    # "Total exports to India" -> recipient India, supplier <NA>, side "import"; "Total world
+    # import" -> both <NA>. Also attached as flows.attrs["totals"] for the share denominators.
+    totals: pd.DataFrame | None = None
+
+
+LAYOUT_LABELS = {
+    "tiv_table": "TIV table (yearly volume of transfers)",
+    "tiv_regional": "regional TIV table (suppliers to regions)",
+    "register": "trade register, one row per deal",
+    "register_deliveries": "trade register, one row per deal and delivery year",
+    "register_legacy": "2014-era trade register report (no TIV)",
+}
+
+# Weapon-category rows (old and new spellings) turn a TIV table into a per-category table.
+CATEGORIES = {
+    "aircraft": "Aircraft",
+    "air defence systems": "Air defence systems",
+    "air-defence systems": "Air defence systems",
+    "anti-submarine warfare weapons": "Anti-submarine warfare weapons",
+    "armoured vehicles": "Armoured vehicles",
+    "artillery": "Artillery",
+    "engines": "Engines",
+    "missiles": "Missiles",
+    "naval weapons": "Naval weapons",
+    "other": "Other",
+    "satellites": "Satellites",
+    "sensors": "Sensors",
+    "ships": "Ships",
+}
+
+_YEAR = re.compile(r"^\d{1,4}$")
+_PERIOD = re.compile(r"^\d{4}\s*-\s*\d{4}$")
+_MONTHS = {
+    m.lower(): i
+    for i, m in enumerate(
+        "January February March April May June July August September October November December".split(),
+        1,
+    )
+}
+_GENERATED = re.compile(
+    r"^(?:Data\s+)?generated:\s*(\d{1,2})\s+([A-Za-z]+)\.?\s+(\d{4})", re.IGNORECASE
+)
+_OLD_TITLE = re.compile(r"^TIV of arms exports (to|from) (.+?),\s*(\d{4})\s*-\s*(\d{4})\s*$", re.I)
+_TOTAL_ROW = re.compile(
+    r"^Total(?:\s+world\s+(?P<world>import|export)s?|\s+(?P<kind>exports|imports)\s+(?P<prep>to|from)\s+(?P<who>.+?))?\s*$",
+    re.I,
+)
+_FILE_HINT = re.compile(r"TIV-(Import|Export)-([A-Z]{2,4})-", re.I)
+_BINARY_MAGIC = [
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"%PDF", "a PDF document"),
+    (b"PK\x03\x04", "a zip archive or an Excel workbook (.xlsx): open it and save it as CSV first"),
+    (b"\x1f\x8b", "a gzip archive: unpack it first"),
+    (b"\xd0\xcf\x11\xe0", "an old Excel workbook (.xls): open it and save it as CSV first"),
+]
+# SIPRI's own codes in old file names (TIV-Import-IND-...): only needed when the title is gone.
+_SIPRI_CODES = {"IND": "India", "RUS": "Russia", "USR": "Soviet Union", "USA": "United States"}
+
+C_HEADER = (
+    "recipient supplier order_year order_year_uncertain number_ordered number_ordered_uncertain "
+    "designation description number_delivered number_delivered_uncertain delivery_years status "
+    "comments tiv_unit tiv_order tiv_delivered"
+).split()
+D_HEADER = [
+    "SIPRI AT Database ID",
+    "Supplier",
+    "Recipient",
+    "Designation",
+    "Description",
+    "Armament category",
+    "Order date",
+    "Order date is estimate",
+    "Numbers delivered",
+    "Numbers delivered is estimate",
+    "Delivery year",
+    "Delivery year is estimate",
+    "Status",
+    "SIPRI estimate",
+    "TIV deal unit",
+    "TIV delivery values",
+    "Local production",
+]
+E_HEADER = [
+    "Id",
+    "Supplier",
+    "Recipient",
+    "No. ordered",
+    "No. ordered data uncertain",
+    "Designation",
+    "Description",
+    "Status",
+    "Status data uncertain",
+    "Year of order",
+    "Year of order data uncertain",
+    "Year(s) of deliveries",
+    "No. delivered",
+    "Year(s) of delivery or no. delivered data uncertain",
+    "Recipient Involvement",
+    "Comment",
+]
+
+
+# ----------------------------------------------------------------------------- bytes -> lines
+
+
+def _read_source(source) -> tuple[bytes, str]:
+    """Bytes and a file name hint from bytes, a path (str or Path) or a binary file object."""
+    if isinstance(source, bytes | bytearray | memoryview):
+        return bytes(source), ""
+    if isinstance(source, os.PathLike) or (
+        isinstance(source, str) and "\n" not in source and len(source) < 4096
+    ):
+        path = Path(source)
+        try:
+            return path.read_bytes(), path.name
+        except FileNotFoundError as exc:
+            raise SipriFormatError(f"There is no file at {path}.") from exc
+        except IsADirectoryError as exc:
+            raise SipriFormatError(f"{path} is a folder, not a file.") from exc
+        except OSError as exc:
+            raise SipriFormatError(f"The file {path} cannot be read ({exc.strerror}).") from exc
+    if isinstance(source, str):
+        return source.encode("utf-8"), ""
+    if hasattr(source, "read"):
+        data = source.read()
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        return bytes(data), str(getattr(source, "name", "") or "")
+    raise SipriFormatError(
+        f"read_sipri takes bytes, a path or a binary file, not {type(source).__name__}."
+    )
+
+
+def _decode(data: bytes, notes: list[str]) -> tuple[str, str]:
+    """Text and the encoding used; binary files are refused with what they look like."""
+    if not data.strip():
+        raise SipriFormatError("The file is empty.")
+    for magic, what in _BINARY_MAGIC:
+        if data.startswith(magic):
+            raise SipriFormatError(f"This is {what}, not a SIPRI CSV export.", 1)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise SipriFormatError("The file claims to be UTF-16 but is not valid UTF-16.") from exc
+        notes.append("Decoded from UTF-16 (a 'Unicode text' save from Excel).")
+        return text, "utf-16"
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise SipriFormatError(
+            "The file contains NUL bytes: it is a binary file, not a SIPRI CSV export.", line
+        )
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+        notes.append("Removed the UTF-8 byte-order mark that Excel adds.")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp1252")
+        encoding = "cp1252"
+    except UnicodeDecodeError:
+        text = data.decode("latin-1")
+        encoding = "latin-1"
+    notes.append(f"Read as {encoding} (Windows Western): SIPRI registers are not UTF-8.")
+    return text, encoding
+
+
+def _split_lines(text: str, notes: list[str]) -> list[str]:
+    if "\r\n" in text:
+        notes.append("Converted Windows (CRLF) line endings.")
+        text = text.replace("\r\n", "\n")
+    if "\r" in text:
+        if "\n" not in text:
+            notes.append("Converted old Mac (CR) line endings.")
+            text = text.replace("\r", "\n")
+        else:
+            # SIPRI's unquoted comments sometimes carry a stray CR from a broken line.
+            notes.append("Removed stray carriage returns inside records.")
+            text = text.replace("\r", " ")
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+# ----------------------------------------------------------------------------- header detection
+
+
+def _is_year(cell: str) -> bool:
+    return bool(_YEAR.match(cell.strip()))
+
+
+def _header_kind(fields: list[str]) -> str | None:
+    """Which layout a header row belongs to, by its content."""
+    f = [c.strip() for c in fields]
+    while f and f[-1] == "":
+        f.pop()
+    if len(f) < 2:
+        return None
+    low = [c.lower() for c in f]
+    if low[:3] == ["recipient", "supplier", "year of order"]:
+        return "register"
+    if low[0] == "sipri at database id":
+        return "register_deliveries"
+    if low[:3] == ["id", "supplier", "recipient"]:
+        return "register_legacy"
+    if low[0] in ("recipient", "exports by", "supplier", "recipients", "suppliers") and _is_year(
+        f[1]
+    ):
+        return "tiv_table"
+    if f[0] == "" and _is_year(f[1]):
+        return "tiv_table"
+    if len(f) > 2 and f[0] == "" and f[1] == "" and _is_year(f[2]):
+        return "tiv_regional"
+    return None
+
+
+def _is_title(line: str) -> str | None:
+    s = line.strip().strip('"').lower()
+    if s.startswith("volume of transfers of major arms"):
+        return "tiv_table"
+    if s.startswith("volume of exports of major arms by region"):
+        return "tiv_regional"
+    if s.startswith("tiv of arms exports"):
+        return "tiv_table"
+    if s.startswith("transfers of major conventional arms"):
+        return "register"
+    return None
+
+
+def _detect_delimiter(lines: list[str]) -> str:
+    for line in lines[:200]:
+        for delim in (",", ";", "\t"):
+            if delim in line and _header_kind(line.split(delim)):
+                return delim
+    return ","
+
+
+def _parse_date(line: str) -> dt.date | None:
+    m = _GENERATED.match(line.strip().strip('"'))
+    if not m:
+        return None
+    day, month, year = m.groups()
+    month_no = _MONTHS.get(month.lower()) or next(
+        (i for name, i in _MONTHS.items() if name.startswith(month.lower()[:3])), None
+    )
+    if not month_no:
+        return None
+    try:
+        return dt.date(int(year), month_no, int(day))
+    except ValueError:
+        return None
+
+
+class _Lines:
+    """Cleaned lines with their 1-based line numbers and a field splitter for the file's dialect."""
+
+    def __init__(self, lines: list[str], delim: str, notes: list[str]):
+        self.delim = delim
+        if delim != ",":
+            label = "semicolons" if delim == ";" else "tabs"
+            notes.append(f"Read as separated by {label} (a re-saved copy), not commas.")
+        non_empty = [ln for ln in lines if ln.strip()]
+        trailing = sum(1 for ln in non_empty if ln.rstrip().endswith(";"))
+        self.strip_semicolon = delim != ";" and non_empty and trailing >= 0.5 * len(non_empty)
+        if self.strip_semicolon:
+            notes.append("Removed the ';' appended to the end of each line.")
+        self.lines = lines
+        padded = sum(1 for ln in non_empty[:400] if ln.rstrip().rstrip(";").endswith(delim * 2))
+        if padded:
+            notes.append(f"Ignored padding separators at the end of {padded} lines.")
+
+    def text(self, i: int) -> str:
+        line = self.lines[i]
+        if self.strip_semicolon:
+            line = line.rstrip()
+            if line.endswith(";"):
+                line = line[:-1]
+        return line
+
+    def fields(self, i: int, quoted: bool = False) -> list[str]:
+        line = self.text(i)
+        if (quoted or self.delim != "," or '"' in line) and '"' in line:
+            try:
+                return next(csv.reader([line], delimiter=self.delim))
+            except (csv.Error, StopIteration):
+                pass
+        return line.split(self.delim)
+
+    def is_blank(self, i: int) -> bool:
+        return not self.text(i).replace(self.delim, "").strip()
+
+    def first_cell(self, i: int) -> str:
+        return self.fields(i)[0].strip().strip('"') if self.lines[i] else ""
+
+
+# ----------------------------------------------------------------------------- public entry
+
+
+def read_sipri(source) -> SipriExport:
+    """Read any SIPRI Arms Transfers Database CSV export.
+
+    The layout is detected by content (never a fixed skiprows); damage from Excel re-saves and
+    SIPRI's own quirks is repaired and reported in ``notes``.
+
+    Args:
+        source: bytes, a path (str or pathlib.Path) or a binary file object.
+
+    Returns:
+        A SipriExport with layout, generated date, tidy flows, deals (registers) and notes.
+
+    Raises:
+        SipriFormatError: the input is not a SIPRI export this loader can read; the message is a
+            sentence for the user and ``.line`` the 1-based line number.
+    """
+    data, file_name = _read_source(source)
+    notes: list[str] = []
+    text, encoding = _decode(data, notes)
+    raw_lines = _split_lines(text, notes)
+    delim = _detect_delimiter(raw_lines)
+    lines = _Lines(raw_lines, delim, notes)
+
+    blocks = _find_blocks(lines)
+    if not blocks:
+        _raise_no_table(lines)
+    layouts = {b.layout for b in blocks}
+    if len(layouts) > 1:
+        first, other = blocks[0], next(b for b in blocks if b.layout != blocks[0].layout)
+        raise SipriFormatError(
+            f"This file holds two different kinds of SIPRI export glued together: a "
+            f"{LAYOUT_LABELS[first.layout]} from line {first.header_line + 1} and a "
+            f"{LAYOUT_LABELS[other.layout]} from line {other.header_line + 1}. "
+            "Upload them as separate files.",
+            other.header_line + 1,
+        )
+    layout = blocks[0].layout
+    generated = _pick_generated(blocks, notes)
+    if not blocks[0].has_preamble:
+        notes.append(
+            "The preamble (title, 'Data generated' date) is missing: the table was found by its "
+            "header row" + ("; the data vintage is unknown." if generated is None else ".")
+        )
+    export = SipriExport(
+        layout=layout,
+        generated=generated,
+        flows=empty_flows(),
+        deals=None,
+        notes=notes,
+        title=blocks[0].title,
+        encoding=encoding,
+    )
+    if layout in ("tiv_table", "tiv_regional"):
+        _read_tiv_blocks(lines, blocks, export, file_name)
+    elif layout == "register":
+        _read_register(lines, blocks, export)
+    elif layout == "register_deliveries":
+        _read_register_deliveries(lines, blocks, export)
+    else:
+        _read_register_legacy(lines, blocks, export)
+    _finish(export)
+    return export
+
+
+@dataclass
+class _Block:
+    layout: str
+    header_line: int  # 0-based index of the header row
+    title: str = ""
+    title_line: int = -1
+    generated: dt.date | None = None
+    has_preamble: bool = False
+    end: int = 0  # exclusive
+
+
+def _find_blocks(lines: _Lines) -> list[_Block]:
+    """Every table in the file: a header row, with the title and date seen above it."""
+    blocks: list[_Block] = []
+    title, title_line, generated, preamble = "", -1, None, False
+    register_open = False
+    n = len(lines.lines)
+    for i in range(n):
+        raw = lines.lines[i]
+        if not raw.strip():
+            continue
+        first = lines.first_cell(i)
+        if register_open:
+            # Inside a register every line is a record (comments can say anything); only a new
+            # preamble title or a header row starts another table.
+            if not (_is_title(first) or _header_kind(lines.fields(i))):
+                continue
+        kind_title = _is_title(first) if len(first) < 400 else None
+        if kind_title:
+            if blocks:
+                blocks[-1].end = min(blocks[-1].end or i, i)
+            title, title_line, generated, preamble = first, i, None, True
+            register_open = False
+            continue
+        date = _parse_date(first) if len(first) < 200 else None
+        if date:
+            generated = date
+            preamble = True
+            continue
+        kind = _header_kind(lines.fields(i)) if len(raw) < 200_000 else None
+        if kind:
+            if blocks and not blocks[-1].end:
+                blocks[-1].end = i
+            blocks.append(
+                _Block(kind, i, title, title_line, generated, preamble and title_line >= 0)
+            )
+            register_open = kind.startswith("register")
+            title, title_line, generated, preamble = "", -1, None, False
+    for b in blocks:
+        if not b.end:
+            b.end = n
+    return blocks
+
+
+def _raise_no_table(lines: _Lines) -> None:
+    for i in range(min(len(lines.lines), 50)):
+        first = lines.first_cell(i) if len(lines.lines[i]) < 400 else ""
+        if _is_title(first) or _parse_date(first):
+            raise SipriFormatError(
+                "The file has a SIPRI preamble but no table: the header row (e.g. "
+                "'Recipient,Supplier,...' or 'Supplier,1950,1951,...') is missing, so the "
+                "download was probably cut short. Download the export again.",
+                len(lines.lines),
+            )
+    raise SipriFormatError(
+        "This is not a SIPRI Arms Transfers Database export: no SIPRI header row was found "
+        "(expected a trade register or a TIV table CSV from armstransfers.sipri.org).",
+        1,
+    )
+
+
+def _pick_generated(blocks: list[_Block], notes: list[str]) -> dt.date | None:
+    dates = sorted({b.generated for b in blocks if b.generated})
+    if len(dates) > 1:
+        notes.append(
+            "Tables in this file were generated on different dates "
+            f"({', '.join(d.isoformat() for d in dates)}); the newest is used as its vintage."
+        )
+    return dates[-1] if dates else None
+
+
+# ----------------------------------------------------------------------------- TIV tables
+
+
+def _tiv_number(cell: str, line: int, column: str) -> float | None:
+    """SIPRI TIV cell: '' -> None (no delivery), '0 '/'0' -> 0.0 (between 0 and 0.5)."""
+    s = cell.strip()
+    if not s:
+        return None
+    try:
+        value = float(s)
+    except ValueError:
+        raise SipriFormatError(
+            f"The cell for {column} holds '{s[:40]}', which is not a number of TIV.", line
+        ) from None
+    if value < 0:
+        raise SipriFormatError(f"The cell for {column} holds a negative TIV ({s}).", line)
+    if value != value or value in (float("inf"),):
+        raise SipriFormatError(f"The cell for {column} holds '{s}', not a TIV value.", line)
+    return value
+
+
+def _read_tiv_blocks(lines: _Lines, blocks: list[_Block], export: SipriExport, file_name: str):
+    frames = []
+    zero_with_space = zero_without_space = 0
+    padded = 0
+    dropped_years: set[int] = set()
+    empty_blocks = 0
+    tables = []
+    totals: list[tuple] = []
+    for block in blocks:
+        header = [c.strip() for c in lines.fields(block.header_line, quoted=True)]
+        while header and header[-1] == "":
+            header.pop()
+        regional = block.layout == "tiv_regional"
+        label_cols = 2 if regional else 1
+        year_idx = []
+        for j, cell in enumerate(header[label_cols:], start=label_cols):
+            if _is_year(cell):
+                year = int(cell)
+                if not MIN_YEAR <= year <= MAX_YEAR:
+                    raise SipriFormatError(
+                        f"The header has the year {cell}, outside {MIN_YEAR}-{MAX_YEAR}.",
+                        block.header_line + 1,
+                    )
+                year_idx.append((j, year))
+            elif _PERIOD.match(cell) or cell.lower() in (
+                "total",
+                "percentage",
+                "sum total years",
+                "percentage of total",
+                "% of regional total",
+            ):
+                continue
+            else:
+                raise SipriFormatError(
+                    f"The header column '{cell[:40]}' is neither a year nor a SIPRI total column.",
+                    block.header_line + 1,
+                )
+        years = [y for _, y in year_idx]
+        if len(set(years)) != len(years):
+            raise SipriFormatError("The header repeats a year.", block.header_line + 1)
+        if not year_idx:
+            raise SipriFormatError("The table header has no year columns.", block.header_line + 1)
+        width = len(header)
+        label = header[0].lower()
+        new_style = not regional and label in ("recipient", "exports by", "supplier")
+        rows: list[tuple[int, str, str, list[float | None]]] = []
+        total_label = None
+        total_values: list[float | None] = []
+        region = None
+        saw_total = False
+        last_data_line = block.header_line
+        for i in range(block.header_line + 1, block.end):
+            if lines.is_blank(i):
+                continue
+            f = [c.strip('"') for c in lines.fields(i, quoted=True)]
+            if len(f) > width:
+                if any(c.strip() for c in f[width:]):
+                    raise SipriFormatError(
+                        f"This row has {len(f)} fields but the header has {width}: the "
+                        "separator is probably not what the header uses.",
+                        i + 1,
+                    )
+                f = f[:width]
+                padded += 1
+            elif len(f) < width:
+                if i == block.end - 1 or all(lines.is_blank(k) for k in range(i + 1, block.end)):
+                    if len(f) <= year_idx[-1][0]:
+                        raise SipriFormatError(
+                            f"The table stops in the middle of a row ({len(f)} of {width} "
+                            "fields): the file looks truncated. Download it again.",
+                            i + 1,
+                        )
+                f = f + [""] * (width - len(f))
+            name = f[0].strip()
+            if regional:
+                if f[1].strip().lower() == "regional total":
+                    region = name
+                    continue
+                if name == "" and region is None:
+                    raise SipriFormatError("A supplier row comes before any region row.", i + 1)
+                if name:
+                    raise SipriFormatError(
+                        f"Unexpected row '{name[:40]}' in a regional table.", i + 1
+                    )
+                name = f[1].strip()
+            if not name:
+                raise SipriFormatError("A data row has no country name.", i + 1)
+            m = _TOTAL_ROW.match(name)
+            if m and not regional:
+                saw_total = True
+                total_label = m
+                total_values = [
+                    _tiv_number(f[j], i + 1, str(year)) if j < len(f) else None
+                    for j, year in year_idx
+                ]
+                break
+            values = []
+            for j, year in year_idx:
+                cell = f[j]
+                # Only the new (2024+) country tables write zeros as '0 '.
+                if cell.strip() == "0" and new_style:
+                    if cell == "0 ":
+                        zero_with_space += 1
+                    else:
+                        zero_without_space += 1
+                values.append(_tiv_number(cell, i + 1, str(year)))
+            rows.append((i + 1, region or "", name, values))
+            last_data_line = i
+        if not regional and not saw_total and rows:
+            raise SipriFormatError(
+                "The table ends without its 'Total' row: the file looks truncated or edited. "
+                "Download the export again.",
+                last_data_line + 1,
+            )
+        if regional and rows and region is None:
+            raise SipriFormatError("The regional table has no region rows.", block.header_line + 1)
+        # Orientation: whose rows are these?
+        country, side = _orientation(block, label, total_label, file_name, export.notes)
+        tables.append((block, country, side))
+        if (
+            total_values
+            and side in ("suppliers", "recipients")
+            and not all(r[2].strip().lower() in CATEGORIES for r in rows)
+        ):
+            # Keep SIPRI's Total row aside (never a flow): shares use it as the denominator,
+            # since its yearly values are rounded once instead of once per supplier.
+            for (_, year), value in zip(year_idx, total_values, strict=True):
+                if value is not None:
+                    rec, sup = _sides(country, side, None)
+                    imports = (side == "suppliers") == bool(country)
+                    totals.append((rec, sup, year, value, "import" if imports else "export"))
+        if not rows:
+            empty_blocks += 1
+            continue
+        # Unpublished current year: a column empty in every row.
+        empty_cols = [k for k in range(len(year_idx)) if all(r[3][k] is None for r in rows)]
+        recs = []
+        seen: dict[tuple[str, str], int] = {}
+        categories = all(r[2].strip().lower() in CATEGORIES for r in rows)
+        for line_no, reg, name, values in rows:
+            key = (reg, name.lower())
+            if key in seen:
+                raise SipriFormatError(
+                    f"'{name}' appears twice in the same table (lines {seen[key]} and {line_no}).",
+                    line_no,
+                )
+            seen[key] = line_no
+            for k, value in enumerate(values):
+                if value is None:
+                    continue
+                recs.append((line_no, reg, name, year_idx[k][1], value))
+        # Trailing all-empty years are unpublished (SIPRI adds year Y in March of Y+1); they give
+        # no flows anyway, but users should know why the table's last year is missing.
+        k = len(year_idx) - 1
+        while k >= 0 and k in empty_cols:
+            dropped_years.add(year_idx[k][1])
+            k -= 1
+        frame = pd.DataFrame(recs, columns=["line", "region", "name", "year", "tiv"])
+        if categories:
+            frame["category"] = frame["name"].str.lower().map(CATEGORIES)
+            frame["recipient"], frame["supplier"] = _sides(country, side, None)
+        elif regional:
+            frame["recipient"] = frame["region"]
+            frame["supplier"] = frame["name"]
+        else:
+            frame["recipient"], frame["supplier"] = _sides(country, side, frame["name"])
+        frames.append(frame)
+    export.countries = sorted({c for _, c, _ in tables if c})
+    if padded:
+        export.notes.append(f"Removed padding separators from {padded} rows (an Excel re-save).")
+    if zero_without_space and not zero_with_space:
+        export.notes.append(
+            "Zero cells are written '0' rather than SIPRI's '0 ' (an Excel re-save): both mean "
+            "between 0 and 0.5 million TIV."
+        )
+    if dropped_years:
+        export.notes.append(
+            "Left out year(s) "
+            + ", ".join(str(y) for y in sorted(dropped_years))
+            + ": empty in every row, so not yet published by SIPRI (data for a year appear the "
+            "following March)."
+        )
+    if empty_blocks:
+        export.notes.append(
+            f"{empty_blocks} table(s) have no rows: SIPRI found no deliveries for those queries."
+        )
+    if len(blocks) > 1:
+        export.notes.append(f"Read {len(blocks)} tables pasted into one file.")
+    kinds = sorted({_describe_table(c, s) for _, c, s in tables})
+    export.notes.insert(
+        0, f"Understood as a {LAYOUT_LABELS[export.layout]}: " + "; ".join(kinds) + "."
+    )
+    if frames:
+        flows = pd.concat(frames, ignore_index=True)
+        flows = _canonicalise(flows, export)
+        flows = _merge_tables(flows, export)
+        export.flows = coerce_flows(flows)
+    if totals:
+        frame = pd.DataFrame(totals, columns=TOTAL_COLUMNS)
+        for col in ("recipient", "supplier"):
+            frame[col] = frame[col].map(
+                lambda v: names.canonical_name(v) if isinstance(v, str) else v
+            )
+        export.totals = (
+            frame.drop_duplicates(["recipient", "supplier", "year", "side"])
+            .astype(TOTAL_DTYPES)
+            .reset_index(drop=True)
+        )
+        export.flows.attrs["totals"] = export.totals
+
+
+def _orientation(block, label, total_match, file_name, notes) -> tuple[str | None, str]:
+    """(named country, side): side says what the rows are: 'suppliers' or 'recipients'."""
+    if block.layout == "tiv_regional":
+        return None, "regional"
+    title = _OLD_TITLE.match(block.title) if block.title else None
+    if title:
+        direction, who = title.group(1).lower(), title.group(2).strip()
+        if who.lower() == "all":
+            return None, "recipients" if direction == "to" else "suppliers"
+        return who, "suppliers" if direction == "to" else "recipients"
+    if total_match and total_match.group("world"):
+        return None, "recipients" if total_match.group("world").lower() == "import" else "suppliers"
+    if total_match and total_match.group("who"):
+        # "Total exports to India": rows are India's suppliers; "... from France": its recipients.
+        who = total_match.group("who").strip()
+        return who, "suppliers" if total_match.group("prep").lower() == "to" else "recipients"
+    if label in ("recipient", "recipients"):
+        return None, "recipients"
+    if label in ("exports by", "suppliers"):
+        return None, "suppliers"
+    if label == "supplier":
+        return None, "suppliers"
+    hint = _FILE_HINT.search(file_name or "")
+    if hint:
+        side = "suppliers" if hint.group(1).lower() == "import" else "recipients"
+        code = hint.group(2).upper()
+        country = None if code == "ALL" else _SIPRI_CODES.get(code)
+        notes.append(f"The title is missing: the file name {file_name!r} says what the rows are.")
+        if country is None and code != "ALL":
+            notes.append(f"SIPRI code {code} is not known here: the table's country is left empty.")
+        return country, side
+    notes.append(
+        "The title is missing, so the table does not say whose imports or exports it holds: "
+        "the rows are taken as importing countries (recipients)."
+    )
+    return None, "recipients"
+
+
+def _sides(country, side, names_col):
+    if side == "suppliers":
+        return (country if country else pd.NA), (names_col if names_col is not None else pd.NA)
+    return (names_col if names_col is not None else pd.NA), (country if country else pd.NA)
+
+
+def _describe_table(country, side) -> str:
+    if side == "regional":
+        return "suppliers to each region"
+    if country:
+        return (
+            f"{country}'s imports by supplier"
+            if side == "suppliers"
+            else f"{country}'s exports by recipient"
+        )
+    return (
+        "every importer's total imports"
+        if side == "recipients"
+        else "every exporter's total exports"
+    )
+
+
+def _merge_tables(flows: pd.DataFrame, export: SipriExport) -> pd.DataFrame:
+    """Identical rows from repeated tables are kept once; conflicting ones are an error."""
+    key = ["recipient", "supplier", "year"] + (["category"] if "category" in flows else [])
+    k = flows[key].astype("object").fillna("\x00")
+    dup = k.duplicated(keep=False)
+    if not dup.any():
+        return flows
+    grouped = flows[dup].assign(_k=k[dup].astype(str).agg("|".join, axis=1))
+    spread = grouped.groupby("_k")["tiv"].nunique()
+    if (spread > 1).any():
+        bad = grouped[grouped["_k"] == spread[spread > 1].index[0]].iloc[-1]
+        raise SipriFormatError(
+            f"Two tables in this file give different values for {bad['supplier']} -> "
+            f"{bad['recipient']} in {bad['year']}.",
+            int(bad["line"]),
+        )
+    export.notes.append(
+        f"{int(dup.sum() - k[dup].drop_duplicates().shape[0])} rows repeated across tables were kept once."
+    )
+    return flows[~k.duplicated(keep="first")]
+
+
+# ----------------------------------------------------------------------------- registers
+
+
+def _register_records(lines: _Lines, block: _Block, width: int, export: SipriExport):
+    """Yield (line number, fields) with records split by a line break joined back."""
+    joined = 0
+    i = block.header_line + 1
+    end = block.end
+    records = []
+    while i < end:
+        if lines.is_blank(i):
+            i += 1
+            continue
+        start = i
+        text = lines.text(i)
+        f = lines.fields(i) if '"' in text else text.split(lines.delim)
+        # SIPRI writes no quotes, so a line break inside a comment splits the record in two.
+        while len(f) < width and i + 1 < end and not lines.is_blank(i + 1) and i - start < 5:
+            i += 1
+            text = text + " " + lines.text(i)
+            f = text.split(lines.delim)
+            joined += 1
+        if len(f) < width:
+            if len(f) == 1 and i == end - 1:
+                raise SipriFormatError(
+                    "The file ends in the middle of a record: it looks truncated. Download it again.",
+                    start + 1,
+                )
+            raise SipriFormatError(
+                f"This record has {len(f)} fields but the header has {width}: the file looks "
+                "truncated or edited.",
+                start + 1,
+            )
+        if len(f) > width:
+            extra = f[width:]
+            if all(not c.strip() for c in extra):
+                f = f[:width]
+            elif block.layout == "register":
+                # Commas typed into a comment by hand: keep them in the comment.
+                k = len(f) - width
+                f = f[:12] + [",".join(f[12 : 13 + k])] + f[13 + k :]
+                export.notes.append(f"Line {start + 1}: extra commas kept inside the comment.")
+            else:
+                raise SipriFormatError(
+                    f"This record has {len(f)} fields but the header has {width}.", start + 1
+                )
+        records.append((start + 1, f))
+        i += 1
+    if joined:
+        export.notes.append(
+            f"Joined {joined} record(s) that a line break inside a comment had split across lines."
+        )
+    return records
+
+
+def _flag(series: pd.Series) -> pd.Series:
+    s = series.astype("str").str.strip().str.lower()
+    return s.isin(["?", "yes", "y", "true", "1"]).astype("boolean")
+
+
+def _num(series: pd.Series) -> pd.Series:
+    s = series.astype("str").str.strip().str.strip("()?").str.strip()
+    return pd.to_numeric(s.where(s != "", None), errors="coerce").astype("Float64")
+
+
+def _years_list(series: pd.Series) -> list[list[int]]:
+    out = []
+    for text in series.tolist():
+        years: list[int] = []
+        if isinstance(text, str) and text.strip():
+            for part in re.split(r"[;,]", text):
+                part = part.strip().strip("()?").strip()
+                if not part:
+                    continue
+                m = re.match(r"^(\d{4})\s*-\s*(\d{4})$", part)
+                if m:
+                    a, b = int(m.group(1)), int(m.group(2))
+                    years.extend(range(a, b + 1) if 0 <= b - a <= 100 else [a, b])
+                elif part.isdigit():
+                    years.append(int(part))
+        out.append(sorted(set(years)))
+    return out
+
+
+def _check_years(values: pd.Series, what: str, lines_no: pd.Series) -> None:
+    bad = values.notna() & ((values < MIN_YEAR) | (values > MAX_YEAR))
+    if bad.any():
+        k = bad.idxmax()
+        raise SipriFormatError(
+            f"{what} {values[k]} is outside {MIN_YEAR}-{MAX_YEAR}.", int(lines_no[k])
+        )
+
+
+def _check_negative(frame: pd.DataFrame, cols: list[str], lines_no: pd.Series) -> None:
+    for col in cols:
+        bad = frame[col].notna() & (frame[col] < 0)
+        if bad.any():
+            k = bad.idxmax()
+            raise SipriFormatError(
+                f"Negative value in '{col}' ({frame[col][k]}).", int(lines_no[k])
+            )
+
+
+def _read_register(lines: _Lines, blocks: list[_Block], export: SipriExport) -> None:
+    recs = []
+    for block in blocks:
+        recs.extend(_register_records(lines, block, 16, export))
+    if not recs:
+        export.deals = coerce_deals(pd.DataFrame())
+        export.notes.insert(0, f"Understood as a {LAYOUT_LABELS['register']} with no deals.")
+        return
+    raw = pd.DataFrame([f for _, f in recs], columns=C_HEADER, dtype="str")
+    line_no = pd.Series([n for n, _ in recs])
+    deals = pd.DataFrame(
+        {
+            "deal_id": pd.array([pd.NA] * len(raw), dtype="Int64"),
+            "recipient": raw["recipient"].str.strip(),
+            "supplier": raw["supplier"].str.strip(),
+            "order_year": _num(raw["order_year"]).round().astype("Int64"),
+            "number_ordered": _num(raw["number_ordered"]),
+            "designation": raw["designation"].str.strip(),
+            "description": raw["description"].str.strip(),
+            "category": pd.NA,
+            "number_delivered": _num(raw["number_delivered"]),
+            "delivery_years": _years_list(raw["delivery_years"]),
+            "status": raw["status"].str.strip(),
+            "comments": raw["comments"].str.strip(),
+            "tiv_unit": _num(raw["tiv_unit"]),
+            "tiv_order": _num(raw["tiv_order"]),
+            "tiv_delivered": _num(raw["tiv_delivered"]),
+            "order_year_uncertain": _flag(raw["order_year_uncertain"]),
+            "number_ordered_uncertain": _flag(raw["number_ordered_uncertain"]),
+            "number_delivered_uncertain": _flag(raw["number_delivered_uncertain"]),
+            "delivery_uncertain": _flag(raw["number_delivered_uncertain"]),
+        }
+    )
+    _check_years(deals["order_year"], "Year of order", line_no)
+    _check_negative(
+        deals,
+        ["number_ordered", "number_delivered", "tiv_unit", "tiv_order", "tiv_delivered"],
+        line_no,
+    )
+    deals = _canonical_deals(deals, export)
+    # Spread each deal's delivered TIV evenly over its delivery years.
+    years = deals["delivery_years"]
+    n_years = years.map(len)
+    has_tiv = deals["tiv_delivered"].fillna(0) > 0
+    unplaced = int((has_tiv & (n_years == 0)).sum())
+    spread = deals.loc[n_years > 0, ["recipient", "supplier", "tiv_delivered", "delivery_years"]]
+    spread = spread.assign(
+        tiv=spread["tiv_delivered"].astype("float64").fillna(0.0) / n_years[n_years > 0]
+    ).explode("delivery_years")
+    bad_year = spread["delivery_years"].astype("int64")
+    if len(bad_year) and ((bad_year < MIN_YEAR) | (bad_year > MAX_YEAR)).any():
+        k = ((bad_year < MIN_YEAR) | (bad_year > MAX_YEAR)).idxmax()
+        raise SipriFormatError(
+            f"Delivery year {bad_year[k]} is outside {MIN_YEAR}-{MAX_YEAR}.", int(line_no[k])
+        )
+    flows = (
+        spread.assign(year=bad_year)
+        .groupby(["recipient", "supplier", "year"], as_index=False, sort=True)["tiv"]
+        .sum()
+    )
+    export.flows = coerce_flows(flows)
+    export.deals = coerce_deals(deals)
+    export.notes.insert(
+        0,
+        f"Understood as a {LAYOUT_LABELS['register']}: {len(deals):,} deals, "
+        f"{deals['recipient'].nunique()} recipients, {deals['supplier'].nunique()} suppliers.",
+    )
+    export.notes.append(
+        "Yearly volumes are estimated: each deal's delivered TIV is spread evenly over its "
+        "delivery years (this layout gives one total per deal)."
+    )
+    if unplaced:
+        export.notes.append(
+            f"{unplaced} deal(s) with delivered TIV but no delivery year are not in the yearly volumes."
+        )
+    if lines.lines and any("?Number" in ln for ln in lines.lines[:15]):
+        export.notes.append("The preamble's quotes were mangled into '?' (harmless).")
+    _range_note(blocks, export)
+
+
+def _range_note(blocks, export):
+    title = blocks[0].title
+    parties = re.search(r"from (.+?)\s+to (.+?)\s*\.", title)
+    if parties:
+        export.countries = sorted(
+            names.canonical_name(p)
+            for p in parties.groups()
+            if p.strip().lower() != "all countries"
+        )
+    m = re.search(r"year range '(\d{4})' to '(\d{4})'", title)
+    if m:
+        export.notes.append(
+            f"The export was restricted to deliveries in {m.group(1)}-{m.group(2)}: numbers and "
+            "TIV delivered cover only those years."
+        )
+
+
+def _read_register_deliveries(lines: _Lines, blocks: list[_Block], export: SipriExport) -> None:
+    recs = []
+    for block in blocks:
+        recs.extend(_register_records(lines, block, 17, export))
+    if any("?" in ln for ln in lines.lines[: blocks[0].header_line] if "Number" in ln):
+        export.notes.append("The preamble's quotes were mangled into '?' (harmless).")
+    if not recs:
+        export.deals = coerce_deals(pd.DataFrame())
+        export.notes.insert(
+            0, f"Understood as a {LAYOUT_LABELS['register_deliveries']} with no rows."
+        )
+        return
+    cols = [
+        "id",
+        "supplier",
+        "recipient",
+        "designation",
+        "description",
+        "category",
+        "order_year",
+        "order_est",
+        "delivered",
+        "delivered_est",
+        "year",
+        "year_est",
+        "status",
+        "tiv_new",
+        "tiv_unit",
+        "tiv",
+        "local",
+    ]
+    raw = pd.DataFrame([f for _, f in recs], columns=cols, dtype="str")
+    line_no = pd.Series([n for n, _ in recs])
+    frame = pd.DataFrame(
+        {
+            "deal_id": _num(raw["id"]).round().astype("Int64"),
+            "supplier": raw["supplier"].str.strip(),
+            "recipient": raw["recipient"].str.strip(),
+            "designation": raw["designation"].str.strip().str.rstrip(" -").str.strip(),
+            "description": raw["description"].str.strip(),
+            "category": raw["category"]
+            .str.strip()
+            .str.lower()
+            .map(CATEGORIES)
+            .fillna(raw["category"].str.strip()),
+            "order_year": _num(raw["order_year"]).round().astype("Int64"),
+            "order_est": _flag(raw["order_est"]),
+            "delivered": _num(raw["delivered"]),
+            "delivered_est": _flag(raw["delivered_est"]),
+            "year": _num(raw["year"]).round().astype("Int64"),
+            "year_est": _flag(raw["year_est"]),
+            "status": raw["status"].str.strip(),
+            "tiv_new": _num(raw["tiv_new"]),
+            "tiv_unit": _num(raw["tiv_unit"]),
+            "tiv": _num(raw["tiv"]),
+            "local": _flag(raw["local"]),
+            "line": line_no,
+        }
+    )
+    _check_years(frame["order_year"], "Order date", line_no)
+    _check_years(frame["year"], "Delivery year", line_no)
+    _check_negative(frame, ["delivered", "tiv_unit", "tiv", "tiv_new"], line_no)
+    if frame["year"].isna().any():
+        k = frame["year"].isna().idxmax()
+        raise SipriFormatError("A delivery row has no delivery year.", int(line_no[k]))
+    if frame["deal_id"].isna().any():
+        k = frame["deal_id"].isna().idxmax()
+        raise SipriFormatError("A delivery row has no SIPRI AT Database ID.", int(line_no[k]))
+    frame = _canonical_deals(frame, export)
+    with_tiv = frame[frame["tiv"].notna()]
+    flows = (
+        with_tiv.assign(
+            tiv=with_tiv["tiv"].astype("float64"), year=with_tiv["year"].astype("int64")
+        )
+        .groupby(["recipient", "supplier", "year", "category"], as_index=False, sort=True)["tiv"]
+        .sum()
+    )
+    g = frame.groupby("deal_id", sort=False)
+    deals = g.agg(
+        recipient=("recipient", "first"),
+        supplier=("supplier", "first"),
+        order_year=("order_year", "first"),
+        designation=("designation", "first"),
+        description=("description", "first"),
+        category=("category", "first"),
+        number_delivered=("delivered", "sum"),
+        status=("status", "first"),
+        tiv_unit=("tiv_unit", "first"),
+        tiv_delivered=("tiv", "sum"),
+        order_year_uncertain=("order_est", "any"),
+        number_delivered_uncertain=("delivered_est", "any"),
+        delivery_uncertain=("year_est", "any"),
+        local_production=("local", "any"),
+    ).reset_index()
+    deals["delivery_years"] = g["year"].agg(lambda s: sorted({int(y) for y in s})).tolist()
+    deals["comments"] = ""
+    export.flows = coerce_flows(flows)
+    export.deals = coerce_deals(deals)
+    export.notes.insert(
+        0,
+        f"Understood as a {LAYOUT_LABELS['register_deliveries']}: {len(frame):,} delivery rows "
+        f"for {len(deals):,} deals; yearly volumes are exact sums of 'TIV delivery values'.",
+    )
+    _range_note(blocks, export)
+
+
+def _read_register_legacy(lines: _Lines, blocks: list[_Block], export: SipriExport) -> None:
+    recs = []
+    for block in blocks:
+        for i in range(block.header_line + 1, block.end):
+            if lines.is_blank(i):
+                continue
+            f = next(csv.reader([lines.text(i)], delimiter=lines.delim))
+            if len(f) < 16:
+                raise SipriFormatError(
+                    f"This record has {len(f)} fields but the header has 16: the file looks "
+                    "truncated or edited.",
+                    i + 1,
+                )
+            if len(f) > 16 and any(c.strip() for c in f[16:]):
+                raise SipriFormatError(
+                    f"This record has {len(f)} fields but the header has 16.", i + 1
+                )
+            recs.append((i + 1, f[:16]))
+    cols = [
+        "id",
+        "supplier",
+        "recipient",
+        "ordered",
+        "ordered_unc",
+        "designation",
+        "description",
+        "status",
+        "status_unc",
+        "order_year",
+        "order_year_unc",
+        "years",
+        "delivered",
+        "delivered_unc",
+        "involvement",
+        "comment",
+    ]
+    raw = pd.DataFrame([f for _, f in recs], columns=cols, dtype="str")
+    line_no = pd.Series([n for n, _ in recs], dtype="int64")
+    deals = (
+        pd.DataFrame(
+            {
+                "deal_id": _num(raw["id"]).round().astype("Int64"),
+                "recipient": raw["recipient"].str.strip(),
+                "supplier": raw["supplier"].str.strip(),
+                "order_year": _num(raw["order_year"]).round().astype("Int64"),
+                "number_ordered": _num(raw["ordered"]),
+                "designation": raw["designation"].str.strip(),
+                "description": raw["description"].str.strip(),
+                "number_delivered": _num(raw["delivered"]),
+                "delivery_years": _years_list(raw["years"]),
+                "status": raw["status"]
+                .str.strip()
+                .replace(
+                    {"SecondHand": "Second hand", "Refurbished": "Second hand but modernized"}
+                ),
+                "comments": raw["comment"].str.strip(),
+                "order_year_uncertain": _flag(raw["order_year_unc"]),
+                "number_ordered_uncertain": _flag(raw["ordered_unc"]),
+                "number_delivered_uncertain": _flag(raw["delivered_unc"]),
+                "delivery_uncertain": _flag(raw["delivered_unc"]),
+            }
+        )
+        if recs
+        else pd.DataFrame()
+    )
+    if recs:
+        _check_years(deals["order_year"], "Year of order", line_no)
+        deals = _canonical_deals(deals, export)
+    export.deals = coerce_deals(deals)
+    export.notes.insert(
+        0, f"Understood as a {LAYOUT_LABELS['register_legacy']}: {len(export.deals):,} deals."
+    )
+    export.notes.append(
+        "This 2014-era register report has no TIV columns, so it gives deals but no yearly "
+        "volumes: charts of volume need a TIV table or a newer register."
+    )
+
+
+# ----------------------------------------------------------------------------- names
+
+
+def _canonical_column(values: pd.Series, role: str, unknown: set[str]) -> pd.Series:
+    uniques = values.dropna().unique()
+    mapping = {}
+    for name in uniques:
+        canon = names.canonical_name(str(name))
+        if names.is_unknown(canon) and canon in (
+            "unknown country",
+            "unknown supplier(s)",
+            "unknown recipient(s)",
+        ):
+            canon = "unknown supplier(s)" if role == "supplier" else "unknown recipient(s)"
+        elif not names.is_known(str(name)) and not canon.endswith("*"):
+            unknown.add(str(name).strip())
+        mapping[name] = canon
+    return values.map(mapping).astype("str")
+
+
+def _canonicalise(flows: pd.DataFrame, export: SipriExport) -> pd.DataFrame:
+    unknown: set[str] = set()
+    out = flows.copy()
+    for col in ("recipient", "supplier"):
+        if out[col].notna().any():
+            out[col] = _canonical_column(out[col], col, unknown)
+    _names_note(flows, out, export, unknown)
+    export.countries = sorted({names.canonical_name(c) for c in export.countries})
+    return out
+
+
+def _canonical_deals(deals: pd.DataFrame, export: SipriExport) -> pd.DataFrame:
+    unknown: set[str] = set()
+    out = deals.copy()
+    for col in ("recipient", "supplier"):
+        out[col] = _canonical_column(out[col], col, unknown)
+    _names_note(deals, out, export, unknown)
+    return out
+
+
+def _names_note(before, after, export, unknown):
+    renamed = set()
+    for col in ("recipient", "supplier"):
+        b = before[col].astype("object")
+        a = after[col].astype("object")
+        changed = b.notna() & (b.str.strip() != a)
+        pairs = pd.DataFrame({"old": b[changed], "new": a[changed]}).drop_duplicates()
+        renamed.update(
+            f"{o.strip()} -> {n}" for o, n in zip(pairs["old"], pairs["new"], strict=True)
+        )
+    if renamed:
+        shown = sorted(renamed)
+        export.notes.append(
+            "Names harmonised to SIPRI's current spelling: "
+            + ", ".join(shown[:12])
+            + (f" and {len(shown) - 12} more." if len(shown) > 12 else ".")
+        )
+    if unknown:
+        export.unknown_names = sorted(unknown)
+        export.notes.append(
+            "Names not in the names file (kept as written): "
+            + ", ".join(sorted(unknown)[:20])
+            + "."
+        )
+
+
+def _finish(export: SipriExport) -> None:
+    if export.generated:
+        export.notes.append(
+            f"Data generated by SIPRI on {export.generated:%d %b %Y} (the vintage)."
+        )
+    else:
+        export.notes.append("No 'Data generated' date was found: the vintage is unknown.")
+    flows = export.flows
+    if len(flows):
+        export.notes.append(
+            f"{len(flows):,} yearly flows, {flows['year'].min()}-{flows['year'].max()}."
+        )
