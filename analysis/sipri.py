@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import os
 import re
 from dataclasses import dataclass, field
@@ -93,6 +94,10 @@ _TOTAL_ROW = re.compile(
     r"^Total(?:\s+world\s+(?P<world>import|export)s?|\s+(?P<kind>exports|imports)\s+(?P<prep>to|from)\s+(?P<who>.+?))?\s*$",
     re.I,
 )
+_MAYBE_START = re.compile(
+    r'^\s*"?(transfers of major|volume of|tiv of arms|recipient.supplier|sipri at database|id.supplier)',
+    re.I,
+)
 _FILE_HINT = re.compile(r"TIV-(Import|Export)-([A-Z]{2,4})-", re.I)
 _BINARY_MAGIC = [
     (b"\x89PNG", "a PNG image"),
@@ -129,6 +134,25 @@ D_HEADER = [
     "TIV deal unit",
     "TIV delivery values",
     "Local production",
+]
+D_COLUMNS = [
+    "id",
+    "supplier",
+    "recipient",
+    "designation",
+    "description",
+    "category",
+    "order_year",
+    "order_est",
+    "delivered",
+    "delivered_est",
+    "year",
+    "year_est",
+    "status",
+    "tiv_new",
+    "tiv_unit",
+    "tiv",
+    "local",
 ]
 E_HEADER = [
     "Id",
@@ -434,12 +458,15 @@ def _find_blocks(lines: _Lines) -> list[_Block]:
         raw = lines.lines[i]
         if not raw.strip():
             continue
-        first = lines.first_cell(i)
         if register_open:
             # Inside a register every line is a record (comments can say anything); only a new
             # preamble title or a header row starts another table.
+            if not _MAYBE_START.match(raw):
+                continue
+            first = lines.first_cell(i)
             if not (_is_title(first) or _header_kind(lines.fields(i))):
                 continue
+        first = lines.first_cell(i)
         kind_title = _is_title(first) if len(first) < 400 else None
         if kind_title:
             if blocks:
@@ -723,7 +750,20 @@ def _read_tiv_blocks(lines: _Lines, blocks: list[_Block], export: SipriExport, f
             .astype(TOTAL_DTYPES)
             .reset_index(drop=True)
         )
-        export.flows.attrs["totals"] = export.totals
+        # A tuple of plain tuples (not a DataFrame): pandas compares attrs with == when it
+        # concatenates frames, which a DataFrame cannot answer.
+        export.flows.attrs["totals"] = totals_records(export.totals)
+
+
+def totals_records(totals: pd.DataFrame | None) -> tuple[tuple, ...]:
+    """SIPRI Total rows as hashable records for ``flows.attrs["totals"]``."""
+    if totals is None or totals.empty:
+        return ()
+    frame = totals[TOTAL_COLUMNS].astype("object").where(totals[TOTAL_COLUMNS].notna(), None)
+    return tuple(
+        (r, s, int(y), float(t), side)
+        for r, s, y, t, side in frame.itertuples(index=False, name=None)
+    )
 
 
 def _orientation(block, label, total_match, file_name, notes) -> tuple[str | None, str]:
@@ -811,56 +851,106 @@ def _merge_tables(flows: pd.DataFrame, export: SipriExport) -> pd.DataFrame:
 # ----------------------------------------------------------------------------- registers
 
 
-def _register_records(lines: _Lines, block: _Block, width: int, export: SipriExport):
-    """Yield (line number, fields) with records split by a line break joined back."""
+def _register_records(
+    lines: _Lines, block: _Block, width: int, export: SipriExport, text_columns: list[int]
+) -> tuple[pd.DataFrame, list[int]]:
+    """The block's records as a frame of strings, and each record's 1-based line number.
+
+    SIPRI writes no quotes, so a line break inside a comment splits a record in two; such
+    records are joined back. The clean text then goes through pandas' C parser in one call.
+    """
+    delim = lines.delim
+    need = width - 1
+    texts: list[str] = []
+    numbers: list[int] = []
     joined = 0
+    quoted = False
     i = block.header_line + 1
     end = block.end
-    records = []
+    raw = lines.lines
+    strip = lines.strip_semicolon
     while i < end:
-        if lines.is_blank(i):
+        text = raw[i]
+        if strip:
+            text = lines.text(i)
+        count = text.count(delim)
+        if count == need and '"' not in text:
+            texts.append(text)
+            numbers.append(i + 1)
+            i += 1
+            continue
+        if not text.replace(delim, "").strip():
             i += 1
             continue
         start = i
-        text = lines.text(i)
-        f = lines.fields(i) if '"' in text else text.split(lines.delim)
-        # SIPRI writes no quotes, so a line break inside a comment splits the record in two.
-        while len(f) < width and i + 1 < end and not lines.is_blank(i + 1) and i - start < 5:
+        if '"' in text:
+            quoted = True
+            count = len(lines.fields(i)) - 1
+        while count < need and i + 1 < end and i - start < 5:
+            nxt = lines.text(i + 1)
+            if not nxt.replace(delim, "").strip():
+                break
             i += 1
-            text = text + " " + lines.text(i)
-            f = text.split(lines.delim)
+            text = text + " " + nxt
+            count = text.count(delim)
             joined += 1
-        if len(f) < width:
-            if len(f) == 1 and i == end - 1:
+        if count < need:
+            if i == end - 1:
                 raise SipriFormatError(
-                    "The file ends in the middle of a record: it looks truncated. Download it again.",
+                    f"The file ends in the middle of a record ({count + 1} of {width} fields): "
+                    "it looks truncated. Download it again.",
                     start + 1,
                 )
             raise SipriFormatError(
-                f"This record has {len(f)} fields but the header has {width}: the file looks "
+                f"This record has {count + 1} fields but the header has {width}: the file looks "
                 "truncated or edited.",
                 start + 1,
             )
-        if len(f) > width:
-            extra = f[width:]
-            if all(not c.strip() for c in extra):
-                f = f[:width]
+        if count > need and not quoted:
+            f = text.split(delim)
+            if all(not c.strip() for c in f[width:]):
+                text = delim.join(f[:width])
             elif block.layout == "register":
-                # Commas typed into a comment by hand: keep them in the comment.
+                # Commas typed into a comment by hand: keep them in the comment (field 13).
                 k = len(f) - width
-                f = f[:12] + [",".join(f[12 : 13 + k])] + f[13 + k :]
-                export.notes.append(f"Line {start + 1}: extra commas kept inside the comment.")
+                f = f[:12] + [" ".join(f[12 : 13 + k])] + f[13 + k :]
+                text = delim.join(f)
+                export.notes.append(f"Line {start + 1}: extra separators kept inside the comment.")
             else:
                 raise SipriFormatError(
                     f"This record has {len(f)} fields but the header has {width}.", start + 1
                 )
-        records.append((start + 1, f))
+        texts.append(text)
+        numbers.append(start + 1)
         i += 1
     if joined:
         export.notes.append(
             f"Joined {joined} record(s) that a line break inside a comment had split across lines."
         )
-    return records
+    if not texts:
+        return pd.DataFrame(columns=range(width), dtype="str"), numbers
+    # Text columns stay text; number columns are left to the C parser's own inference (a column
+    # with '?' or '(12)' in it comes back as text and is cleaned by _num).
+    frame = pd.read_csv(
+        io.StringIO("\n".join(texts)),
+        sep=delim,
+        header=None,
+        names=range(width),
+        dtype={k: "str" for k in text_columns},
+        keep_default_na=False,
+        na_values=[""],
+        quoting=csv.QUOTE_MINIMAL if quoted else csv.QUOTE_NONE,
+        skip_blank_lines=False,
+        engine="c",
+    )
+    for k in text_columns:
+        frame[k] = frame[k].fillna("")
+    if len(frame) != len(numbers) or frame.shape[1] != width:
+        raise SipriFormatError(
+            "The records could not be split into the header's columns (stray quotes?).",
+            numbers[0] if numbers else block.header_line + 1,
+        )
+    return frame, numbers
 
 
 def _flag(series: pd.Series) -> pd.Series:
@@ -869,13 +959,36 @@ def _flag(series: pd.Series) -> pd.Series:
 
 
 def _num(series: pd.Series) -> pd.Series:
-    s = series.astype("str").str.strip().str.strip("()?").str.strip()
-    return pd.to_numeric(s.where(s != "", None), errors="coerce").astype("Float64")
+    """Numbers from text; '(12)' and '12?' (old uncertainty marks) count as 12, '' as <NA>."""
+    if series.dtype.kind in "if":
+        return series.astype("Float64")
+    values = pd.to_numeric(series, errors="coerce")
+    retry = values.isna() & series.notna() & (series.astype("str").str.strip() != "")
+    if retry.any():
+        cleaned = series[retry].astype("str").str.strip().str.strip("()?").str.strip()
+        values[retry] = pd.to_numeric(cleaned, errors="coerce")
+    return values.astype("Float64")
 
 
 def _years_list(series: pd.Series) -> list[list[int]]:
+    """'1979; 1980' (new) or '2010 - 2012' / '(2013)' (old) -> sorted list of years."""
+    texts = series.tolist()
+    # Many deals share the same delivery-year text: parse each distinct text once.
+    parsed = dict(zip(set(texts), _parse_years(list(set(texts))), strict=True))
+    return [list(parsed[t]) for t in texts]
+
+
+def _parse_years(texts: list[str]) -> list[list[int]]:
     out = []
-    for text in series.tolist():
+    for text in texts:
+        if not text:
+            out.append([])
+            continue
+        try:  # the common case: SIPRI's '1979; 1980; 1981'
+            out.append(sorted({int(p) for p in text.split(";")}))
+            continue
+        except ValueError:
+            pass
         years: list[int] = []
         if isinstance(text, str) and text.strip():
             for part in re.split(r"[;,]", text):
@@ -911,16 +1024,38 @@ def _check_negative(frame: pd.DataFrame, cols: list[str], lines_no: pd.Series) -
             )
 
 
-def _read_register(lines: _Lines, blocks: list[_Block], export: SipriExport) -> None:
-    recs = []
+def _all_records(lines, blocks, width, export, columns, numeric) -> tuple[pd.DataFrame, pd.Series]:
+    text_columns = [k for k, name in enumerate(columns) if name not in numeric]
+    frames, numbers = [], []
     for block in blocks:
-        recs.extend(_register_records(lines, block, 16, export))
-    if not recs:
+        frame, nums = _register_records(lines, block, width, export, text_columns)
+        frames.append(frame)
+        numbers.extend(nums)
+    raw = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    raw.columns = columns
+    return raw, pd.Series(numbers, dtype="int64")
+
+
+def _read_register(lines: _Lines, blocks: list[_Block], export: SipriExport) -> None:
+    raw, line_no = _all_records(
+        lines,
+        blocks,
+        16,
+        export,
+        C_HEADER,
+        {
+            "order_year",
+            "number_ordered",
+            "number_delivered",
+            "tiv_unit",
+            "tiv_order",
+            "tiv_delivered",
+        },
+    )
+    if raw.empty:
         export.deals = coerce_deals(pd.DataFrame())
         export.notes.insert(0, f"Understood as a {LAYOUT_LABELS['register']} with no deals.")
         return
-    raw = pd.DataFrame([f for _, f in recs], columns=C_HEADER, dtype="str")
-    line_no = pd.Series([n for n, _ in recs])
     deals = pd.DataFrame(
         {
             "deal_id": pd.array([pd.NA] * len(raw), dtype="Int64"),
@@ -1009,38 +1144,22 @@ def _range_note(blocks, export):
 
 
 def _read_register_deliveries(lines: _Lines, blocks: list[_Block], export: SipriExport) -> None:
-    recs = []
-    for block in blocks:
-        recs.extend(_register_records(lines, block, 17, export))
+    raw, line_no = _all_records(
+        lines,
+        blocks,
+        17,
+        export,
+        D_COLUMNS,
+        {"id", "order_year", "delivered", "year", "tiv_new", "tiv_unit", "tiv"},
+    )
     if any("?" in ln for ln in lines.lines[: blocks[0].header_line] if "Number" in ln):
         export.notes.append("The preamble's quotes were mangled into '?' (harmless).")
-    if not recs:
+    if raw.empty:
         export.deals = coerce_deals(pd.DataFrame())
         export.notes.insert(
             0, f"Understood as a {LAYOUT_LABELS['register_deliveries']} with no rows."
         )
         return
-    cols = [
-        "id",
-        "supplier",
-        "recipient",
-        "designation",
-        "description",
-        "category",
-        "order_year",
-        "order_est",
-        "delivered",
-        "delivered_est",
-        "year",
-        "year_est",
-        "status",
-        "tiv_new",
-        "tiv_unit",
-        "tiv",
-        "local",
-    ]
-    raw = pd.DataFrame([f for _, f in recs], columns=cols, dtype="str")
-    line_no = pd.Series([n for n, _ in recs])
     frame = pd.DataFrame(
         {
             "deal_id": _num(raw["id"]).round().astype("Int64"),
@@ -1195,53 +1314,32 @@ def _read_register_legacy(lines: _Lines, blocks: list[_Block], export: SipriExpo
 # ----------------------------------------------------------------------------- names
 
 
-def _canonical_column(values: pd.Series, role: str, unknown: set[str]) -> pd.Series:
-    uniques = values.dropna().unique()
+def _canonical_column(
+    values: pd.Series, role: str, unknown: set[str], renamed: set[str]
+) -> pd.Series:
+    """Canonical names for one column, worked out once per distinct spelling."""
     mapping = {}
-    for name in uniques:
-        canon = names.canonical_name(str(name))
-        if names.is_unknown(canon) and canon in (
-            "unknown country",
-            "unknown supplier(s)",
-            "unknown recipient(s)",
-        ):
+    for name in values.dropna().unique():
+        written = str(name)
+        canon = names.canonical_name(written)
+        if canon in ("unknown country", "unknown supplier(s)", "unknown recipient(s)"):
+            # Old files say 'Unknown country' on both sides; SIPRI now names the role.
             canon = "unknown supplier(s)" if role == "supplier" else "unknown recipient(s)"
-        elif not names.is_known(str(name)) and not canon.endswith("*"):
-            unknown.add(str(name).strip())
+        elif not names.is_known(written) and not canon.endswith("*"):
+            unknown.add(written.strip())
+        if canon != written.strip():
+            renamed.add(f"{written.strip()} -> {canon}")
         mapping[name] = canon
     return values.map(mapping).astype("str")
 
 
-def _canonicalise(flows: pd.DataFrame, export: SipriExport) -> pd.DataFrame:
+def _canonicalise(frame: pd.DataFrame, export: SipriExport) -> pd.DataFrame:
     unknown: set[str] = set()
-    out = flows.copy()
+    renamed: set[str] = set()
+    out = frame.copy()
     for col in ("recipient", "supplier"):
         if out[col].notna().any():
-            out[col] = _canonical_column(out[col], col, unknown)
-    _names_note(flows, out, export, unknown)
-    export.countries = sorted({names.canonical_name(c) for c in export.countries})
-    return out
-
-
-def _canonical_deals(deals: pd.DataFrame, export: SipriExport) -> pd.DataFrame:
-    unknown: set[str] = set()
-    out = deals.copy()
-    for col in ("recipient", "supplier"):
-        out[col] = _canonical_column(out[col], col, unknown)
-    _names_note(deals, out, export, unknown)
-    return out
-
-
-def _names_note(before, after, export, unknown):
-    renamed = set()
-    for col in ("recipient", "supplier"):
-        b = before[col].astype("object")
-        a = after[col].astype("object")
-        changed = b.notna() & (b.str.strip() != a)
-        pairs = pd.DataFrame({"old": b[changed], "new": a[changed]}).drop_duplicates()
-        renamed.update(
-            f"{o.strip()} -> {n}" for o, n in zip(pairs["old"], pairs["new"], strict=True)
-        )
+            out[col] = _canonical_column(out[col], col, unknown, renamed)
     if renamed:
         shown = sorted(renamed)
         export.notes.append(
@@ -1250,12 +1348,17 @@ def _names_note(before, after, export, unknown):
             + (f" and {len(shown) - 12} more." if len(shown) > 12 else ".")
         )
     if unknown:
-        export.unknown_names = sorted(unknown)
+        export.unknown_names = sorted(set(export.unknown_names) | unknown)
         export.notes.append(
             "Names not in the names file (kept as written): "
             + ", ".join(sorted(unknown)[:20])
-            + "."
+            + (" and more." if len(unknown) > 20 else ".")
         )
+    export.countries = sorted({names.canonical_name(c) for c in export.countries})
+    return out
+
+
+_canonical_deals = _canonicalise
 
 
 def _finish(export: SipriExport) -> None:

@@ -1,0 +1,275 @@
+"""SIPRI's published figures (seed data) and a reconciliation of computed shares against them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis.shares import Period, period_shares, select_vintage, sipri_round, world_share_and_rank
+
+SEED_PATH = Path(__file__).resolve().parents[1] / "data" / "seed" / "published_figures.csv"
+MEASURES = ("supplier_share", "world_import_share")
+PUBLISHED_DTYPES = {
+    "recipient": "str",
+    "supplier": "str",
+    "measure": "str",
+    "start": "int64",
+    "end": "int64",
+    "share": "float64",
+    "release": "str",
+    "source": "str",
+    "source_url": "str",
+    "note": "str",
+}
+RECONCILE_COLUMNS = [
+    "recipient",
+    "supplier",
+    "measure",
+    "start",
+    "end",
+    "published",
+    "computed",
+    "diff_pp",
+    "published_release",
+    "vintage",
+    "verdict",
+    "reason",
+    "source",
+]
+
+
+def load_published(path: str | Path | None = None) -> pd.DataFrame:
+    """Read the published SIPRI figures (``data/seed/published_figures.csv``).
+
+    Each row is one figure as SIPRI published it: ``measure`` is ``supplier_share`` (the
+    supplier's share of the recipient's imports) or ``world_import_share`` (the recipient's
+    share of world imports; supplier empty). ``share`` is a fraction; ``release`` is the
+    release it comes from (``YYYY-MM`` or ``YYYY``), since SIPRI revises back data yearly.
+
+    Args:
+        path: Another CSV with the same columns.
+
+    Returns:
+        The figures with the dtypes of ``PUBLISHED_DTYPES``.
+
+    Raises:
+        ValueError: On an unknown measure, a share outside 0..1 or a period ending early.
+    """
+    frame = pd.read_csv(
+        path or SEED_PATH,
+        dtype={"release": "str"},
+        keep_default_na=False,
+        na_values={"supplier": [""], "source_url": [""], "note": [""]},
+    )
+    frame = frame[list(PUBLISHED_DTYPES)].astype(PUBLISHED_DTYPES)
+    bad = ~frame["measure"].isin(MEASURES)
+    bad |= ~frame["share"].between(0.0, 1.0) | (frame["start"] > frame["end"])
+    if bad.any():
+        raise ValueError(f"invalid published figure(s) in rows {list(frame.index[bad] + 2)}")
+    return frame
+
+
+def _coverage(flows: pd.DataFrame) -> pd.DataFrame:
+    """First and last year of each recipient's supplier-split rows (newest vintage)."""
+    rows = select_vintage(flows)
+    rows = rows[rows["supplier"].notna() & rows["recipient"].notna()]
+    return rows.groupby("recipient")["year"].agg(["min", "max"])
+
+
+def _covers(coverage: pd.DataFrame, recipient: str, start: int, end: int) -> bool:
+    if recipient not in coverage.index:
+        return False
+    first, last = coverage.loc[recipient]
+    return bool(first <= start and last >= end)
+
+
+def headline_shares(
+    recipient: str = "India",
+    supplier: str = "Russia",
+    periods: Sequence[Period] | None = None,
+    flows: pd.DataFrame | None = None,
+    published: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """A supplier's share per period, computed when the data cover it, else SIPRI's figure.
+
+    The published fallback is the newest release for that period, so that with nothing
+    uploaded the dashboard shows the seed article's 76% (2009-13) and 36% (2019-23).
+
+    Args:
+        recipient: Importer.
+        supplier: Supplier.
+        periods: ``(start, end)`` pairs; None means every period with a published figure.
+        flows: Loaded flows, if any.
+        published: Published figures; defaults to ``load_published()``.
+
+    Returns:
+        ``recipient, supplier, start, end, share, display, origin, vintage, release,
+        source``: origin is ``"computed"`` (vintage = the data's "generated" date),
+        ``"published"`` (release = SIPRI release) or ``"unavailable"`` (share NaN).
+    """
+    published = load_published() if published is None else published
+    mine = published[
+        (published["measure"] == "supplier_share")
+        & (published["recipient"] == recipient)
+        & (published["supplier"] == supplier)
+    ]
+    if periods is None:
+        periods = sorted(set(zip(mine["start"], mine["end"], strict=True)))
+    coverage = _coverage(flows) if flows is not None else pd.DataFrame(columns=["min", "max"])
+    rows = []
+    for start, end in periods:
+        base = {"recipient": recipient, "supplier": supplier, "start": start, "end": end}
+        if flows is not None and _covers(coverage, recipient, start, end):
+            shares = period_shares(flows, recipient, [(start, end)])
+            hit = shares[shares["supplier"] == supplier]
+            share = float(hit["share"].iloc[0]) if len(hit) else 0.0
+            vintage = shares.attrs["vintage"]
+            source = "SIPRI Arms Transfers Database, loaded export" + (
+                f" (data generated {vintage})" if vintage else ""
+            )
+            rows.append(
+                {
+                    **base,
+                    "share": share,
+                    "origin": "computed",
+                    "vintage": vintage,
+                    "release": None,
+                    "source": source,
+                }
+            )
+            continue
+        candidates = mine[(mine["start"] == start) & (mine["end"] == end)]
+        if len(candidates):
+            best = candidates.sort_values("release", kind="stable").iloc[-1]
+            rows.append(
+                {
+                    **base,
+                    "share": float(best["share"]),
+                    "origin": "published",
+                    "vintage": None,
+                    "release": best["release"],
+                    "source": best["source"],
+                }
+            )
+        else:
+            rows.append(
+                {
+                    **base,
+                    "share": np.nan,
+                    "origin": "unavailable",
+                    "vintage": None,
+                    "release": None,
+                    "source": None,
+                }
+            )
+    columns = [
+        "recipient",
+        "supplier",
+        "start",
+        "end",
+        "share",
+        "origin",
+        "vintage",
+        "release",
+        "source",
+    ]
+    out = pd.DataFrame(rows, columns=columns)
+    out = out.astype({"start": "int64", "end": "int64", "share": "float64"})
+    out.insert(5, "display", [sipri_round(s) for s in out["share"]])
+    for col in ("recipient", "supplier", "display", "origin", "vintage", "release", "source"):
+        out[col] = out[col].astype("str")
+    return out
+
+
+def _verdict(published: float, computed: float) -> str:
+    """Match when both print the same the SIPRI way, or within 0.5 pp of a whole-percent figure.
+
+    The 0.5 pp allowance covers half-up versus half-even rounding at .5 exactly.
+    """
+    if sipri_round(published) == sipri_round(computed):
+        return "match"
+    if published >= 0.10 and abs(computed - published) * 100 < 0.5:
+        return "match"
+    return "differs"
+
+
+def reconcile(flows: pd.DataFrame, published: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Compare every published figure the loaded data covers with the figure computed from it.
+
+    A supplier share is covered when the recipient's supplier-split rows span the period;
+    a world-import share when an all-importers table (or world-wide flows) spans it.
+
+    Args:
+        flows: Loaded flows (optionally with vintage / dataset_id columns).
+        published: Published figures; defaults to ``load_published()``.
+
+    Returns:
+        ``RECONCILE_COLUMNS``: published and computed as fractions, ``diff_pp`` =
+        (computed - published) x 100, the published release and the data vintage, a verdict
+        (``"match"``/``"differs"``) and, for differences, reason ``"different vintage"`` when
+        the release year is not the data's vintage year (SIPRI revises back data every year).
+    """
+    published = load_published() if published is None else published
+    coverage = _coverage(flows)
+    rows = []
+    for fig in published.itertuples(index=False):
+        period = (int(fig.start), int(fig.end))
+        if fig.measure == "supplier_share":
+            if not _covers(coverage, fig.recipient, *period):
+                continue
+            shares = period_shares(flows, fig.recipient, [period])
+            hit = shares[shares["supplier"] == fig.supplier]
+            computed = float(hit["share"].iloc[0]) if len(hit) else 0.0
+            vintage = shares.attrs["vintage"]
+        else:
+            world = world_share_and_rank(flows, fig.recipient, [period])
+            if world.empty or not bool(world["complete"].iloc[0]):
+                continue
+            computed = float(world["share"].iloc[0])
+            vintage = world.attrs["vintage"]
+        verdict = _verdict(float(fig.share), computed)
+        reason = ""
+        if verdict == "differs" and vintage and str(vintage)[:4] != str(fig.release)[:4]:
+            reason = "different vintage"
+        rows.append(
+            {
+                "recipient": fig.recipient,
+                "supplier": fig.supplier,
+                "measure": fig.measure,
+                "start": period[0],
+                "end": period[1],
+                "published": float(fig.share),
+                "computed": computed,
+                "diff_pp": (computed - float(fig.share)) * 100,
+                "published_release": fig.release,
+                "vintage": vintage,
+                "verdict": verdict,
+                "reason": reason,
+                "source": fig.source,
+            }
+        )
+    out = pd.DataFrame(rows, columns=RECONCILE_COLUMNS)
+    out = out.astype(
+        {
+            "start": "int64",
+            "end": "int64",
+            "published": "float64",
+            "computed": "float64",
+            "diff_pp": "float64",
+        }
+    )
+    for col in (
+        "recipient",
+        "supplier",
+        "measure",
+        "published_release",
+        "vintage",
+        "verdict",
+        "reason",
+        "source",
+    ):
+        out[col] = out[col].astype("str")
+    return out
