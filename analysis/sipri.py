@@ -5,11 +5,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
+import operator
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from analysis import names
@@ -92,10 +95,6 @@ _GENERATED = re.compile(
 _OLD_TITLE = re.compile(r"^TIV of arms exports (to|from) (.+?),\s*(\d{4})\s*-\s*(\d{4})\s*$", re.I)
 _TOTAL_ROW = re.compile(
     r"^Total(?:\s+world\s+(?P<world>import|export)s?|\s+(?P<kind>exports|imports)\s+(?P<prep>to|from)\s+(?P<who>.+?))?\s*$",
-    re.I,
-)
-_MAYBE_START = re.compile(
-    r'^\s*"?(transfers of major|volume of|tiv of arms|recipient.supplier|sipri at database|id.supplier)',
     re.I,
 )
 _FILE_HINT = re.compile(r"TIV-(Import|Export)-([A-Z]{2,4})-", re.I)
@@ -241,22 +240,31 @@ def _decode(data: bytes, notes: list[str]) -> tuple[str, str]:
     return text, encoding
 
 
-def _split_lines(text: str, notes: list[str]) -> list[str]:
-    if "\r\n" in text:
-        notes.append("Converted Windows (CRLF) line endings.")
-        text = text.replace("\r\n", "\n")
-    if "\r" in text:
-        if "\n" not in text:
-            notes.append("Converted old Mac (CR) line endings.")
-            text = text.replace("\r", "\n")
-        else:
-            # SIPRI's unquoted comments sometimes carry a stray CR from a broken line.
-            notes.append("Removed stray carriage returns inside records.")
-            text = text.replace("\r", " ")
-    lines = text.split("\n")
+def _split_lines(text: str, notes: list[str]) -> tuple[list[str], str]:
+    """Lines of the text, whatever its line endings, and a text whose '\\n' count numbers them."""
+    n_cr = text.count("\r")
+    if not n_cr:
+        lines = text.split("\n")
+    else:
+        n_crlf = text.count("\r\n")
+        # splitlines() treats CRLF, CR and LF alike, in C: no copy of the text is needed.
+        lines = text.splitlines()
+        if n_cr > n_crlf:
+            # A lone CR: old Mac line ends, or a stray CR in one of SIPRI's unquoted comments
+            # (the record it splits is joined back by the register reader).
+            notes.append(
+                "Converted old Mac (CR) line endings."
+                if "\n" not in text
+                else "Treated stray carriage returns as line breaks."
+            )
+            text = "\n".join(lines)
+        if n_crlf * 2 > len(lines):
+            notes.append("Converted Windows (CRLF) line endings.")
+        elif n_crlf:
+            notes.append(f"Removed {n_crlf} stray carriage return(s) at broken lines.")
     if lines and lines[-1] == "":
         lines.pop()
-    return lines
+    return lines, text
 
 
 # ----------------------------------------------------------------------------- header detection
@@ -331,12 +339,15 @@ def _parse_date(line: str) -> dt.date | None:
 class _Lines:
     """Cleaned lines with their 1-based line numbers and a field splitter for the file's dialect."""
 
-    def __init__(self, lines: list[str], delim: str, notes: list[str]):
+    def __init__(self, lines: list[str], delim: str, notes: list[str], text: str = ""):
         self.delim = delim
+        self.joined = text or "\n".join(lines)  # the same lines, for C-speed searches
         if delim != ",":
             label = "semicolons" if delim == ";" else "tabs"
             notes.append(f"Read as separated by {label} (a re-saved copy), not commas.")
-        non_empty = [ln for ln in lines if ln.strip()]
+        # Judge the dialect on a sample: the first and last 200 non-empty lines.
+        non_empty = [ln for ln in itertools.islice(lines, 0, 400) if ln.strip()]
+        non_empty += [ln for ln in lines[-200:] if ln.strip()] if len(lines) > 400 else []
         trailing = sum(1 for ln in non_empty if ln.rstrip().endswith(";"))
         self.strip_semicolon = delim != ";" and non_empty and trailing >= 0.5 * len(non_empty)
         if self.strip_semicolon:
@@ -392,9 +403,9 @@ def read_sipri(source) -> SipriExport:
     data, file_name = _read_source(source)
     notes: list[str] = []
     text, encoding = _decode(data, notes)
-    raw_lines = _split_lines(text, notes)
+    raw_lines, text = _split_lines(text, notes)
     delim = _detect_delimiter(raw_lines)
-    lines = _Lines(raw_lines, delim, notes)
+    lines = _Lines(raw_lines, delim, notes, text)
 
     blocks = _find_blocks(lines)
     if not blocks:
@@ -452,27 +463,19 @@ def _find_blocks(lines: _Lines) -> list[_Block]:
     """Every table in the file: a header row, with the title and date seen above it."""
     blocks: list[_Block] = []
     title, title_line, generated, preamble = "", -1, None, False
-    register_open = False
     n = len(lines.lines)
-    for i in range(n):
+    i = -1
+    while i + 1 < n:
+        i += 1
         raw = lines.lines[i]
         if not raw.strip():
             continue
-        if register_open:
-            # Inside a register every line is a record (comments can say anything); only a new
-            # preamble title or a header row starts another table.
-            if not _MAYBE_START.match(raw):
-                continue
-            first = lines.first_cell(i)
-            if not (_is_title(first) or _header_kind(lines.fields(i))):
-                continue
         first = lines.first_cell(i)
         kind_title = _is_title(first) if len(first) < 400 else None
         if kind_title:
             if blocks:
                 blocks[-1].end = min(blocks[-1].end or i, i)
             title, title_line, generated, preamble = first, i, None, True
-            register_open = False
             continue
         date = _parse_date(first) if len(first) < 200 else None
         if date:
@@ -486,12 +489,42 @@ def _find_blocks(lines: _Lines) -> list[_Block]:
             blocks.append(
                 _Block(kind, i, title, title_line, generated, preamble and title_line >= 0)
             )
-            register_open = kind.startswith("register")
             title, title_line, generated, preamble = "", -1, None, False
+            if kind.startswith("register"):
+                # Inside a register every line is a record (comments can say anything): jump to
+                # the next line that could open another table.
+                i = _next_table_start(lines, i + 1) - 1
     for b in blocks:
         if not b.end:
             b.end = n
     return blocks
+
+
+# How a glued-on table can start (SIPRI's own spellings; exports are machine-written). One
+# regex with a literal newline first is far cheaper than a test per line of a long register.
+_NEXT_START = re.compile(
+    r'\n\s*(?:Transfers of major|Volume of|"?TIV of arms|Recipient|Supplier|Exports by|'
+    r"SIPRI AT Database|Id[,;\t]|[,;\t][,;\t]?\d{4}[,;\t])",
+    re.I,
+)
+
+
+def _next_table_start(lines: _Lines, start: int) -> int:
+    """Index of the first line from ``start`` on that is a title or a header row, else n."""
+    text = lines.joined
+    offset = 0
+    for _ in range(start):  # character offset of line ``start``
+        offset = text.find("\n", offset) + 1
+        if offset == 0:
+            return len(lines.lines)
+    line_no, pos = start, offset
+    for match in _NEXT_START.finditer(text, max(offset - 1, 0)):
+        line_no += text.count("\n", pos, match.start() + 1)
+        pos = match.start() + 1
+        first = lines.first_cell(line_no)
+        if _is_title(first) or _header_kind(lines.fields(line_no)):
+            return line_no
+    return len(lines.lines)
 
 
 def _raise_no_table(lines: _Lines) -> None:
@@ -851,6 +884,54 @@ def _merge_tables(flows: pd.DataFrame, export: SipriExport) -> pd.DataFrame:
 # ----------------------------------------------------------------------------- registers
 
 
+def _slow_record(lines, body, base, k, need, width, block, export, texts, numbers) -> int:
+    """Handle the record starting at body[k] (blank, split or padded); return the next index."""
+    delim = lines.delim
+    text = body[k]
+    if not text.replace(delim, "").strip():
+        return k + 1
+    j = k
+    count = text.count(delim)
+    # SIPRI writes no quotes, so a line break inside a comment splits a record in two.
+    while count < need and j + 1 < len(body) and j - k < 5:
+        nxt = body[j + 1]
+        if not nxt.replace(delim, "").strip():
+            break
+        j += 1
+        text = text + " " + nxt
+        count = text.count(delim)
+    line = base + k + 1
+    if count < need:
+        if j == len(body) - 1 or all(not t.strip() for t in body[j + 1 :]):
+            raise SipriFormatError(
+                f"The file ends in the middle of a record ({count + 1} of {width} fields): "
+                "it looks truncated. Download it again.",
+                line,
+            )
+        raise SipriFormatError(
+            f"This record has {count + 1} fields but the header has {width}: the file looks "
+            "truncated or edited.",
+            line,
+        )
+    if count > need:
+        f = text.split(delim)
+        if all(not c.strip() for c in f[width:]):
+            text = delim.join(f[:width])
+        elif block.layout == "register":
+            # Separators typed into a comment by hand: keep them in the comment (field 13).
+            extra = len(f) - width
+            f = f[:12] + [" ".join(f[12 : 13 + extra])] + f[13 + extra :]
+            text = delim.join(f)
+            export.notes.append(f"Line {line}: extra separators kept inside the comment.")
+        else:
+            raise SipriFormatError(
+                f"This record has {len(f)} fields but the header has {width}.", line
+            )
+    texts.append(text)
+    numbers.append(line)
+    return j + 1
+
+
 def _register_records(
     lines: _Lines, block: _Block, width: int, export: SipriExport, text_columns: list[int]
 ) -> tuple[pd.DataFrame, list[int]]:
@@ -869,6 +950,23 @@ def _register_records(
     end = block.end
     raw = lines.lines
     strip = lines.strip_semicolon
+    body = raw[i:end] if not strip else [lines.text(k) for k in range(i, end)]
+    counts = list(map(operator.methodcaller("count", delim), body))
+    if '"' not in lines.joined:
+        # Fast path: whole, unquoted records go straight to the C parser; only the lines with
+        # the wrong number of separators (split records, blank lines) get the slow path below.
+        odd = [k for k, c in enumerate(counts) if c != need]
+        pos = 0
+        for k in odd:
+            if k < pos:
+                continue
+            texts.extend(body[pos:k])
+            numbers.extend(range(i + pos + 1, i + k + 1))
+            pos = _slow_record(lines, body, i, k, need, width, block, export, texts, numbers)
+            joined += pos - k - 1
+        texts.extend(body[pos:])
+        numbers.extend(range(i + pos + 1, i + len(body) + 1))
+        i = end
     while i < end:
         text = raw[i]
         if strip:
@@ -929,22 +1027,19 @@ def _register_records(
         )
     if not texts:
         return pd.DataFrame(columns=range(width), dtype="str"), numbers
-    # Text columns stay text; number columns are left to the C parser's own inference (a column
-    # with '?' or '(12)' in it comes back as text and is cleaned by _num).
+    # Columns are left to the C parser's own inference, as in a bare read_csv: text stays text,
+    # numbers come back as numbers, and a column with '?' or '(12)' in it is cleaned by _num.
     frame = pd.read_csv(
         io.StringIO("\n".join(texts)),
         sep=delim,
         header=None,
         names=range(width),
-        dtype={k: "str" for k in text_columns},
         keep_default_na=False,
         na_values=[""],
         quoting=csv.QUOTE_MINIMAL if quoted else csv.QUOTE_NONE,
         skip_blank_lines=False,
         engine="c",
     )
-    for k in text_columns:
-        frame[k] = frame[k].fillna("")
     if len(frame) != len(numbers) or frame.shape[1] != width:
         raise SipriFormatError(
             "The records could not be split into the header's columns (stray quotes?).",
@@ -953,9 +1048,14 @@ def _register_records(
     return frame, numbers
 
 
+_TRUE_FLAGS = ["?", "Yes", "yes", "YES", "Y", "y", "True", "true", "TRUE", "1", " ?", "? "]
+
+
 def _flag(series: pd.Series) -> pd.Series:
-    s = series.astype("str").str.strip().str.lower()
-    return s.isin(["?", "yes", "y", "true", "1"]).astype("boolean")
+    """SIPRI's uncertainty/estimate flags ('?' or 'Yes') as booleans; empty is False."""
+    if series.dtype.kind in "fi":  # an all-empty (or 0/1) column parsed as numbers
+        return (series == 1).astype("boolean")
+    return series.isin(_TRUE_FLAGS).astype("boolean")
 
 
 def _num(series: pd.Series) -> pd.Series:
@@ -970,12 +1070,15 @@ def _num(series: pd.Series) -> pd.Series:
     return values.astype("Float64")
 
 
-def _years_list(series: pd.Series) -> list[list[int]]:
-    """'1979; 1980' (new) or '2010 - 2012' / '(2013)' (old) -> sorted list of years."""
-    texts = series.tolist()
-    # Many deals share the same delivery-year text: parse each distinct text once.
-    parsed = dict(zip(set(texts), _parse_years(list(set(texts))), strict=True))
-    return [list(parsed[t]) for t in texts]
+def _years_list(series: pd.Series) -> np.ndarray:
+    """'1979; 1980' (new) or '2010 - 2012' / '(2013)' (old) -> sorted list of years per row."""
+    # Many deals share the same delivery-year text: parse each distinct text once, then take.
+    codes, uniques = pd.factorize(series)
+    texts = [t if isinstance(t, str) else str(int(t)) for t in uniques.tolist()]
+    parsed = np.empty(len(texts) + 1, dtype=object)
+    parsed[:-1] = _parse_years(texts) if texts else []
+    parsed[-1] = []  # code -1: an empty cell
+    return parsed[codes]
 
 
 def _parse_years(texts: list[str]) -> list[list[int]]:
@@ -1058,18 +1161,20 @@ def _read_register(lines: _Lines, blocks: list[_Block], export: SipriExport) -> 
         return
     deals = pd.DataFrame(
         {
-            "deal_id": pd.array([pd.NA] * len(raw), dtype="Int64"),
-            "recipient": raw["recipient"].str.strip(),
-            "supplier": raw["supplier"].str.strip(),
+            "deal_id": pd.arrays.IntegerArray(
+                np.zeros(len(raw), dtype=np.int64), np.ones(len(raw), dtype=bool)
+            ),
+            "recipient": raw["recipient"],
+            "supplier": raw["supplier"],
             "order_year": _num(raw["order_year"]).round().astype("Int64"),
             "number_ordered": _num(raw["number_ordered"]),
-            "designation": raw["designation"].str.strip(),
-            "description": raw["description"].str.strip(),
+            "designation": raw["designation"],
+            "description": raw["description"],
             "category": pd.NA,
             "number_delivered": _num(raw["number_delivered"]),
             "delivery_years": _years_list(raw["delivery_years"]),
-            "status": raw["status"].str.strip(),
-            "comments": raw["comments"].str.strip(),
+            "status": raw["status"],
+            "comments": raw["comments"],
             "tiv_unit": _num(raw["tiv_unit"]),
             "tiv_order": _num(raw["tiv_order"]),
             "tiv_delivered": _num(raw["tiv_delivered"]),
@@ -1086,26 +1191,7 @@ def _read_register(lines: _Lines, blocks: list[_Block], export: SipriExport) -> 
         line_no,
     )
     deals = _canonical_deals(deals, export)
-    # Spread each deal's delivered TIV evenly over its delivery years.
-    years = deals["delivery_years"]
-    n_years = years.map(len)
-    has_tiv = deals["tiv_delivered"].fillna(0) > 0
-    unplaced = int((has_tiv & (n_years == 0)).sum())
-    spread = deals.loc[n_years > 0, ["recipient", "supplier", "tiv_delivered", "delivery_years"]]
-    spread = spread.assign(
-        tiv=spread["tiv_delivered"].astype("float64").fillna(0.0) / n_years[n_years > 0]
-    ).explode("delivery_years")
-    bad_year = spread["delivery_years"].astype("int64")
-    if len(bad_year) and ((bad_year < MIN_YEAR) | (bad_year > MAX_YEAR)).any():
-        k = ((bad_year < MIN_YEAR) | (bad_year > MAX_YEAR)).idxmax()
-        raise SipriFormatError(
-            f"Delivery year {bad_year[k]} is outside {MIN_YEAR}-{MAX_YEAR}.", int(line_no[k])
-        )
-    flows = (
-        spread.assign(year=bad_year)
-        .groupby(["recipient", "supplier", "year"], as_index=False, sort=True)["tiv"]
-        .sum()
-    )
+    flows, unplaced = _spread_deliveries(deals, line_no)
     export.flows = coerce_flows(flows)
     export.deals = coerce_deals(deals)
     export.notes.insert(
@@ -1124,6 +1210,46 @@ def _read_register(lines: _Lines, blocks: list[_Block], export: SipriExport) -> 
     if lines.lines and any("?Number" in ln for ln in lines.lines[:15]):
         export.notes.append("The preamble's quotes were mangled into '?' (harmless).")
     _range_note(blocks, export)
+
+
+def _spread_deliveries(deals: pd.DataFrame, line_no: pd.Series) -> tuple[pd.DataFrame, int]:
+    """Yearly flows from per-deal totals: each deal's delivered TIV spread evenly over its
+    delivery years. Returns the flows and the number of deals with TIV but no year."""
+    years = deals["delivery_years"].tolist()
+    counts = np.fromiter(map(len, years), dtype=np.int64, count=len(years))
+    tiv = deals["tiv_delivered"].to_numpy(dtype="float64", na_value=0.0)
+    unplaced = int(((tiv > 0) & (counts == 0)).sum())
+    flat = np.fromiter(
+        itertools.chain.from_iterable(years), dtype=np.int64, count=int(counts.sum())
+    )
+    owner = np.repeat(np.arange(len(years)), counts)
+    bad = (flat < MIN_YEAR) | (flat > MAX_YEAR)
+    if bad.any():
+        k = int(np.argmax(bad))
+        raise SipriFormatError(
+            f"Delivery year {flat[k]} is outside {MIN_YEAR}-{MAX_YEAR}.",
+            int(line_no.iloc[owner[k]]),
+        )
+    with np.errstate(invalid="ignore", divide="ignore"):
+        per_year = np.where(counts > 0, tiv / np.maximum(counts, 1), 0.0)
+    # Group on integer keys built from sorted codes: the result comes out sorted by
+    # recipient, supplier, year, far faster than grouping strings.
+    rec_codes, rec_names = pd.factorize(deals["recipient"], sort=True)
+    sup_codes, sup_names = pd.factorize(deals["supplier"], sort=True)
+    key = (rec_codes[owner] * len(sup_names) + sup_codes[owner]) * 10_000 + flat
+    uniq, inverse = np.unique(key, return_inverse=True)
+    tiv_sum = np.bincount(inverse, weights=per_year[owner], minlength=len(uniq))
+    pair, year = np.divmod(uniq, 10_000)
+    rec, sup = np.divmod(pair, max(len(sup_names), 1))
+    flows = pd.DataFrame(
+        {
+            "recipient": rec_names.take(rec),
+            "supplier": sup_names.take(sup),
+            "year": year,
+            "tiv": tiv_sum,
+        }
+    )
+    return flows, unplaced
 
 
 def _range_note(blocks, export):
@@ -1318,8 +1444,9 @@ def _canonical_column(
     values: pd.Series, role: str, unknown: set[str], renamed: set[str]
 ) -> pd.Series:
     """Canonical names for one column, worked out once per distinct spelling."""
+    codes, uniques = pd.factorize(values)
     mapping = {}
-    for name in values.dropna().unique():
+    for name in uniques:
         written = str(name)
         canon = names.canonical_name(written)
         if canon in ("unknown country", "unknown supplier(s)", "unknown recipient(s)"):
@@ -1330,7 +1457,8 @@ def _canonical_column(
         if canon != written.strip():
             renamed.add(f"{written.strip()} -> {canon}")
         mapping[name] = canon
-    return values.map(mapping).astype("str")
+    canonical = pd.array([mapping[u] for u in uniques] + [None], dtype="str")
+    return pd.Series(canonical.take(codes), index=values.index, name=values.name)
 
 
 def _canonicalise(frame: pd.DataFrame, export: SipriExport) -> pd.DataFrame:

@@ -1,0 +1,221 @@
+"""Command line for batch use of the store: ``python -m analysis import|list|remove|events``."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from analysis.events import (
+    EventFormatError,
+    InvalidEventError,
+    events_from_csv,
+    events_from_json,
+    events_from_text,
+    events_to_csv,
+    events_to_json,
+)
+from analysis.store import (
+    MAX_UPLOAD_BYTES,
+    MAX_UPLOAD_MB,
+    Store,
+    StoreError,
+    describe_export,
+)
+
+EXIT_OK = 0
+EXIT_FAILED = 1  # the command could not run (missing dataset id, busy store)
+EXIT_REJECTED = 2  # some input was rejected (also argparse's status for a bad command line)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser; each subcommand sets ``handler`` to the function that runs it."""
+    parser = argparse.ArgumentParser(
+        prog="python -m analysis",
+        description="SIPRI arms-transfer dashboard: manage the store of uploaded exports.",
+    )
+    parser.add_argument(
+        "--db",
+        help="SQLite store to use (default: $ARMS_DB, else data/arms.sqlite in the project)",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    add_import_command(commands)
+    add_list_command(commands)
+    add_remove_command(commands)
+    add_events_command(commands)
+    return parser
+
+
+def add_import_command(commands: argparse._SubParsersAction) -> None:
+    """``import FILE...``: parse and store SIPRI exports, like the Data page does."""
+    command = commands.add_parser(
+        "import",
+        help="parse and store SIPRI export files",
+        description="Parse and store SIPRI exports. Exit status 0 when every file is stored "
+        "(or already was), 2 when any file is rejected.",
+    )
+    command.add_argument("files", nargs="+", metavar="FILE", type=Path)
+    command.set_defaults(handler=run_import)
+
+
+def add_list_command(commands: argparse._SubParsersAction) -> None:
+    """``list``: the stored datasets."""
+    command = commands.add_parser("list", help="list the stored datasets")
+    command.set_defaults(handler=run_list)
+
+
+def add_remove_command(commands: argparse._SubParsersAction) -> None:
+    """``remove ID``: delete a dataset."""
+    command = commands.add_parser("remove", help="delete a stored dataset and its rows")
+    command.add_argument("dataset_id", type=int, metavar="ID")
+    command.set_defaults(handler=run_remove)
+
+
+def add_events_command(commands: argparse._SubParsersAction) -> None:
+    """``events export|import``: exchange the stored events as CSV or JSON."""
+    command = commands.add_parser("events", help="export or import the events")
+    actions = command.add_subparsers(dest="events_command", required=True, metavar="ACTION")
+    export = actions.add_parser("export", help="write all events as CSV or JSON")
+    export.add_argument("--format", choices=("csv", "json"), default="csv")
+    export.add_argument("--out", type=Path, help="file to write (default: standard output)")
+    export.set_defaults(handler=run_events_export)
+    load = actions.add_parser("import", help="add events from a CSV or JSON file")
+    load.add_argument("file", type=Path, metavar="FILE")
+    load.add_argument(
+        "--format",
+        choices=("csv", "json"),
+        help="file format (default: from the extension, else from the content)",
+    )
+    load.set_defaults(handler=run_events_import)
+
+
+def open_store(args: argparse.Namespace) -> Store:
+    """The store named by ``--db``, else by ``$ARMS_DB``, else the project default."""
+    return Store(args.db) if args.db else Store()
+
+
+def _err(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def run_import(args: argparse.Namespace) -> int:
+    """Import each file; print what was understood, reasons for rejections on stderr."""
+    store = open_store(args)
+    rejected = 0
+    for path in args.files:
+        reason = _unreadable_reason(path)
+        if reason:
+            rejected += 1
+            _err(f"{path}: rejected: {reason}")
+            continue
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            rejected += 1
+            _err(f"{path}: rejected: the file cannot be read ({exc.strerror})")
+            continue
+        outcome = store.import_bytes(path.name, data)
+        if not outcome.ok:
+            rejected += 1
+            _err(f"{path}: rejected: {outcome.reason}")
+            continue
+        if outcome.status == "duplicate":
+            print(f"{path}: already stored as dataset {outcome.dataset_id}")
+            continue
+        print(f"{path}: stored as dataset {outcome.dataset_id}")
+        for line in describe_export(outcome.export):
+            print(f"  {line}")
+    return EXIT_REJECTED if rejected else EXIT_OK
+
+
+def _unreadable_reason(path: Path) -> str | None:
+    # Check the size before reading: a file far above the limit must not be loaded into memory.
+    try:
+        size = os.stat(path).st_size
+    except FileNotFoundError:
+        return "there is no such file"
+    except OSError as exc:
+        return f"the file cannot be read ({exc.strerror})"
+    if path.is_dir():
+        return "it is a folder, not a file"
+    if size > MAX_UPLOAD_BYTES:
+        return (
+            f"the file is {size / 1024 / 1024:.1f} MB, above the upload limit of {MAX_UPLOAD_MB} MB"
+        )
+    return None
+
+
+def run_list(args: argparse.Namespace) -> int:
+    """Print one line per stored dataset."""
+    datasets = open_store(args).datasets()
+    if datasets.empty:
+        print("No datasets stored. Add some with: python -m analysis import FILE...")
+        return EXIT_OK
+    print("id\tlayout\tvintage\tflows\tdeals\tuploaded_at\tfile_name")
+    for row in datasets.itertuples(index=False):
+        vintage = row.vintage if isinstance(row.vintage, str) else "unknown"
+        print(
+            f"{row.id}\t{row.layout}\t{vintage}\t{row.n_flows}\t{row.n_deals}\t"
+            f"{row.uploaded_at}\t{row.file_name}"
+        )
+    return EXIT_OK
+
+
+def run_remove(args: argparse.Namespace) -> int:
+    """Delete one dataset; status 1 when there is no such dataset."""
+    if open_store(args).remove(args.dataset_id):
+        print(f"removed dataset {args.dataset_id}")
+        return EXIT_OK
+    _err(f"there is no dataset {args.dataset_id} (see: python -m analysis list)")
+    return EXIT_FAILED
+
+
+def run_events_export(args: argparse.Namespace) -> int:
+    """Write every stored event as CSV or JSON to ``--out`` or standard output."""
+    events = open_store(args).events()
+    text = events_to_csv(events) if args.format == "csv" else events_to_json(events)
+    if args.out:
+        args.out.write_text(text, encoding="utf-8")
+        print(f"wrote {len(events)} events to {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def run_events_import(args: argparse.Namespace) -> int:
+    """Add the events of a CSV or JSON file, all or nothing; status 2 when any is invalid."""
+    try:
+        text = args.file.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        _err(f"{args.file}: rejected: the file cannot be read as UTF-8 text ({exc})")
+        return EXIT_REJECTED
+    fmt = args.format or {".csv": "csv", ".json": "json"}.get(args.file.suffix.lower())
+    reader = {"csv": events_from_csv, "json": events_from_json}.get(fmt, events_from_text)
+    try:
+        added, skipped = open_store(args).import_events(reader(text))
+    except EventFormatError as exc:
+        _err(f"{args.file}: rejected: {exc}")
+        return EXIT_REJECTED
+    except InvalidEventError as exc:
+        _err(f"{args.file}: rejected, nothing imported:")
+        for problem in exc.problems:
+            _err(f"  {problem}")
+        return EXIT_REJECTED
+    print(f"{args.file}: added {added} events, {skipped} already stored")
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except StoreError as exc:
+        _err(str(exc))
+        return EXIT_FAILED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

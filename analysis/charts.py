@@ -1,0 +1,1109 @@
+"""Pure plotly chart builders: import mix, periods, customers, map, with events drawn honestly."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import functools
+import html
+import re
+import textwrap
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from analysis.colors import supplier_color
+from analysis.events import Event
+
+OTHERS = "Others"
+UNKNOWN_SUPPLIER = "unknown supplier(s)"
+FONT_FAMILY = "Liberation Sans, Arial, Helvetica, DejaVu Sans, sans-serif"
+MS_PER_DAY = 86_400_000
+
+# Collision decisions need a pixel scale before the browser lays the chart out: assume a typical
+# plot-area width and a glyph width for 11 px labels. Wider exports only get more room.
+ASSUMED_PLOT_WIDTH_PX = 1000
+LABEL_CHAR_PX = 6.5
+LABEL_MAX_CHARS = 40
+LABEL_PAD_PX = 8
+MARKER_WIDTH_PX = 22
+ROW_PX = 20
+FOOTER_LINE_PX = 16
+FOOTER_WRAP_CHARS = 130
+
+EVENT_DASH = {
+    "visit": "dot",
+    "agreement": "dash",
+    "order": "dashdot",
+    "delivery": "longdash",
+    "sanction": "longdashdot",
+    "conflict": "solid",
+    "other": "dot",
+}
+EVENT_LINE_COLOR = "#333333"
+EVENT_BAND_FILL = "rgba(90, 90, 90, 0.16)"
+
+YEAR_AXIS_TITLE = "Year (each bar spans its calendar year; events at their exact dates)"
+
+# Our own light, print-safe look: never inherits the UI theme (pages pass theme=None).
+PRINT_TEMPLATE = go.layout.Template(
+    layout={
+        "font": {"family": FONT_FAMILY, "size": 13, "color": "#222222"},
+        "paper_bgcolor": "#FFFFFF",
+        "plot_bgcolor": "#FFFFFF",
+        "title": {
+            "x": 0.0,
+            "xref": "paper",
+            "xanchor": "left",
+            "font": {"size": 20, "color": "#111111"},
+        },
+        "xaxis": {
+            "showgrid": False,
+            "linecolor": "#444444",
+            "ticks": "outside",
+            "tickcolor": "#444444",
+            "zeroline": False,
+        },
+        "yaxis": {
+            "showgrid": True,
+            "gridcolor": "#E5E5E5",
+            "linecolor": "#444444",
+            "zeroline": False,
+        },
+        "legend": {"bgcolor": "rgba(255,255,255,0)", "font": {"size": 12}},
+        "hoverlabel": {"bgcolor": "#FFFFFF", "font": {"family": FONT_FAMILY}},
+        "colorway": ["#2166AC", "#B2182B", "#762A83", "#35978F", "#E08214", "#8C510A"],
+    }
+)
+
+
+@dataclass(frozen=True)
+class ChartMeta:
+    """What a reader of an exported chart needs: title, filters, source and vintage.
+
+    Attributes:
+        title: the chart title.
+        subtitle: explicit subtitle; when empty, one is made from ``filters``.
+        filters: ordered filter names and values, e.g. {"Recipient": "India",
+            "Lineage": "Soviet Union counted as Russia"}.
+        vintage: the date SIPRI generated the data ("Data generated: ..."), or None for seed data.
+        citations: published-figure citations, used for seed data when there is no vintage.
+        source: an explicit source line overriding the one derived from vintage/citations.
+        url: the shareable URL of the view (export metadata and bundles).
+    """
+
+    title: str
+    subtitle: str = ""
+    filters: Mapping[str, str] = field(default_factory=dict)
+    vintage: dt.date | str | None = None
+    citations: tuple[str, ...] = ()
+    source: str = ""
+    url: str = ""
+
+    def vintage_text(self) -> str:
+        """The vintage as printed, e.g. "13 Oct 2024" (empty when unknown)."""
+        if self.vintage is None:
+            return ""
+        if isinstance(self.vintage, dt.date):
+            return f"{self.vintage.day} {self.vintage:%b %Y}"
+        return str(self.vintage)
+
+    def source_line(self) -> str:
+        """The source line printed under every chart."""
+        if self.source:
+            return self.source
+        if self.vintage is not None:
+            return f"Source: SIPRI Arms Transfers Database, data generated {self.vintage_text()}"
+        if self.citations:
+            return "Source: published SIPRI figures: " + "; ".join(self.citations)
+        return "Source: SIPRI Arms Transfers Database"
+
+    def subtitle_line(self) -> str:
+        """The subtitle naming the filters (country, periods, lineage choice)."""
+        if self.subtitle:
+            return self.subtitle
+        return " · ".join(f"{k}: {v}" for k, v in self.filters.items() if str(v) != "")
+
+
+# ---------------------------------------------------------------------------------------------
+# Events: selection, dates, placement
+
+
+def event_end(event: Event) -> dt.date:
+    """The last day of an event (its start for a single-day event)."""
+    return event.end if event.end is not None else event.start
+
+
+def event_date_text(event: Event) -> str:
+    """Human date of an event: "5 Dec 2025", "29–30 Oct 2025", "30 Nov – 2 Dec 2025"."""
+    start, end = event.start, event_end(event)
+    if end == start:
+        return f"{start.day} {start:%b %Y}"
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}–{end.day} {end:%b %Y}"
+    if start.year == end.year:
+        return f"{start.day} {start:%b} – {end.day} {end:%b %Y}"
+    return f"{start.day} {start:%b %Y} – {end.day} {end:%b %Y}"
+
+
+def events_for_chart(
+    events: Iterable[Event],
+    country: str | None = None,
+    hidden_categories: Iterable[str] = (),
+) -> list[Event]:
+    """The events a chart shows, in date order.
+
+    Args:
+        events: all known events.
+        country: the chart's country; events concerning it or marked global are kept. None keeps
+            every event (a chart not tied to one country).
+        hidden_categories: categories the user toggled off.
+
+    Returns:
+        The shown events sorted by start date, then title.
+    """
+    hidden = set(hidden_categories)
+    shown = [
+        e
+        for e in events
+        if e.category not in hidden and (country is None or e.is_global or country in e.countries)
+    ]
+    return sorted(shown, key=lambda e: (e.start, event_end(e), e.title))
+
+
+def _escape(text: str) -> str:
+    # plotly treats <b>, <br> etc. in text as markup; user-typed titles must stay literal.
+    return html.escape(str(text), quote=False)
+
+
+def _truncate(text: str, limit: int = LABEL_MAX_CHARS) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _legend_line(number: int, event: Event) -> str:
+    return f"{number} — {event.title} ({event_date_text(event)})"
+
+
+def _event_record(number: int, event: Event, kind: str, x: str | None) -> dict[str, Any]:
+    return {
+        "number": number,
+        "title": event.title,
+        "category": event.category,
+        "start": event.start.isoformat(),
+        "end": event_end(event).isoformat(),
+        "kind": kind,
+        "x": x,
+    }
+
+
+def _datetime_iso(value: dt.datetime) -> str:
+    return (
+        value.isoformat(timespec="seconds")
+        if value.time() != dt.time()
+        else value.date().isoformat()
+    )
+
+
+@dataclass
+class _EventDrawing:
+    mode: str = "none"
+    drawn: list[dict[str, Any]] = field(default_factory=list)
+    outside: list[str] = field(default_factory=list)
+    legend_lines: list[str] = field(default_factory=list)
+    marker_rows: int = 0
+
+
+def _label_interval(x_px: float, text: str) -> tuple[float, float, str]:
+    width = len(text) * LABEL_CHAR_PX
+    if x_px + width <= ASSUMED_PLOT_WIDTH_PX:
+        return x_px, x_px + width, "left"
+    return x_px - width, x_px, "right"
+
+
+def _assign_rows(positions: Sequence[Any], min_gap: float) -> list[int]:
+    """Greedy stacking: each marker goes to the lowest row where it keeps ``min_gap``."""
+    last_in_row: list[Any] = []
+    rows = []
+    for pos in positions:
+        for row, last in enumerate(last_in_row):
+            if pos - last >= min_gap:
+                last_in_row[row] = pos
+                rows.append(row)
+                break
+        else:
+            last_in_row.append(pos)
+            rows.append(len(last_in_row) - 1)
+    return rows
+
+
+def _number_marker(fig: go.Figure, number: int, x: str, row: int) -> None:
+    fig.add_annotation(
+        x=x,
+        y=1,
+        xref="x",
+        yref="paper",
+        yanchor="bottom",
+        xanchor="center",
+        yshift=2 + row * ROW_PX,
+        text=f"<b>{number}</b>",
+        showarrow=False,
+        font={"size": 11, "color": "#111111"},
+        bgcolor="#FFFFFF",
+        bordercolor=EVENT_LINE_COLOR,
+        borderwidth=1,
+        borderpad=2,
+        name=f"event-marker-{number}",
+    )
+
+
+def _draw_events_on_dates(
+    fig: go.Figure, events: Sequence[Event], first_day: dt.date, end_exclusive: dt.date
+) -> _EventDrawing:
+    """Draw lines (single days) and bands (ranges) on a date x axis; list the rest."""
+    drawing = _EventDrawing()
+    inside = [e for e in events if event_end(e) >= first_day and e.start < end_exclusive]
+    drawing.outside = [f"{e.title} ({event_date_text(e)})" for e in events if e not in inside]
+    if not inside:
+        return drawing
+    span_days = (end_exclusive - first_day).days
+
+    def centre(e: Event) -> dt.datetime:
+        start = dt.datetime.combine(e.start, dt.time())
+        after_end = dt.datetime.combine(event_end(e) + dt.timedelta(days=1), dt.time())
+        return start if e.end is None else start + (after_end - start) / 2
+
+    def to_px(moment: dt.datetime) -> float:
+        days = (moment - dt.datetime.combine(first_day, dt.time())).total_seconds() / 86400
+        return days / span_days * ASSUMED_PLOT_WIDTH_PX
+
+    centres = [centre(e) for e in inside]
+    labels = [_truncate(e.title) for e in inside]
+    intervals = [_label_interval(to_px(c), t) for c, t in zip(centres, labels, strict=True)]
+    ordered = sorted(intervals)
+    collide = any(b[0] < a[1] + LABEL_PAD_PX for a, b in zip(ordered, ordered[1:], strict=False))
+    drawing.mode = "numbered" if collide else "labels"
+    rows = _assign_rows([to_px(c) for c in centres], MARKER_WIDTH_PX) if collide else []
+
+    for i, (event, moment) in enumerate(zip(inside, centres, strict=True)):
+        number = i + 1
+        dash = EVENT_DASH.get(event.category, "dot")
+        # Shapes take ISO strings: plotly's add_vline(annotation_text=...) fails with
+        # datetime.date on date axes, so lines/bands and their labels are drawn separately.
+        if event.end is None:
+            x = event.start.isoformat()
+            fig.add_shape(
+                type="line",
+                x0=x,
+                x1=x,
+                xref="x",
+                y0=0,
+                y1=1,
+                yref="paper",
+                line={"color": EVENT_LINE_COLOR, "width": 1.5, "dash": dash},
+                layer="above",
+                name=f"event-{number}",
+            )
+            kind = "line"
+        else:
+            x0 = event.start.isoformat()
+            x1 = (event.end + dt.timedelta(days=1)).isoformat()  # the band covers its end day
+            fig.add_shape(
+                type="rect",
+                x0=x0,
+                x1=x1,
+                xref="x",
+                y0=0,
+                y1=1,
+                yref="paper",
+                fillcolor=EVENT_BAND_FILL,
+                line={"color": EVENT_LINE_COLOR, "width": 1},
+                layer="below",
+                name=f"event-{number}",
+            )
+            kind = "band"
+        x_label = _datetime_iso(moment)
+        if collide:
+            _number_marker(fig, number, x_label, rows[i])
+            drawing.legend_lines.append(_legend_line(number, event))
+        else:
+            anchor = intervals[i][2]
+            fig.add_annotation(
+                x=x_label,
+                y=1,
+                xref="x",
+                yref="paper",
+                yanchor="bottom",
+                xanchor=anchor,
+                yshift=2,
+                text=_escape(labels[i]),
+                hovertext=_escape(_legend_line(number, event)),
+                showarrow=False,
+                font={"size": 11, "color": "#111111"},
+                name=f"event-label-{number}",
+            )
+        drawing.drawn.append(_event_record(number, event, kind, x_label))
+    drawing.marker_rows = (max(rows) + 1) if rows else 1
+    return drawing
+
+
+# ---------------------------------------------------------------------------------------------
+# Periods
+
+_PERIOD_RE = re.compile(r"^\s*(\d{4})\s*\D+\s*(\d{2,4})\s*$")
+
+
+def period_label(first_year: int, last_year: int) -> str:
+    """SIPRI's period label, e.g. ``period_label(2019, 2023) == "2019-23"``."""
+    if first_year // 100 == last_year // 100:
+        return f"{first_year}-{last_year % 100:02d}"
+    return f"{first_year}-{last_year}"
+
+
+def parse_period(label: str) -> tuple[int, int]:
+    """First and last year of a period label such as "2019-23", "2019–2023" or "1999-2003".
+
+    Raises:
+        ValueError: for a label that is not a year range.
+    """
+    match = _PERIOD_RE.match(str(label))
+    if not match:
+        raise ValueError(f"not a period label: {label!r}")
+    first = int(match.group(1))
+    tail = match.group(2)
+    if len(tail) == 4:
+        last = int(tail)
+    else:
+        last = first - first % 100 + int(tail)
+        if last < first:  # e.g. 1998-02
+            last += 100
+    return first, last
+
+
+def _draw_events_on_periods(
+    fig: go.Figure, events: Sequence[Event], periods: Sequence[str]
+) -> _EventDrawing:
+    """Put a numbered marker on the period category holding each event's start year."""
+    drawing = _EventDrawing(mode="numbered")
+    spans = [(p, *parse_period(p)) for p in periods]
+    per_period: dict[str, int] = {}
+    number = 0
+    for event in events:
+        home = next((p for p, a, b in spans if a <= event.start.year <= b), None)
+        if home is None:
+            # a range starting before the first period still belongs to one it reaches
+            home = next(
+                (p for p, a, b in spans if event.start.year < a <= event_end(event).year), None
+            )
+        if home is None:
+            drawing.outside.append(f"{event.title} ({event_date_text(event)})")
+            continue
+        number += 1
+        row = per_period.get(home, 0)
+        per_period[home] = row + 1
+        _number_marker(fig, number, home, row)
+        drawing.legend_lines.append(f"{_legend_line(number, event)} — in {home}")
+        drawing.drawn.append(_event_record(number, event, "marker", home))
+    drawing.marker_rows = max(per_period.values(), default=0)
+    return drawing
+
+
+def _list_events_in_years(
+    events: Sequence[Event], years: Sequence[tuple[int, int]]
+) -> _EventDrawing:
+    """For charts without a time axis: number and list the events inside the covered years."""
+    drawing = _EventDrawing(mode="listed")
+    number = 0
+    for event in events:
+        if any(event.start.year <= b and event_end(event).year >= a for a, b in years):
+            number += 1
+            drawing.legend_lines.append(_legend_line(number, event))
+            drawing.drawn.append(_event_record(number, event, "listed", None))
+        else:
+            drawing.outside.append(f"{event.title} ({event_date_text(event)})")
+    return drawing
+
+
+# ---------------------------------------------------------------------------------------------
+# Frames
+
+
+def _require(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{what} needs columns {list(columns)}; missing {missing}")
+
+
+def aggregate_top_n(
+    frame: pd.DataFrame,
+    key: str,
+    n: int | None,
+    value: str = "tiv",
+    by: Sequence[str] = ("year",),
+    others_label: str = OTHERS,
+) -> pd.DataFrame:
+    """Keep the ``n`` largest ``key`` values (by total ``value``), summing the rest as Others.
+
+    Args:
+        frame: long frame with ``by`` columns, ``key`` and ``value``.
+        key: the series column, e.g. "supplier".
+        n: how many to keep; None keeps all.
+        value: the column summed.
+        by: the other grouping columns (e.g. year or period).
+        others_label: the name of the summed remainder.
+
+    Returns:
+        A frame with columns ``[*by, key, value]``, one row per group and series.
+    """
+    out = frame[[*by, key, value]].copy()
+    out[key] = out[key].fillna(UNKNOWN_SUPPLIER if key == "supplier" else "unknown").astype(str)
+    if n is not None:
+        totals = out[out[key] != others_label].groupby(key)[value].sum()
+        keep = set(totals.sort_values(ascending=False, kind="stable").index[:n])
+        out[key] = out[key].where(out[key].isin(keep), others_label)
+    return out.groupby([*by, key], as_index=False, sort=True)[value].sum()
+
+
+def _series_order(frame: pd.DataFrame, key: str, value: str) -> list[str]:
+    totals = frame.groupby(key)[value].sum()
+    names = sorted(totals.index, key=lambda s: (-totals[s], s))
+    tail = [s for s in (UNKNOWN_SUPPLIER, OTHERS) if s in names]
+    return [s for s in names if s not in tail] + tail
+
+
+def _year_midpoint(year: int) -> str:
+    start = dt.datetime(year, 1, 1)
+    return _datetime_iso(start + (dt.datetime(year + 1, 1, 1) - start) / 2)
+
+
+def _year_width_ms(year: int) -> int:
+    return (dt.date(year + 1, 1, 1) - dt.date(year, 1, 1)).days * MS_PER_DAY
+
+
+def _records(frame: pd.DataFrame) -> dict[str, Any]:
+    clean = frame.astype(object).where(frame.notna(), None)
+    rows = [[_plain(v) for v in row] for row in clean.itertuples(index=False, name=None)]
+    return {"columns": [str(c) for c in frame.columns], "rows": rows}
+
+
+def _plain(value: Any) -> Any:
+    if value is None:
+        return None
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def plotted_data(fig: go.Figure) -> pd.DataFrame:
+    """Exactly the table a builder plotted (kept in ``fig.layout.meta["data"]``)."""
+    meta = fig.layout.meta or {}
+    data = meta.get("data") if isinstance(meta, dict) else None
+    if not data:
+        return pd.DataFrame()
+    return pd.DataFrame(data["rows"], columns=data["columns"])
+
+
+def drawn_events(fig: go.Figure) -> list[dict[str, Any]]:
+    """The events a builder drew (number, title, dates, kind, x) from ``fig.layout.meta``."""
+    meta = fig.layout.meta or {}
+    return list(meta.get("events", {}).get("drawn", [])) if isinstance(meta, dict) else []
+
+
+# ---------------------------------------------------------------------------------------------
+# Layout finishing: title, subtitle, footer (event legend, outside events, notes, source)
+
+
+def _wrap(text: str) -> list[str]:
+    return textwrap.wrap(text, FOOTER_WRAP_CHARS, break_long_words=False) or [""]
+
+
+def _finish(
+    fig: go.Figure,
+    meta: ChartMeta,
+    chart: str,
+    drawing: _EventDrawing,
+    data: pd.DataFrame,
+    notes: Sequence[str] = (),
+    axis_room_px: int = 72,
+) -> go.Figure:
+    blocks: list[tuple[str, list[str]]] = []
+    if drawing.legend_lines:
+        heading = "Events:" if drawing.mode != "listed" else "Events in the plotted years:"
+        blocks.append(("event-legend", [heading, *drawing.legend_lines]))
+    if drawing.outside:
+        blocks.append(
+            ("events-outside", _wrap("Not in plotted years: " + "; ".join(drawing.outside)))
+        )
+    for i, note in enumerate(notes):
+        blocks.append((f"note-{i}", _wrap(note)))
+    blocks.append(("source", _wrap(meta.source_line())))
+
+    offset = axis_room_px
+    for name, lines in blocks:
+        fig.add_annotation(
+            x=0,
+            y=0,
+            xref="paper",
+            yref="paper",
+            xanchor="left",
+            yanchor="top",
+            yshift=-offset,
+            align="left",
+            showarrow=False,
+            text="<br>".join(_escape(line) for line in lines),
+            font={"size": 11, "color": "#444444" if name != "source" else "#222222"},
+            name=name,
+        )
+        offset += len(lines) * FOOTER_LINE_PX + 4
+    top = 92 + (drawing.marker_rows * ROW_PX if drawing.drawn and drawing.mode != "listed" else 0)
+    fig.update_layout(
+        template=PRINT_TEMPLATE,
+        title={
+            "text": f"<b>{_escape(meta.title)}</b>",
+            "subtitle": {
+                "text": _escape(meta.subtitle_line()),
+                "font": {"size": 13, "color": "#555555"},
+            },
+            "y": 0.98,
+            "yref": "container",
+            "yanchor": "top",
+        },
+        margin={"t": top, "b": offset + 8, "l": 70, "r": 30},
+        meta={
+            "chart": chart,
+            "title": meta.title,
+            "subtitle": meta.subtitle_line(),
+            "source": meta.source_line(),
+            "events": {"mode": drawing.mode, "drawn": drawing.drawn, "outside": drawing.outside},
+            "data": _records(data),
+        },
+    )
+    return fig
+
+
+# ---------------------------------------------------------------------------------------------
+# Builders
+
+
+def mix_by_year_data(
+    mix: pd.DataFrame, *, series: str = "supplier", top_n: int | None = None
+) -> pd.DataFrame:
+    """The yearly table behind the stacked-bar charts: year, series, tiv, share of the year.
+
+    Args:
+        mix: long frame with columns year, ``series`` and tiv (several rows per key are summed).
+        series: "supplier" (import mix) or "recipient" (an exporter's customers).
+        top_n: keep the largest N series and sum the rest as "Others".
+
+    Returns:
+        Columns year (int64), ``series`` (str), tiv (float64), share (float64, 0-1), sorted.
+    """
+    _require(mix, ["year", series, "tiv"], "mix_by_year_data")
+    table = aggregate_top_n(mix, series, top_n, by=("year",))
+    table["year"] = table["year"].astype("int64")
+    table["tiv"] = table["tiv"].astype("float64")
+    totals = table.groupby("year")["tiv"].transform("sum")
+    table["share"] = (table["tiv"] / totals.where(totals > 0)).astype("float64")
+    return table.sort_values(["year", series], kind="stable").reset_index(drop=True)
+
+
+def moving_average_5y(
+    table: pd.DataFrame,
+    series: str = "supplier",
+    name: str | None = None,
+    measure: str = "share",
+) -> pd.Series:
+    """Centred 5-year moving average, indexed by year (years without deliveries count as 0).
+
+    Args:
+        table: output of :func:`mix_by_year_data`.
+        series: the series column.
+        name: the series averaged; None averages the total TIV per year.
+        measure: with a ``name``, "share" gives its share over the window (its TIV over the 5
+            years / all TIV over the same 5 years, the SIPRI way) and "tiv" its mean yearly TIV.
+
+    Returns:
+        A float Series indexed by year; NaN where the 5-year window is not complete.
+    """
+    if table.empty:
+        return pd.Series(dtype="float64")
+    years = pd.RangeIndex(int(table["year"].min()), int(table["year"].max()) + 1, name="year")
+    total = table.groupby("year")["tiv"].sum().reindex(years, fill_value=0.0)
+    window_total = total.rolling(5, center=True, min_periods=5).sum()
+    if name is None:
+        return (window_total / 5).astype("float64")
+    part = table[table[series] == name].groupby("year")["tiv"].sum().reindex(years, fill_value=0.0)
+    window_part = part.rolling(5, center=True, min_periods=5).sum()
+    if measure == "tiv":
+        return (window_part / 5).astype("float64")
+    return (window_part / window_total.where(window_total > 0)).astype("float64")
+
+
+def _stacked_by_year(
+    mix: pd.DataFrame,
+    *,
+    series: str,
+    meta: ChartMeta,
+    chart: str,
+    events: Sequence[Event],
+    hidden_categories: Iterable[str],
+    country: str | None,
+    measure: str,
+    top_n: int | None,
+    moving_average: bool,
+    moving_average_of: str | None,
+    year_range: tuple[int, int] | None,
+) -> go.Figure:
+    if measure not in ("share", "tiv"):
+        raise ValueError(f"measure must be 'share' or 'tiv', not {measure!r}")
+    table = mix_by_year_data(mix, series=series, top_n=top_n)
+    if year_range is not None:
+        table = table[table["year"].between(year_range[0], year_range[1])].reset_index(drop=True)
+    fig = go.Figure()
+    value = "share" if measure == "share" else "tiv"
+    for name in _series_order(table, series, "tiv"):
+        part = table[table[series] == name]
+        years = [int(y) for y in part["year"]]
+        fig.add_bar(
+            x=[_year_midpoint(y) for y in years],
+            y=part[value].tolist(),
+            width=[_year_width_ms(y) for y in years],
+            name=name,
+            legendgroup=name,
+            marker={"color": supplier_color(name), "line": {"color": "#FFFFFF", "width": 0.5}},
+            customdata=[
+                [y, t, s] for y, t, s in zip(years, part["tiv"], part["share"], strict=True)
+            ],
+            hovertemplate=(
+                f"{_escape(name)} %{{customdata[0]}}<br>%{{customdata[1]:,.0f}} TIV m"
+                "<br>%{customdata[2]:.1%} of the year<extra></extra>"
+            ),
+        )
+    notes = []
+    if moving_average and not table.empty:
+        target = moving_average_of
+        if measure == "share" and target is None:
+            target = _series_order(table, series, "tiv")[0]
+        averaged = moving_average_5y(table, series, target, measure)
+        what = "share" if measure == "share" else "TIV"
+        label = f"5-year moving average: {target or 'total'} {what}"
+        valid = averaged.dropna()
+        fig.add_scatter(
+            x=[_year_midpoint(int(y)) for y in valid.index],
+            y=valid.tolist(),
+            mode="lines",
+            name=label,
+            line={
+                # near-black, not the supplier's colour: it must stay visible over its own bars
+                "color": "#111111",
+                "width": 2.5,
+                "dash": "dash",
+            },
+            hovertemplate="%{y:"
+            + (".1%" if measure == "share" else ",.0f")
+            + "}<extra>"
+            + _escape(label)
+            + "</extra>",
+        )
+        notes.append(
+            "Moving average: centred 5-year window, plotted at its middle year"
+            + (
+                " (share = TIV over the 5 years / all TIV over the same 5 years)."
+                if measure == "share"
+                else "."
+            )
+        )
+        table = table.assign(moving_average_5y=table["year"].map(averaged).astype("float64"))
+
+    if year_range is not None:
+        first, last = year_range
+    elif not table.empty:
+        first, last = int(table["year"].min()), int(table["year"].max())
+    else:
+        first = last = None
+    shown = events_for_chart(events, country, hidden_categories)
+    if first is None:
+        drawing = _EventDrawing(outside=[f"{e.title} ({event_date_text(e)})" for e in shown])
+        notes.append("No deliveries in the selected data.")
+    else:
+        first_day, end_exclusive = dt.date(first, 1, 1), dt.date(last + 1, 1, 1)
+        drawing = _draw_events_on_dates(fig, shown, first_day, end_exclusive)
+        fig.update_xaxes(range=[first_day.isoformat(), end_exclusive.isoformat()])
+    fig.update_layout(
+        barmode="relative",
+        bargap=0,
+        legend={"traceorder": "reversed"},
+        xaxis={"type": "date", "title": {"text": YEAR_AXIS_TITLE, "font": {"size": 12}}},
+        yaxis={
+            "title": {
+                "text": "Share of the year's imports" if measure == "share" else "TIV (millions)"
+            },
+            "tickformat": ".0%" if measure == "share" else ",.0f",
+            "range": [0, 1] if measure == "share" else None,
+        },
+    )
+    return _finish(fig, meta, chart, drawing, table, notes)
+
+
+def build_import_mix_by_year(
+    mix: pd.DataFrame,
+    *,
+    meta: ChartMeta,
+    events: Sequence[Event] = (),
+    hidden_categories: Iterable[str] = (),
+    recipient: str | None = None,
+    measure: str = "share",
+    top_n: int | None = None,
+    moving_average: bool = False,
+    moving_average_of: str | None = None,
+    year_range: tuple[int, int] | None = None,
+) -> go.Figure:
+    """Stacked yearly bars of a recipient's imports by supplier, with events.
+
+    Args:
+        mix: long frame with columns year, supplier, tiv for one recipient (top-N/Others may be
+            already aggregated; several rows per key are summed).
+        meta: title, filters, source and vintage printed on the chart.
+        events: candidate events; those concerning ``recipient`` (or global) are drawn.
+        hidden_categories: event categories toggled off.
+        recipient: the chart's country, used to pick the events.
+        measure: "share" (of the year's imports) or "tiv" (absolute, millions of TIV).
+        top_n: keep the N largest suppliers and sum the rest as "Others".
+        moving_average: draw a centred 5-year moving-average line.
+        moving_average_of: the supplier whose average is drawn; None means the total TIV in the
+            "tiv" view and the largest supplier's share in the "share" view.
+        year_range: first and last year plotted (default: the data's years). Widen it to reach
+            recent events; events outside are listed under the chart.
+
+    Returns:
+        A figure whose ``layout.meta`` holds the drawn events and the plotted table.
+    """
+    return _stacked_by_year(
+        mix,
+        series="supplier",
+        meta=meta,
+        chart="import_mix_by_year",
+        events=events,
+        hidden_categories=hidden_categories,
+        country=recipient,
+        measure=measure,
+        top_n=top_n,
+        moving_average=moving_average,
+        moving_average_of=moving_average_of,
+        year_range=year_range,
+    )
+
+
+def build_customers_over_time(
+    flows: pd.DataFrame,
+    *,
+    meta: ChartMeta,
+    events: Sequence[Event] = (),
+    hidden_categories: Iterable[str] = (),
+    exporter: str | None = None,
+    measure: str = "tiv",
+    top_n: int | None = 10,
+    year_range: tuple[int, int] | None = None,
+) -> go.Figure:
+    """Stacked yearly bars of an exporter's deliveries by recipient, with events.
+
+    Args:
+        flows: long frame with columns year, recipient, tiv for one exporter.
+        meta: title, filters, source and vintage printed on the chart.
+        events: candidate events; those concerning ``exporter`` (or global) are drawn.
+        hidden_categories: event categories toggled off.
+        exporter: the chart's country, used to pick the events.
+        measure: "tiv" or "share" (of the exporter's deliveries that year).
+        top_n: keep the N largest customers and sum the rest as "Others".
+        year_range: first and last year plotted (default: the data's years).
+
+    Returns:
+        A figure whose ``layout.meta`` holds the drawn events and the plotted table.
+    """
+    return _stacked_by_year(
+        flows,
+        series="recipient",
+        meta=meta,
+        chart="customers_over_time",
+        events=events,
+        hidden_categories=hidden_categories,
+        country=exporter,
+        measure=measure,
+        top_n=top_n,
+        moving_average=False,
+        moving_average_of=None,
+        year_range=year_range,
+    )
+
+
+def mix_by_period_data(mix: pd.DataFrame, *, top_n: int | None = None) -> pd.DataFrame:
+    """The table behind the period bars: period, supplier, tiv, share of the period.
+
+    Args:
+        mix: long frame with columns period (label such as "2019-23"), supplier, tiv.
+        top_n: keep the N largest suppliers and sum the rest as "Others".
+
+    Returns:
+        Columns period, supplier, tiv, share, ordered by period start then supplier.
+    """
+    _require(mix, ["period", "supplier", "tiv"], "mix_by_period_data")
+    table = aggregate_top_n(mix, "supplier", top_n, by=("period",))
+    table["period"] = table["period"].astype(str)
+    totals = table.groupby("period")["tiv"].transform("sum")
+    table["share"] = (table["tiv"] / totals.where(totals > 0)).astype("float64")
+    table["_start"] = table["period"].map(lambda p: parse_period(p)[0])
+    table = table.sort_values(["_start", "supplier"], kind="stable").drop(columns="_start")
+    return table.reset_index(drop=True)
+
+
+def build_import_mix_by_period(
+    mix: pd.DataFrame,
+    *,
+    meta: ChartMeta,
+    events: Sequence[Event] = (),
+    hidden_categories: Iterable[str] = (),
+    recipient: str | None = None,
+    measure: str = "share",
+    top_n: int | None = None,
+) -> go.Figure:
+    """Stacked bars per SIPRI period (categorical axis); each event is marked in its period.
+
+    Args:
+        mix: long frame with columns period, supplier, tiv.
+        meta: title, filters, source and vintage printed on the chart.
+        events: candidate events; those concerning ``recipient`` (or global) are drawn.
+        hidden_categories: event categories toggled off.
+        recipient: the chart's country, used to pick the events.
+        measure: "share" or "tiv".
+        top_n: keep the N largest suppliers and sum the rest as "Others".
+
+    Returns:
+        A figure whose ``layout.meta`` holds the drawn events and the plotted table.
+    """
+    if measure not in ("share", "tiv"):
+        raise ValueError(f"measure must be 'share' or 'tiv', not {measure!r}")
+    table = mix_by_period_data(mix, top_n=top_n)
+    periods = list(dict.fromkeys(table["period"]))
+    fig = go.Figure()
+    value = "share" if measure == "share" else "tiv"
+    for name in _series_order(table, "supplier", "tiv"):
+        part = table[table["supplier"] == name]
+        fig.add_bar(
+            x=part["period"].tolist(),
+            y=part[value].tolist(),
+            name=name,
+            legendgroup=name,
+            marker={"color": supplier_color(name), "line": {"color": "#FFFFFF", "width": 0.5}},
+            customdata=[[t, s] for t, s in zip(part["tiv"], part["share"], strict=True)],
+            hovertemplate=(
+                f"{_escape(name)} %{{x}}<br>%{{customdata[0]:,.0f}} TIV m"
+                "<br>%{customdata[1]:.1%} of the period<extra></extra>"
+            ),
+        )
+    shown = events_for_chart(events, recipient, hidden_categories)
+    drawing = _draw_events_on_periods(fig, shown, periods)
+    fig.update_layout(
+        barmode="relative",
+        legend={"traceorder": "reversed"},
+        xaxis={
+            "type": "category",
+            "categoryorder": "array",
+            "categoryarray": periods,
+            "title": {"text": "SIPRI 5-year period (events marked in the period they fall in)"},
+        },
+        yaxis={
+            "title": {
+                "text": "Share of the period's imports" if measure == "share" else "TIV (millions)"
+            },
+            "tickformat": ".0%" if measure == "share" else ",.0f",
+            "range": [0, 1] if measure == "share" else None,
+        },
+    )
+    return _finish(fig, meta, "import_mix_by_period", drawing, table)
+
+
+def build_period_comparison(
+    shares: pd.DataFrame,
+    *,
+    meta: ChartMeta,
+    period_a: str,
+    period_b: str,
+    events: Sequence[Event] = (),
+    hidden_categories: Iterable[str] = (),
+    recipient: str | None = None,
+    top_n: int | None = 8,
+) -> go.Figure:
+    """Dumbbell chart of each supplier's share in two periods (earlier hollow, later filled).
+
+    Args:
+        shares: long frame with columns period, supplier, share (0-1).
+        meta: title, filters, source and vintage printed on the chart.
+        period_a: the earlier period label, e.g. "2009-13".
+        period_b: the later period label, e.g. "2019-23".
+        events: candidate events; those in the two periods are numbered and listed under the
+            chart (this chart has no time axis), the rest are listed as not plotted.
+        hidden_categories: event categories toggled off.
+        recipient: the chart's country, used to pick the events.
+        top_n: show the N suppliers with the largest share in either period.
+
+    Returns:
+        A figure whose ``layout.meta`` holds the listed events and the plotted table.
+    """
+    _require(shares, ["period", "supplier", "share"], "build_period_comparison")
+    frame = shares.copy()
+    frame["supplier"] = frame["supplier"].fillna(UNKNOWN_SUPPLIER).astype(str)
+    frame["period"] = frame["period"].astype(str)
+    wide = (
+        frame[frame["period"].isin([period_a, period_b])]
+        .pivot_table(index="supplier", columns="period", values="share", aggfunc="sum")
+        .reindex(columns=[period_a, period_b])
+        .fillna(0.0)
+    )
+    wide["_max"] = wide.max(axis=1)
+    wide = wide.sort_values([period_b, "_max"], ascending=False, kind="stable")
+    if top_n is not None:
+        wide = wide.sort_values("_max", ascending=False, kind="stable").head(top_n)
+        wide = wide.sort_values(period_b, ascending=False, kind="stable")
+    table = pd.DataFrame(
+        {
+            "supplier": wide.index.astype(str),
+            f"share_{period_a}": wide[period_a].to_numpy(dtype="float64"),
+            f"share_{period_b}": wide[period_b].to_numpy(dtype="float64"),
+        }
+    )
+    table["change_pp"] = (table[f"share_{period_b}"] - table[f"share_{period_a}"]) * 100
+    suppliers = table["supplier"].tolist()
+    fig = go.Figure()
+    for row in table.itertuples(index=False):
+        fig.add_scatter(
+            x=[row[1], row[2]],
+            y=[row[0], row[0]],
+            mode="lines",
+            line={"color": "#BBBBBB", "width": 3},
+            showlegend=False,
+            hoverinfo="skip",
+            name=f"{row[0]} change",
+        )
+    colors = [supplier_color(s) for s in suppliers]
+    fig.add_scatter(
+        x=table[f"share_{period_a}"].tolist(),
+        y=suppliers,
+        mode="markers+text",
+        name=period_a,
+        marker={"symbol": "circle-open", "size": 13, "color": colors, "line": {"width": 2.5}},
+        text=[f"{v:.0%}" for v in table[f"share_{period_a}"]],
+        textposition="top center",
+        hovertemplate="%{y} " + period_a + ": %{x:.1%}<extra></extra>",
+    )
+    fig.add_scatter(
+        x=table[f"share_{period_b}"].tolist(),
+        y=suppliers,
+        mode="markers+text",
+        name=period_b,
+        marker={"symbol": "circle", "size": 13, "color": colors},
+        text=[
+            f"{v:.0%} ({c:+.0f} pp)"
+            for v, c in zip(table[f"share_{period_b}"], table["change_pp"], strict=True)
+        ],
+        textposition="bottom center",
+        hovertemplate="%{y} " + period_b + ": %{x:.1%}<extra></extra>",
+    )
+    shown = events_for_chart(events, recipient, hidden_categories)
+    drawing = _list_events_in_years(shown, [parse_period(period_a), parse_period(period_b)])
+    fig.update_layout(
+        xaxis={
+            "title": {"text": f"Share of imports ({period_a} hollow, {period_b} filled)"},
+            "tickformat": ".0%",
+            "rangemode": "tozero",
+        },
+        yaxis={"type": "category", "autorange": "reversed", "showgrid": False, "title": None},
+        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 1, "xanchor": "right"},
+    )
+    return _finish(fig, meta, "period_comparison", drawing, table)
+
+
+@functools.lru_cache(maxsize=1)
+def iso3_codes() -> dict[str, str]:
+    """SIPRI country name -> ISO 3166-1 alpha-3 code, from analysis/reference/iso3.csv."""
+    path = Path(__file__).resolve().parent / "reference" / "iso3.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {row["name"]: row["iso3"] for row in csv.DictReader(handle)}
+
+
+def build_supplier_map(
+    suppliers: pd.DataFrame,
+    *,
+    meta: ChartMeta,
+    years: tuple[int, int],
+    events: Sequence[Event] = (),
+    hidden_categories: Iterable[str] = (),
+    recipient: str | None = None,
+) -> go.Figure:
+    """World map of a recipient's suppliers, shaded by share of its imports over ``years``.
+
+    Suppliers without a place on today's map (Soviet Union, unknown supplier(s), NATO**, armed
+    groups) are listed under the map with their share, never dropped silently.
+
+    Args:
+        suppliers: frame with columns supplier, tiv (summed over ``years``).
+        meta: title, filters, source and vintage printed on the chart.
+        years: first and last year the values cover.
+        events: candidate events; those within ``years`` are listed under the map.
+        hidden_categories: event categories toggled off.
+        recipient: the chart's country, used to pick the events.
+
+    Returns:
+        A figure whose ``layout.meta`` holds the listed events and the plotted table.
+    """
+    _require(suppliers, ["supplier", "tiv"], "build_supplier_map")
+    table = suppliers[["supplier", "tiv"]].copy()
+    table["supplier"] = table["supplier"].fillna(UNKNOWN_SUPPLIER).astype(str)
+    table = table.groupby("supplier", as_index=False)["tiv"].sum()
+    total = table["tiv"].sum()
+    table["share"] = (table["tiv"] / total if total > 0 else table["tiv"] * float("nan")).astype(
+        "float64"
+    )
+    codes = iso3_codes()
+    table["iso3"] = table["supplier"].map(codes)
+    table = table.sort_values(
+        ["tiv", "supplier"], ascending=[False, True], kind="stable"
+    ).reset_index(drop=True)
+    mapped = table[table["iso3"].notna()]
+    fig = go.Figure(
+        go.Choropleth(
+            locations=mapped["iso3"].tolist(),
+            locationmode="ISO-3",
+            z=(mapped["share"] * 100).tolist(),
+            text=mapped["supplier"].tolist(),
+            customdata=mapped["tiv"].tolist(),
+            colorscale="Blues",
+            zmin=0,
+            marker={"line": {"color": "#FFFFFF", "width": 0.5}},
+            colorbar={"title": {"text": "Share %"}, "ticksuffix": "%"},
+            hovertemplate="%{text}: %{z:.1f}% (%{customdata:,.0f} TIV m)<extra></extra>",
+            name="suppliers",
+        )
+    )
+    fig.update_geos(
+        projection_type="natural earth",
+        showcountries=True,
+        countrycolor="#BBBBBB",
+        showland=True,
+        landcolor="#F2F2F2",
+        showframe=False,
+        showcoastlines=False,
+    )
+    unmapped = table[table["iso3"].isna() & (table["tiv"] > 0)]
+    notes = []
+    if not unmapped.empty:
+        parts = [f"{r.supplier} ({r.share:.1%})" for r in unmapped.itertuples()]
+        notes.append("Not on the map: " + "; ".join(parts))
+    notes.append(
+        f"Shares of {recipient or 'the recipient'}'s imports, {years[0]}-{years[1]} (TIV summed over the years)."
+    )
+    shown = events_for_chart(events, recipient, hidden_categories)
+    drawing = _list_events_in_years(shown, [years])
+    return _finish(fig, meta, "supplier_map", drawing, table, notes, axis_room_px=10)

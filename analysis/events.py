@@ -1,0 +1,443 @@
+"""Dated, sourced events drawn on the charts: the model, its validation and CSV/JSON exchange."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import datetime as dt
+import io
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+CATEGORIES = ("visit", "agreement", "order", "delivery", "sanction", "conflict", "other")
+
+SEED_EVENTS_CSV = Path(__file__).resolve().parents[1] / "data" / "seed" / "events.csv"
+
+# Column order of the CSV exchange format (also the order of the JSON objects' keys).
+CSV_COLUMNS = [
+    "id",
+    "start",
+    "end",
+    "title",
+    "category",
+    "countries",
+    "is_global",
+    "description",
+    "source_name",
+    "source_url",
+]
+COUNTRY_SEPARATOR = ";"
+
+# A spreadsheet treats a cell starting with one of these as a formula (OWASP "CSV injection").
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_NEUTRALISER = "'"
+_TRUE_WORDS = {"true", "1", "yes", "y"}
+_FALSE_WORDS = {"false", "0", "no", "n", ""}
+
+
+@dataclass(frozen=True)
+class Event:
+    """One event. ``end`` is None for a single day; ``countries`` hold canonical SIPRI names."""
+
+    start: dt.date
+    title: str
+    category: str = "other"
+    end: dt.date | None = None
+    countries: tuple[str, ...] = ()
+    description: str = ""
+    source_name: str = ""
+    source_url: str = ""
+    is_global: bool = False
+    id: int | None = None
+
+    @property
+    def last_day(self) -> dt.date:
+        """The last day the event covers (``start`` for a single-day event)."""
+        return self.end or self.start
+
+    @property
+    def is_range(self) -> bool:
+        """Whether the event spans more than one day (drawn as a band, not a line)."""
+        return self.end is not None and self.end != self.start
+
+    def concerns(self, country: str) -> bool:
+        """Whether the event is global or names ``country`` (compared as canonical names)."""
+        if self.is_global:
+            return True
+        wanted = _canonical(country)
+        return any(_canonical(c) == wanted for c in self.countries)
+
+    def without_id(self) -> Event:
+        """The same event with ``id`` cleared, to compare contents across stores."""
+        return dataclasses.replace(self, id=None)
+
+
+class EventFormatError(ValueError):
+    """A CSV or JSON events file that cannot be read; ``row`` is 1-based (0: the whole file)."""
+
+    def __init__(self, message: str, row: int = 0):
+        self.row = row
+        self.reason = message
+        super().__init__(f"row {row}: {message}" if row else message)
+
+
+class InvalidEventError(ValueError):
+    """An event that fails ``validate_event``; ``problems`` lists every reason as a sentence."""
+
+    def __init__(self, problems: list[str], event: Event | None = None):
+        self.problems = problems
+        self.event = event
+        super().__init__("; ".join(problems))
+
+
+def _canonical(name: str) -> str:
+    # analysis.names is the single source of spellings; fall back to whitespace cleaning when the
+    # reference files are unavailable (e.g. a trimmed install) so events still load.
+    try:
+        from analysis.names import canonical_name
+    except ImportError:  # pragma: no cover - names.py ships with the project
+        return " ".join(name.split())
+    return canonical_name(name)
+
+
+def normalise_event(event: Event) -> Event:
+    """Tidy user input: trim text, canonical country names without duplicates, end == start -> None.
+
+    Args:
+        event: an event as typed by a user or read from a file.
+
+    Returns:
+        The same event with cleaned fields (validation is separate: see ``validate_event``).
+    """
+    countries: list[str] = []
+    for name in event.countries:
+        cleaned = _canonical(name) if name.strip() else ""
+        if cleaned and cleaned not in countries:
+            countries.append(cleaned)
+    end = event.end if event.end != event.start else None
+    return dataclasses.replace(
+        event,
+        title=event.title.strip(),
+        category=event.category.strip().lower(),
+        end=end,
+        countries=tuple(countries),
+        description=event.description.strip(),
+        source_name=event.source_name.strip(),
+        source_url=event.source_url.strip(),
+    )
+
+
+def _url_problem(url: str) -> str | None:
+    if not url:
+        return None
+    if any(ch.isspace() or ord(ch) < 32 for ch in url):
+        return "The source URL must not contain spaces or control characters."
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        return f"The source URL {url!r} cannot be read as a web address."
+    if parts.scheme.lower() not in ("http", "https"):
+        return "The source URL must start with http:// or https://."
+    if not host:
+        return "The source URL has no host name."
+    return None
+
+
+def validate_event(event: Event) -> list[str]:
+    """Every reason why ``event`` cannot be stored, as sentences for the user (empty when valid).
+
+    Args:
+        event: the event to check (run ``normalise_event`` first to accept alternative spellings).
+
+    Returns:
+        A list of problems; an empty list means the event is valid.
+    """
+    problems: list[str] = []
+    if not isinstance(event.start, dt.date) or isinstance(event.start, dt.datetime):
+        problems.append("The start must be a date.")
+    if event.end is not None and (
+        not isinstance(event.end, dt.date) or isinstance(event.end, dt.datetime)
+    ):
+        problems.append("The end must be a date or empty.")
+    elif (
+        event.end is not None
+        and isinstance(event.start, dt.date)
+        and not isinstance(event.start, dt.datetime)
+        and event.end < event.start
+    ):
+        problems.append(f"The end ({event.end}) is before the start ({event.start}).")
+    if not isinstance(event.title, str) or not event.title.strip():
+        problems.append("A title is required.")
+    if event.category not in CATEGORIES:
+        problems.append(f"The category {event.category!r} is not one of: {', '.join(CATEGORIES)}.")
+    for name in event.countries:
+        if not isinstance(name, str) or not name.strip():
+            problems.append("A country name is empty.")
+            continue
+        if COUNTRY_SEPARATOR in name:
+            problems.append(f"The country name {name!r} contains {COUNTRY_SEPARATOR!r}.")
+            continue
+        canonical = _canonical(name)
+        if canonical != name:
+            problems.append(f"The country {name!r} should be written {canonical!r}.")
+    if not event.countries and not event.is_global:
+        problems.append("Name at least one country, or mark the event as global.")
+    url_problem = _url_problem(event.source_url if isinstance(event.source_url, str) else "?")
+    if url_problem:
+        problems.append(url_problem)
+    return problems
+
+
+def check_event(event: Event) -> Event:
+    """Normalise ``event`` and return it, or raise ``InvalidEventError`` listing its problems."""
+    cleaned = normalise_event(event)
+    problems = validate_event(cleaned)
+    if problems:
+        raise InvalidEventError(problems, cleaned)
+    return cleaned
+
+
+def events_for(
+    events: Iterable[Event], country: str, categories: Iterable[str] | None = None
+) -> list[Event]:
+    """The events concerning ``country`` plus the global ones, sorted by date.
+
+    Args:
+        events: all known events.
+        country: a country name in any SIPRI spelling.
+        categories: keep only these categories; None keeps all.
+
+    Returns:
+        The matching events ordered by start, end and title.
+    """
+    wanted = None if categories is None else set(categories)
+    chosen = [e for e in events if e.concerns(country) and (wanted is None or e.category in wanted)]
+    return sorted(chosen, key=_sort_key)
+
+
+def _sort_key(event: Event) -> tuple:
+    return (event.start, event.last_day, event.title, event.id or 0)
+
+
+# --- CSV --------------------------------------------------------------------------------------
+
+
+def _neutralise(cell: str) -> str:
+    # Prefix a formula-looking cell with an apostrophe. A cell that already starts with an
+    # apostrophe followed by a formula character (or another apostrophe) is prefixed too, so that
+    # import can strip exactly one apostrophe and every text survives the round trip.
+    if cell.startswith(_FORMULA_STARTS) or _is_neutralised(cell):
+        return _NEUTRALISER + cell
+    return cell
+
+
+def _is_neutralised(cell: str) -> bool:
+    return cell[:1] == _NEUTRALISER and cell[1:2] in (*_FORMULA_STARTS, _NEUTRALISER)
+
+
+def _unneutralise(cell: str) -> str:
+    return cell[1:] if _is_neutralised(cell) else cell
+
+
+def _event_record(event: Event) -> dict[str, object]:
+    return {
+        "id": event.id,
+        "start": event.start.isoformat(),
+        "end": event.end.isoformat() if event.end else None,
+        "title": event.title,
+        "category": event.category,
+        "countries": list(event.countries),
+        "is_global": bool(event.is_global),
+        "description": event.description,
+        "source_name": event.source_name,
+        "source_url": event.source_url,
+    }
+
+
+def events_to_csv(events: Iterable[Event]) -> str:
+    """CSV text of ``events`` with formula-looking cells neutralised by a leading apostrophe.
+
+    Args:
+        events: the events to export.
+
+    Returns:
+        UTF-8 text with a header row (``CSV_COLUMNS``); countries joined as "India;Russia".
+    """
+    out = io.StringIO(newline="")
+    # "\r\n" also makes the writer quote cells holding a lone "\r" (it quotes terminator chars).
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for event in events:
+        record = _event_record(event)
+        record["id"] = "" if event.id is None else str(event.id)
+        record["end"] = record["end"] or ""
+        record["countries"] = COUNTRY_SEPARATOR.join(event.countries)
+        record["is_global"] = "true" if event.is_global else "false"
+        writer.writerow([_neutralise(str(record[col])) for col in CSV_COLUMNS])
+    return out.getvalue()
+
+
+def _parse_date(text: str, what: str, row: int) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise EventFormatError(f"{what} {text!r} is not a date like 2025-10-29", row) from None
+
+
+def _parse_bool(value: object, row: int) -> bool:
+    if isinstance(value, bool):
+        return value
+    word = str(value).strip().lower()
+    if word in _TRUE_WORDS:
+        return True
+    if word in _FALSE_WORDS:
+        return False
+    raise EventFormatError(f"is_global {value!r} is not true or false", row)
+
+
+def _parse_id(value: object, row: int) -> int | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise EventFormatError(f"id {value!r} is not a whole number", row)
+    try:
+        return int(str(value).strip()) if not isinstance(value, int) else value
+    except ValueError:
+        raise EventFormatError(f"id {value!r} is not a whole number", row) from None
+
+
+def _event_from_record(record: dict[str, object], row: int) -> Event:
+    def text(key: str) -> str:
+        value = record.get(key)
+        if value is None:
+            return ""
+        if not isinstance(value, str):
+            raise EventFormatError(f"{key} must be text, not {type(value).__name__}", row)
+        return value
+
+    start_text = text("start")
+    if not start_text.strip():
+        raise EventFormatError("start is missing", row)
+    end_text = text("end")
+    countries = record.get("countries")
+    if countries is None:
+        names: tuple[str, ...] = ()
+    elif isinstance(countries, str):
+        names = tuple(n for n in countries.split(COUNTRY_SEPARATOR) if n)
+    elif isinstance(countries, list) and all(isinstance(n, str) for n in countries):
+        names = tuple(countries)
+    else:
+        raise EventFormatError("countries must be a list of names", row)
+    return Event(
+        id=_parse_id(record.get("id"), row),
+        start=_parse_date(start_text, "start", row),
+        end=_parse_date(end_text, "end", row) if end_text.strip() else None,
+        title=text("title"),
+        category=text("category") or "other",
+        countries=names,
+        is_global=_parse_bool(record.get("is_global", False), row),
+        description=text("description"),
+        source_name=text("source_name"),
+        source_url=text("source_url"),
+    )
+
+
+def events_from_csv(text: str) -> list[Event]:
+    """Read events written by ``events_to_csv`` (or by hand with the same header).
+
+    Args:
+        text: CSV text; required columns are ``start`` and ``title``, others are optional.
+
+    Returns:
+        The events in file order, not validated (see ``check_event``).
+
+    Raises:
+        EventFormatError: a missing column or an unreadable date, id or flag.
+    """
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise EventFormatError("the file is empty") from None
+    except csv.Error as exc:
+        raise EventFormatError(f"not a CSV file: {exc}") from None
+    header = [h.strip().lower() for h in header]
+    missing = [col for col in ("start", "title") if col not in header]
+    if missing:
+        raise EventFormatError(f"missing column(s): {', '.join(missing)}", 1)
+    events = []
+    try:
+        for row_number, cells in enumerate(reader, start=2):
+            if not any(cell.strip() for cell in cells):
+                continue
+            if len(cells) > len(header):
+                raise EventFormatError(f"{len(cells)} cells for {len(header)} columns", row_number)
+            record = {col: _unneutralise(cell) for col, cell in zip(header, cells, strict=False)}
+            events.append(_event_from_record(record, row_number))
+    except csv.Error as exc:
+        raise EventFormatError(f"not a CSV file: {exc}", reader.line_num) from None
+    return events
+
+
+# --- JSON -------------------------------------------------------------------------------------
+
+
+def events_to_json(events: Iterable[Event]) -> str:
+    """JSON text (a list of objects with ``CSV_COLUMNS`` keys) of ``events``."""
+    return json.dumps([_event_record(e) for e in events], ensure_ascii=False, indent=2) + "\n"
+
+
+def events_from_json(text: str) -> list[Event]:
+    """Read events written by ``events_to_json``.
+
+    Args:
+        text: a JSON list of objects, or an object with an ``events`` list.
+
+    Returns:
+        The events in file order, not validated (see ``check_event``).
+
+    Raises:
+        EventFormatError: text that is not JSON of that shape, or an unreadable field.
+    """
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise EventFormatError(f"not JSON: {exc.msg} at line {exc.lineno}") from None
+    if isinstance(data, dict) and isinstance(data.get("events"), list):
+        data = data["events"]
+    if not isinstance(data, list):
+        raise EventFormatError("expected a list of events")
+    events = []
+    for row_number, record in enumerate(data, start=1):
+        if not isinstance(record, dict):
+            raise EventFormatError("each event must be an object", row_number)
+        events.append(_event_from_record(record, row_number))
+    return events
+
+
+def events_from_text(text: str) -> list[Event]:
+    """Read events from CSV or JSON text, telling them apart by the first character."""
+    stripped = text.lstrip("\ufeff \t\r\n")
+    if stripped.startswith(("[", "{")):
+        return events_from_json(text)
+    return events_from_csv(text)
+
+
+def load_seed_events(path: Path | None = None) -> list[Event]:
+    """The project's seed events (data/seed/events.csv), normalised and validated.
+
+    Args:
+        path: another seed file, for tests.
+
+    Returns:
+        The seed events without ids.
+
+    Raises:
+        InvalidEventError: a seed event fails validation (a bug in the seed file).
+    """
+    text = (path or SEED_EVENTS_CSV).read_text(encoding="utf-8")
+    return [check_event(dataclasses.replace(e, id=None)) for e in events_from_csv(text)]

@@ -1,0 +1,364 @@
+"""Chart builders: events at the right dates, numbered markers on collision, stable colours."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from analysis.charts import (
+    ChartMeta,
+    build_customers_over_time,
+    build_import_mix_by_period,
+    build_import_mix_by_year,
+    build_period_comparison,
+    build_supplier_map,
+    drawn_events,
+    event_date_text,
+    iso3_codes,
+    mix_by_period_data,
+    mix_by_year_data,
+    moving_average_5y,
+    parse_period,
+    period_label,
+    plotted_data,
+)
+from analysis.colors import MAIN_COLORS, color_map, supplier_color
+from analysis.events import Event
+
+DELEGATION = Event(
+    dt.date(2025, 10, 29),
+    "Indian defence-industry delegation in Moscow",
+    "visit",
+    end=dt.date(2025, 10, 30),
+    countries=("India", "Russia"),
+)
+PUTIN = Event(dt.date(2025, 12, 5), "Putin's visit to New Delhi", "visit", countries=("India",))
+INVASION = Event(
+    dt.date(2022, 2, 24), "Russia's full-scale invasion of Ukraine", "conflict", is_global=True
+)
+SANCTION = Event(dt.date(2019, 6, 1), "A sanction", "sanction", countries=("India",))
+ELSEWHERE = Event(dt.date(2021, 3, 1), "Pakistan only", "order", countries=("Pakistan",))
+META = ChartMeta(
+    "India's arms imports",
+    filters={"Recipient": "India", "Lineage": "separate"},
+    vintage=dt.date(2024, 10, 10),
+)
+
+
+def mix(years=range(2015, 2026)) -> pd.DataFrame:
+    rows = []
+    for y in years:
+        rows += [(y, "Russia", 10.0), (y, "France", 5.0), (y, "Israel", 1.0), (y, "Spain", 0.5)]
+    return pd.DataFrame(rows, columns=["year", "supplier", "tiv"])
+
+
+def shapes_by_name(fig):
+    return {s.name: s for s in fig.layout.shapes}
+
+
+def annotations_by_name(fig):
+    return {a.name: a for a in fig.layout.annotations}
+
+
+def test_line_for_single_day_band_for_range_at_their_dates():
+    fig = build_import_mix_by_year(
+        mix(), meta=META, events=[INVASION, DELEGATION], recipient="India"
+    )
+    shapes = shapes_by_name(fig)
+    assert len(fig.layout.shapes) == 2
+    line, band = shapes["event-1"], shapes["event-2"]
+    assert (line.type, line.x0, line.x1) == ("line", "2022-02-24", "2022-02-24")
+    # the band covers its last day: it ends at the start of the next day
+    assert (band.type, band.x0, band.x1) == ("rect", "2025-10-29", "2025-10-31")
+    assert [e["title"] for e in drawn_events(fig)] == [INVASION.title, DELEGATION.title]
+
+
+def test_well_separated_events_get_text_labels():
+    fig = build_import_mix_by_year(mix(), meta=META, events=[SANCTION, INVASION], recipient="India")
+    notes = annotations_by_name(fig)
+    assert fig.layout.meta["events"]["mode"] == "labels"
+    assert notes["event-label-1"].text == "A sanction"
+    assert notes["event-label-2"].text == "Russia's full-scale invasion of Ukraine"
+    assert "event-legend" not in notes
+
+
+def test_colliding_events_become_numbered_markers_with_legend():
+    fig = build_import_mix_by_year(
+        mix(range(1990, 2026)), meta=META, events=[DELEGATION, PUTIN], recipient="India"
+    )
+    notes = annotations_by_name(fig)
+    assert fig.layout.meta["events"]["mode"] == "numbered"
+    assert notes["event-marker-1"].text == "<b>1</b>"
+    assert notes["event-marker-2"].text == "<b>2</b>"
+    # 37 days apart on a 36-year axis: the markers are stacked, not drawn on top of each other
+    assert notes["event-marker-1"].yshift != notes["event-marker-2"].yshift
+    legend = notes["event-legend"].text
+    assert "1 — Indian defence-industry delegation in Moscow (29–30 Oct 2025)" in legend
+    assert "2 — Putin's visit to New Delhi (5 Dec 2025)" in legend
+
+
+def test_hidden_categories_and_other_countries_draw_nothing():
+    fig = build_import_mix_by_year(
+        mix(),
+        meta=META,
+        events=[DELEGATION, PUTIN, INVASION, ELSEWHERE],
+        hidden_categories={"visit"},
+        recipient="India",
+    )
+    assert [e["title"] for e in drawn_events(fig)] == [INVASION.title]
+    assert len(fig.layout.shapes) == 1
+    assert fig.layout.meta["events"]["outside"] == []
+    texts = " ".join(a.text for a in fig.layout.annotations)
+    assert "Putin" not in texts and "Pakistan" not in texts
+
+
+def test_events_outside_plotted_years_are_listed_not_dropped():
+    fig = build_import_mix_by_year(
+        mix(range(2000, 2024)), meta=META, events=[INVASION, PUTIN], recipient="India"
+    )
+    assert [e["title"] for e in drawn_events(fig)] == [INVASION.title]
+    outside = annotations_by_name(fig)["events-outside"].text
+    assert outside.startswith("Not in plotted years:")
+    assert "New Delhi (5 Dec 2025)" in outside
+
+
+def test_year_range_widens_the_axis_to_reach_recent_events():
+    fig = build_import_mix_by_year(
+        mix(range(2000, 2024)),
+        meta=META,
+        events=[PUTIN],
+        recipient="India",
+        year_range=(2000, 2025),
+    )
+    assert fig.layout.xaxis.range == ("2000-01-01", "2026-01-01")
+    assert drawn_events(fig)[0]["x"] == "2025-12-05"
+
+
+def test_yearly_bars_span_their_year_and_axis_says_so():
+    fig = build_import_mix_by_year(mix([2020, 2021]), meta=META)
+    russia = next(t for t in fig.data if t.name == "Russia")
+    assert russia.x == ("2020-07-02", "2021-07-02T12:00:00")
+    assert russia.width == (366 * 86_400_000, 365 * 86_400_000)  # 2020 is a leap year
+    assert "spans its calendar year" in fig.layout.xaxis.title.text
+
+
+def test_shares_top_n_and_trace_colours():
+    fig = build_import_mix_by_year(mix([2020]), meta=META, top_n=2)
+    names = [t.name for t in fig.data]
+    assert names == ["Russia", "France", "Others"]
+    by_name = {t.name: t for t in fig.data}
+    assert by_name["Russia"].y == (10 / 16.5,)
+    assert by_name["Others"].y == (1.5 / 16.5,)
+    assert by_name["Russia"].marker.color == MAIN_COLORS["Russia"]
+    assert by_name["Others"].marker.color == MAIN_COLORS["Others"]
+    table = plotted_data(fig)
+    assert table.to_dict("records") == [
+        {"year": 2020, "supplier": "France", "tiv": 5.0, "share": 5 / 16.5},
+        {"year": 2020, "supplier": "Others", "tiv": 1.5, "share": 1.5 / 16.5},
+        {"year": 2020, "supplier": "Russia", "tiv": 10.0, "share": 10 / 16.5},
+    ]
+
+
+def test_title_subtitle_and_source_line():
+    fig = build_import_mix_by_year(mix(), meta=META)
+    assert fig.layout.title.text == "<b>India's arms imports</b>"
+    assert fig.layout.title.subtitle.text == "Recipient: India · Lineage: separate"
+    source = annotations_by_name(fig)["source"].text
+    assert source == "Source: SIPRI Arms Transfers Database, data generated 10 Oct 2024"
+    seed = ChartMeta("Seed", citations=("SIPRI fact sheet, Mar 2024",))
+    assert seed.source_line() == "Source: published SIPRI figures: SIPRI fact sheet, Mar 2024"
+
+
+def test_user_markup_in_titles_is_escaped():
+    event = Event(dt.date(2020, 1, 1), "<b>bold</b> & co", "other", is_global=True)
+    fig = build_import_mix_by_year(mix(), meta=META, events=[event])
+    assert annotations_by_name(fig)["event-label-1"].text == "&lt;b&gt;bold&lt;/b&gt; &amp; co"
+
+
+def test_moving_average_is_the_sipri_window_share():
+    table = mix_by_year_data(
+        pd.DataFrame(
+            {
+                "year": [2000, 2001, 2002, 2003, 2004, 2004],
+                "supplier": ["Russia"] * 5 + ["France"],
+                "tiv": [1.0, 1.0, 1.0, 1.0, 1.0, 5.0],
+            }
+        )
+    )
+    share = moving_average_5y(table, name="Russia")
+    assert share.loc[2002] == pytest.approx(5 / 10)
+    assert share.isna().sum() == 4  # incomplete windows at both ends
+    assert moving_average_5y(table).loc[2002] == pytest.approx(10 / 5)
+    fig = build_import_mix_by_year(
+        table, meta=META, moving_average=True, moving_average_of="Russia"
+    )
+    line = next(t for t in fig.data if t.type == "scatter")
+    assert line.y == (0.5,) and line.x == ("2002-07-02T12:00:00",)
+
+
+def test_period_chart_marks_each_event_in_its_period():
+    periods = pd.DataFrame(
+        {"period": ["2009-13", "2019-23", "2024-28"], "supplier": ["Russia"] * 3, "tiv": [1.0] * 3}
+    )
+    fig = build_import_mix_by_period(
+        periods, meta=META, events=[INVASION, DELEGATION, PUTIN, SANCTION], recipient="India"
+    )
+    assert [(e["title"], e["x"]) for e in drawn_events(fig)] == [
+        (SANCTION.title, "2019-23"),
+        (INVASION.title, "2019-23"),
+        (DELEGATION.title, "2024-28"),
+        (PUTIN.title, "2024-28"),
+    ]
+    markers = [a for a in fig.layout.annotations if a.name.startswith("event-marker")]
+    assert [m.x for m in markers] == ["2019-23", "2019-23", "2024-28", "2024-28"]
+    assert len({m.yshift for m in markers if m.x == "2019-23"}) == 2
+
+
+def test_period_chart_lists_events_before_its_periods():
+    periods = pd.DataFrame({"period": ["2009-13"], "supplier": ["Russia"], "tiv": [1.0]})
+    fig = build_import_mix_by_period(periods, meta=META, events=[INVASION])
+    assert drawn_events(fig) == []
+    assert "Russia" in annotations_by_name(fig)["events-outside"].text
+
+
+def test_period_comparison_dumbbell():
+    shares = mix_by_period_data(
+        pd.DataFrame(
+            {
+                "period": ["2009-13", "2009-13", "2019-23", "2019-23"],
+                "supplier": ["Russia", "France", "Russia", "France"],
+                "tiv": [76.0, 24.0, 36.0, 64.0],
+            }
+        )
+    )
+    fig = build_period_comparison(
+        shares, meta=META, period_a="2009-13", period_b="2019-23", events=[INVASION, PUTIN]
+    )
+    table = plotted_data(fig)
+    assert table["supplier"].tolist() == ["France", "Russia"]
+    assert table["change_pp"].tolist() == pytest.approx([40.0, -40.0])
+    later = next(t for t in fig.data if t.name == "2019-23")
+    assert later.text == ("64% (+40 pp)", "36% (-40 pp)")
+    assert [e["title"] for e in drawn_events(fig)] == [INVASION.title]
+    assert "Putin" in annotations_by_name(fig)["events-outside"].text
+
+
+def test_customers_over_time_uses_recipients():
+    flows = pd.DataFrame(
+        {
+            "year": [2020, 2020, 2021],
+            "recipient": ["India", "China", "India"],
+            "tiv": [3.0, 1.0, 2.0],
+        }
+    )
+    fig = build_customers_over_time(flows, meta=META, exporter="Russia", events=[DELEGATION])
+    assert [t.name for t in fig.data] == ["India", "China"]
+    assert fig.data[0].marker.color == supplier_color("India")
+    assert drawn_events(fig) == []  # 2025 event outside the 2020-21 axis
+    assert fig.layout.meta["events"]["outside"] == [
+        "Indian defence-industry delegation in Moscow (29–30 Oct 2025)"
+    ]
+
+
+def test_supplier_map_uses_iso3_and_lists_unmappable():
+    frame = pd.DataFrame(
+        {
+            "supplier": ["United States", "Soviet Union", "UAE", "Turkiye", None],
+            "tiv": [4.0, 3.0, 1.0, 1.0, 1.0],
+        }
+    )
+    fig = build_supplier_map(frame, meta=META, years=(2019, 2023), recipient="India")
+    assert fig.data[0].locations == ("USA", "TUR", "ARE")
+    assert fig.data[0].z == (40.0, 10.0, 10.0)
+    note = annotations_by_name(fig)["note-0"].text
+    assert note == "Not on the map: Soviet Union (30.0%); unknown supplier(s) (10.0%)"
+
+
+def test_iso3_mapping_covers_sipri_short_names():
+    codes = iso3_codes()
+    for name, iso in {
+        "United States": "USA",
+        "Russia": "RUS",
+        "UAE": "ARE",
+        "Turkiye": "TUR",
+        "Viet Nam": "VNM",
+        "DR Congo": "COD",
+        "Czechia": "CZE",
+    }.items():
+        assert codes[name] == iso
+
+
+def test_periods_and_dates_text():
+    assert parse_period("2019-23") == (2019, 2023)
+    assert parse_period("1998-02") == (1998, 2002)
+    assert parse_period("2019–2023") == (2019, 2023)
+    assert period_label(1998, 2002) == "1998-2002"
+    assert period_label(2019, 2023) == "2019-23"
+    assert event_date_text(DELEGATION) == "29–30 Oct 2025"
+    cross = Event(dt.date(2025, 11, 30), "x", end=dt.date(2025, 12, 2))
+    assert event_date_text(cross) == "30 Nov – 2 Dec 2025"
+
+
+def test_main_colours_are_fixed_and_lineage_hues_close():
+    assert supplier_color("Russia") == "#B2182B"
+    assert supplier_color("USA") == supplier_color("United States")
+    assert supplier_color(None) == MAIN_COLORS["unknown supplier(s)"]
+    assert len(set(MAIN_COLORS.values())) == len(MAIN_COLORS)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.text(min_size=1, max_size=20), min_size=1, max_size=8, unique=True))
+def test_colours_do_not_depend_on_other_names(names):
+    full = color_map(names)
+    assert all(full[n] == supplier_color(n) for n in names)
+    assert color_map(list(reversed(names))) == full
+    assert all(c.startswith("#") and len(c) == 7 for c in full.values())
+
+
+def test_hashed_colour_is_stable_across_processes():
+    import subprocess
+    import sys
+
+    code = "from analysis.colors import supplier_color; print(supplier_color('Kazakhstan'))"
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PYTHONHASHSEED": "123", "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
+    ).stdout.strip()
+    assert out == supplier_color("Kazakhstan")
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(1990, 2030), st.integers(1, 365), st.integers(0, 3)),
+        min_size=0,
+        max_size=6,
+    )
+)
+def test_every_shown_event_is_drawn_once_or_listed(specs):
+    events = [
+        Event(
+            dt.date(y, 1, 1) + dt.timedelta(days=d - 1),
+            f"e{i}",
+            "other",
+            end=(dt.date(y, 1, 1) + dt.timedelta(days=d - 1 + span)) if span else None,
+            is_global=True,
+        )
+        for i, (y, d, span) in enumerate(specs)
+    ]
+    fig = build_import_mix_by_year(mix(range(2000, 2021)), meta=META, events=events)
+    drawn = {e["title"] for e in drawn_events(fig)}
+    outside = fig.layout.meta["events"]["outside"]
+    assert len(fig.layout.shapes) == len(drawn)
+    assert len(drawn) + len(outside) == len(events)
+    for e in events:
+        in_range = e.start.year <= 2020 and (e.end or e.start).year >= 2000
+        assert (e.title in drawn) == in_range
