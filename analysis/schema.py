@@ -86,28 +86,36 @@ def empty_deals() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=DEAL_DTYPES[c]) for c in DEAL_COLUMNS})
 
 
+def _coerce(frame: pd.DataFrame, columns: list[str], dtypes: dict[str, str], fill) -> pd.DataFrame:
+    data = {}
+    n = len(frame)
+    for col in columns:
+        if col in frame.columns:
+            series = frame[col].reset_index(drop=True)
+        else:
+            series = pd.Series(fill(col, n))
+        # Only convert what is not already in the declared dtype: loaders build most columns
+        # right, and a no-op astype still costs a copy on large registers.
+        if str(series.dtype) != dtypes[col] and not (
+            dtypes[col] == "str" and series.dtype == "str"
+        ):
+            series = series.astype(dtypes[col])
+        data[col] = series
+    return pd.DataFrame(data)
+
+
 def coerce_flows(frame: pd.DataFrame) -> pd.DataFrame:
     """Return ``frame`` with exactly the flow columns in the declared dtypes.
 
     Missing recipient/supplier/category become ``<NA>``.
     """
-    out = pd.DataFrame(index=frame.index)
-    for col in FLOW_COLUMNS:
-        if col in frame.columns:
-            out[col] = frame[col]
-        else:
-            out[col] = pd.NA
-    return out.astype(FLOW_DTYPES).reset_index(drop=True)
+    return _coerce(frame, FLOW_COLUMNS, FLOW_DTYPES, lambda col, n: [pd.NA] * n)
 
 
 def coerce_deals(frame: pd.DataFrame) -> pd.DataFrame:
     """Return ``frame`` with exactly the deal columns in the declared dtypes."""
-    out = pd.DataFrame(index=frame.index)
-    for col in DEAL_COLUMNS:
-        if col in frame.columns:
-            out[col] = frame[col]
-        elif col == "delivery_years":
-            out[col] = [[] for _ in range(len(frame))]
-        else:
-            out[col] = pd.NA
-    return out.astype(DEAL_DTYPES).reset_index(drop=True)
+
+    def fill(col: str, n: int) -> list:
+        return [[] for _ in range(n)] if col == "delivery_years" else [pd.NA] * n
+
+    return _coerce(frame, DEAL_COLUMNS, DEAL_DTYPES, fill)

@@ -21,7 +21,7 @@ import pandas as pd
 
 from analysis import schema
 from analysis.events import Event, InvalidEventError, check_event, load_seed_events
-from analysis.sipri import SipriExport, SipriFormatError
+from analysis.sipri import SipriExport, SipriFormatError, totals_records
 
 MAX_UPLOAD_MB = 200  # keep equal to server.maxUploadSize in .streamlit/config.toml
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024  # Streamlit counts its limit in MiB
@@ -67,6 +67,15 @@ CREATE TABLE flows (
     category TEXT
 );
 CREATE INDEX flows_by_dataset ON flows(dataset_id);
+CREATE TABLE totals (
+    dataset_id INTEGER NOT NULL REFERENCES datasets(id),
+    recipient TEXT,
+    supplier TEXT,
+    year INTEGER NOT NULL,
+    tiv REAL NOT NULL,
+    side TEXT NOT NULL
+);
+CREATE INDEX totals_by_dataset ON totals(dataset_id);
 CREATE TABLE deals (
     dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
     deal_id INTEGER,
@@ -562,6 +571,7 @@ class Store:
                 reason=f"the rows do not fit the tidy table: {exc}",
                 export=export,
             )
+        totals_rows = list(totals_records(getattr(export, "totals", None)))
         n_flows, n_deals = len(flows), 0 if deals is None else len(deals)
         total = max(n_flows + n_deals, 1)
 
@@ -617,6 +627,13 @@ class Store:
                     done += stop - start
                     if progress is not None:
                         progress(done / total)
+            if totals_rows:
+                # SIPRI's own Total rows: period shares divide by them (analysis.shares).
+                conn.executemany(
+                    "INSERT INTO totals (dataset_id, recipient, supplier, year, tiv, side)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    [(dataset_id, *row) for row in totals_rows],
+                )
             self._bump_revision(conn)
             return ImportOutcome(name, digest, len(data), "stored", dataset_id, export=export)
 
@@ -686,6 +703,7 @@ class Store:
             ):
                 return False
             conn.execute("DELETE FROM flows WHERE dataset_id = ?", (dataset_id,))
+            conn.execute("DELETE FROM totals WHERE dataset_id = ?", (dataset_id,))
             conn.execute("DELETE FROM deals WHERE dataset_id = ?", (dataset_id,))
             conn.execute("DELETE FROM datasets WHERE id = ?", (dataset_id,))
             self._bump_revision(conn)
@@ -722,7 +740,21 @@ class Store:
         columns = [*schema.FLOW_COLUMNS, "dataset_id", "vintage"]
         frame = pd.DataFrame.from_records(rows, columns=columns)
         frame["tiv"] = pd.to_numeric(frame["tiv"], errors="coerce")
-        return frame.astype({**schema.FLOW_DTYPES, "dataset_id": "Int64", "vintage": "str"})
+        frame = frame.astype({**schema.FLOW_DTYPES, "dataset_id": "Int64", "vintage": "str"})
+        frame.attrs["totals"] = self.totals(dataset_ids)
+        return frame
+
+    def totals(self, dataset_ids: Sequence[int] | None = None) -> tuple[tuple, ...]:
+        """SIPRI's Total rows of the chosen datasets, as ``SipriExport.totals`` records.
+
+        Returns:
+            (recipient, supplier, year, tiv, side) tuples, the form ``flows.attrs["totals"]``
+            takes (hashable, so pandas can still concatenate frames carrying it).
+        """
+        where, params = self._id_filter(dataset_ids, "dataset_id")
+        sql = f"SELECT recipient, supplier, year, tiv, side FROM totals{where} ORDER BY rowid"
+        rows = self._run(lambda conn: conn.execute(sql, params).fetchall(), write=False)
+        return tuple((r, s, int(y), float(t), side) for r, s, y, t, side in rows)
 
     def deals(self, dataset_ids: Sequence[int] | None = None) -> pd.DataFrame:
         """Deals of the chosen datasets (all when None), with their dataset id and vintage.

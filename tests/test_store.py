@@ -462,3 +462,20 @@ def test_a_real_india_export_comes_back_exactly_as_the_loader_read_it(db, sample
     assert outcome.status == "stored", outcome.reason
     pd.testing.assert_frame_equal(db.flows()[schema.FLOW_COLUMNS], read_sipri(path).flows)
     assert db.datasets()["vintage"].tolist() == ["2024-10-10"]
+
+
+def test_flows_carry_sipri_total_rows_so_shares_match_sipri(tmp_path):
+    """The Total row travels through the store: period shares divide by it."""
+    from analysis.shares import period_shares
+
+    store = Store(tmp_path / "totals.sqlite")
+    data = (DATA / "B_india_by_supplier.csv").read_bytes()
+    outcome = store.import_bytes("india.csv", data)
+    assert outcome.ok
+    flows = store.flows()
+    assert ("India", None, 2013, 550.0, "import") in flows.attrs["totals"]
+    shares = period_shares(flows, "India", [(2009, 2013)]).set_index("supplier")["share"]
+    # Russia 1000 of SIPRI's Total 1600 (the cells add up to 1600 here too).
+    assert shares["Russia"] == pytest.approx(1000 / 1600)
+    store.remove(outcome.dataset_id)
+    assert store.totals() == ()

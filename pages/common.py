@@ -1,0 +1,267 @@
+"""Shared UI plumbing for the pages: the store, cached data, URL state and chart rendering."""
+
+from __future__ import annotations
+
+import datetime as dt
+import urllib.parse
+from collections.abc import Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from analysis import export as chart_export
+from analysis.charts import ChartMeta, plotted_data
+from analysis.events import CATEGORIES, Event
+from analysis.store import Store
+
+DEFAULT_COUNTRY = "India"
+
+
+# --------------------------------------------------------------------------- store and data
+
+
+@st.cache_resource(show_spinner=False)
+def get_store() -> Store:
+    """One Store per server process (it opens a connection per call, so threads can share it)."""
+    return Store()
+
+
+def state_token() -> str:
+    """Changes whenever datasets or events change: the key of every cached read below."""
+    return get_store().state_token()
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _flows(token: str) -> pd.DataFrame:
+    return get_store().flows()
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _deals(token: str) -> pd.DataFrame:
+    return get_store().deals()
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _datasets(token: str) -> pd.DataFrame:
+    return get_store().datasets()
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _events(token: str) -> list[Event]:
+    return get_store().events()
+
+
+def load_flows() -> pd.DataFrame:
+    """Every stored dataset's flows (with dataset_id, vintage and SIPRI totals in attrs)."""
+    return _flows(state_token())
+
+
+def load_deals() -> pd.DataFrame:
+    """Every stored register's deals."""
+    return _deals(state_token())
+
+
+def load_datasets() -> pd.DataFrame:
+    """The stored datasets, newest first as the store lists them."""
+    return _datasets(state_token())
+
+
+def load_events() -> list[Event]:
+    """The stored events (seeded from data/seed/events.csv on first start)."""
+    return _events(state_token())
+
+
+def clear_caches() -> None:
+    """After a write the token changes anyway; this also frees the old entries."""
+    for fn in (_flows, _deals, _datasets, _events):
+        fn.clear()
+
+
+# --------------------------------------------------------------------------- URL state
+
+
+def url_value(key: str, default: str) -> str:
+    """A page choice from the URL query string (shareable views), else ``default``."""
+    value = st.query_params.get(key)
+    return value if value not in (None, "") else default
+
+
+def url_int(key: str, default: int) -> int:
+    try:
+        return int(url_value(key, str(default)))
+    except ValueError:
+        return default
+
+
+def url_bool(key: str, default: bool) -> bool:
+    return url_value(key, "1" if default else "0") in ("1", "true", "yes")
+
+
+def set_url(**values: object) -> None:
+    """Write the page's current choices into the URL so that the view can be shared."""
+    for key, value in values.items():
+        if isinstance(value, bool):
+            value = "1" if value else "0"
+        text = "" if value is None else str(value)
+        if st.query_params.get(key) != text:
+            st.query_params[key] = text
+
+
+def index_of(options: Sequence[str], value: str, fallback: int = 0) -> int:
+    try:
+        return list(options).index(value)
+    except ValueError:
+        return fallback
+
+
+def view_url() -> str:
+    """The shareable URL of the current view (page and its query parameters)."""
+    base = ""
+    try:
+        base = st.context.url or ""
+    except Exception:  # noqa: BLE001 - no browser context under AppTest or bare mode
+        base = ""
+    base = base.split("?")[0]
+    query = urllib.parse.urlencode(dict(st.query_params.to_dict()))
+    return f"{base}?{query}" if query else base
+
+
+# --------------------------------------------------------------------------- events
+
+
+def event_category_filter(key: str) -> list[str]:
+    """Per-category toggles for events on charts; returns the hidden categories."""
+    hidden_default = [c for c in url_value(f"{key}_hide", "").split(",") if c in CATEGORIES]
+    shown = st.multiselect(
+        "Events shown on charts",
+        options=list(CATEGORIES),
+        default=[c for c in CATEGORIES if c not in hidden_default],
+        key=f"{key}_event_categories",
+        help="Event categories drawn on the time charts. Manage events on the Events page.",
+    )
+    hidden = [c for c in CATEGORIES if c not in shown]
+    set_url(**{f"{key}_hide": ",".join(hidden)})
+    return hidden
+
+
+# --------------------------------------------------------------------------- charts
+
+
+def vintage_of(frame: pd.DataFrame) -> dt.date | None:
+    """The newest 'Data generated' date among the rows (None for seed-only views)."""
+    if frame is None or "vintage" not in frame.columns or frame.empty:
+        return None
+    values = frame["vintage"].dropna()
+    if values.empty:
+        return None
+    try:
+        return dt.date.fromisoformat(str(values.max()))
+    except ValueError:
+        return None
+
+
+def render_chart(
+    fig: go.Figure,
+    meta: ChartMeta,
+    *,
+    key: str,
+    events: Sequence[Event] = (),
+    data: pd.DataFrame | None = None,
+) -> None:
+    """Show a chart with our own light template and offer report-ready downloads.
+
+    Args:
+        fig: a figure from analysis.charts (already carries title, subtitle, source, events).
+        meta: the chart's metadata (for file names, CSV header and citation).
+        key: a unique widget key prefix for this chart.
+        events: the events shown, for the bundle's events CSV.
+        data: what the chart plots; defaults to ``plotted_data(fig)``.
+    """
+    stem = chart_export.safe_file_stem(meta.title)
+    st.plotly_chart(
+        fig,
+        theme=None,
+        width="stretch",
+        config=chart_export.plotly_config(stem, 1600, 900, 2),
+        key=f"{key}_chart",
+    )
+    with st.expander("Download for a report (PNG, SVG, data, bundle)"):
+        _download_panel(fig, meta, key=key, events=events, data=data, stem=stem)
+
+
+def _download_panel(fig, meta, *, key, events, data, stem) -> None:
+    labels = {"slide": "Slide 1600×900", "a4": "A4 width", "square": "Square 1080×1080"}
+    labels["custom"] = "Custom"
+    cols = st.columns(4)
+    preset = cols[0].selectbox(
+        "Size", list(labels), format_func=labels.get, key=f"{key}_preset"
+    )
+    width = height = None
+    if preset == "custom":
+        width = int(cols[1].number_input("Width px", 200, 5000, 1600, key=f"{key}_w"))
+        height = int(cols[2].number_input("Height px", 200, 5000, 900, key=f"{key}_h"))
+    scale = int(cols[3].selectbox("Scale", [1, 2, 3, 4], index=1, key=f"{key}_scale"))
+    width, height = chart_export.resolve_size(preset, width, height)
+    frame = plotted_data(fig) if data is None else data
+    url = view_url()
+    csv_bytes = chart_export.chart_data_csv(frame, _with_url(meta, url), url)
+    st.download_button(
+        "Data (CSV)", csv_bytes, f"{stem}-data.csv", "text/csv", key=f"{key}_csv"
+    )
+    if not chart_export.chromium_available():
+        st.info(chart_export.chromium_missing_message())
+        return
+    if st.toggle("Prepare PNG, SVG and bundle", key=f"{key}_render"):
+        # Rendering costs ~0.3 s per image, so it happens only when asked for.
+        with st.spinner("Rendering the chart…"):
+            try:
+                png = chart_export.export_figure(fig, "png", width, height, scale)
+                svg = chart_export.export_figure(fig, "svg", width, height, 1)
+                bundle = chart_export.report_bundle(
+                    fig,
+                    frame,
+                    list(events),
+                    _with_url(meta, url),
+                    url,
+                    width=width,
+                    height=height,
+                    scale=scale,
+                )
+            except chart_export.ExportUnavailableError as exc:
+                st.warning(str(exc))
+                return
+        c1, c2, c3 = st.columns(3)
+        c1.download_button("PNG", png, f"{stem}.png", "image/png", key=f"{key}_png")
+        c2.download_button("SVG", svg, f"{stem}.svg", "image/svg+xml", key=f"{key}_svg")
+        c3.download_button(
+            "Report bundle (zip)", bundle, f"{stem}.zip", "application/zip", key=f"{key}_zip"
+        )
+
+
+def _with_url(meta: ChartMeta, url: str) -> ChartMeta:
+    if meta.url or not url:
+        return meta
+    return ChartMeta(
+        title=meta.title,
+        subtitle=meta.subtitle,
+        filters=dict(meta.filters),
+        vintage=meta.vintage,
+        citations=tuple(meta.citations),
+        source=meta.source,
+        url=url,
+    )
+
+
+# --------------------------------------------------------------------------- empty states
+
+
+def upload_hint() -> None:
+    """What to do when only the seed data is there."""
+    st.info(
+        "Only the built-in published SIPRI figures are loaded. To chart any country, "
+        "download a CSV from the SIPRI Arms Transfers Database (armstransfers.sipri.org: "
+        "'Import/Export values' for TIV tables, or the trade register) and drop it on the "
+        "**Data** page.",
+        icon=":material/upload_file:",
+    )
