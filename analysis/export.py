@@ -9,6 +9,7 @@ import re
 import threading
 import zipfile
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import kaleido
@@ -190,8 +191,9 @@ def export_figure(
     scale = _check_scale(scale)
     spec = export_look(fig, width, height).to_dict()
     opts = {"format": fmt, "width": width, "height": height, "scale": scale}
-    # Maps need a topojson file: plotly's default comes from a CDN; honour a local override.
-    topojson = getattr(getattr(pio, "defaults", None), "topojson", None)
+    # Maps need a topojson file: plotly's default comes from a CDN, which may be out of reach;
+    # use the copy shipped in static/topojson unless plotly.io.defaults.topojson says otherwise.
+    topojson = getattr(getattr(pio, "defaults", None), "topojson", None) or local_topojson_url()
     with _server_lock:
         _ensure_server_locked()
         return kaleido.calc_fig_sync(spec, opts=opts, topojson=topojson)
@@ -201,6 +203,18 @@ def safe_file_stem(text: str, default: str = "chart") -> str:
     """A lower-case file-name stem from a title: "India's imports" -> "indias-imports"."""
     stem = re.sub(r"[^a-z0-9]+", "-", text.lower().replace("'", "")).strip("-")
     return stem[:80].strip("-") or default
+
+
+LOCAL_TOPOJSON = Path(__file__).resolve().parents[1] / "static" / "topojson"
+# Where the browser finds the same file: Streamlit serves ./static at /app/static/.
+BROWSER_TOPOJSON_URL = "/app/static/topojson/"
+
+
+def local_topojson_url() -> str | None:
+    """file:// URL of the folder holding world_110m.json, or None when it is missing."""
+    if (LOCAL_TOPOJSON / "world_110m.json").is_file():
+        return LOCAL_TOPOJSON.as_uri()
+    return None
 
 
 def plotly_config(file_name: str, width: int, height: int, scale: float = 1) -> dict[str, Any]:
@@ -218,6 +232,7 @@ def plotly_config(file_name: str, width: int, height: int, scale: float = 1) -> 
     width, height = _check_size(width, height)
     return {
         "displaylogo": False,
+        "topojsonURL": BROWSER_TOPOJSON_URL,
         "toImageButtonOptions": {
             "format": "png",
             "filename": safe_file_stem(re.sub(r"\.(png|svg)$", "", file_name)),

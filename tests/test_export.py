@@ -175,3 +175,21 @@ def test_size_presets():
 
 def test_missing_chromium_message_says_how_to_install():
     assert "apt-get install -y chromium" in chromium_missing_message()
+
+
+@needs_chromium
+def test_maps_export_without_plotly_cdn():
+    """The world outline ships in static/topojson: a map renders with no network."""
+    import pandas as pd
+
+    from analysis.charts import ChartMeta, build_supplier_map
+    from analysis.export import BROWSER_TOPOJSON_URL, local_topojson_url, plotly_config
+
+    assert local_topojson_url() is not None
+    suppliers = pd.DataFrame({"supplier": ["Russia", "France"], "tiv": [60.0, 40.0]})
+    fig = build_supplier_map(
+        suppliers, meta=ChartMeta(title="Suppliers", vintage="2024-10-10"), years=(2019, 2023)
+    )
+    png = export_figure(fig, "png", 800, 500, 1)
+    assert png_size(png) == (800, 500)
+    assert plotly_config("map", 800, 500)["topojsonURL"] == BROWSER_TOPOJSON_URL
