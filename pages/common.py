@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import urllib.parse
 from collections.abc import Sequence
 
@@ -76,6 +77,22 @@ def clear_caches() -> None:
     """After a write the token changes anyway; this also frees the old entries."""
     for fn in (_flows, _deals, _datasets, _events):
         fn.clear()
+
+
+# --------------------------------------------------------------------------- safe text
+
+
+_MD_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def md_escape(text: object) -> str:
+    """File- or user-supplied text made inert inside st.markdown (no links, images, directives).
+
+    Every ASCII punctuation character gets a backslash (CommonMark allows escaping any of them),
+    and line breaks become spaces, so a file name or a note stays one line of plain text.
+    """
+    flat = " ".join(str(text).split())
+    return _MD_SPECIAL.sub(r"\\\1", flat)
 
 
 # --------------------------------------------------------------------------- URL state
@@ -194,9 +211,7 @@ def _download_panel(fig, meta, *, key, events, data, stem) -> None:
     labels = {"slide": "Slide 1600×900", "a4": "A4 width", "square": "Square 1080×1080"}
     labels["custom"] = "Custom"
     cols = st.columns(4)
-    preset = cols[0].selectbox(
-        "Size", list(labels), format_func=labels.get, key=f"{key}_preset"
-    )
+    preset = cols[0].selectbox("Size", list(labels), format_func=labels.get, key=f"{key}_preset")
     width = height = None
     if preset == "custom":
         width = int(cols[1].number_input("Width px", 200, 5000, 1600, key=f"{key}_w"))
@@ -206,9 +221,7 @@ def _download_panel(fig, meta, *, key, events, data, stem) -> None:
     frame = plotted_data(fig) if data is None else data
     url = view_url()
     csv_bytes = chart_export.chart_data_csv(frame, _with_url(meta, url), url)
-    st.download_button(
-        "Data (CSV)", csv_bytes, f"{stem}-data.csv", "text/csv", key=f"{key}_csv"
-    )
+    st.download_button("Data (CSV)", csv_bytes, f"{stem}-data.csv", "text/csv", key=f"{key}_csv")
     if not chart_export.chromium_available():
         st.info(chart_export.chromium_missing_message())
         return
