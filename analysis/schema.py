@@ -87,6 +87,11 @@ def empty_deals() -> pd.DataFrame:
 
 
 def _coerce(frame: pd.DataFrame, columns: list[str], dtypes: dict[str, str], fill) -> pd.DataFrame:
+    if list(frame.columns) == columns and all(
+        str(frame[col].dtype) == dtypes[col] for col in columns
+    ):
+        # Already in shape (the loader builds it so): skip rebuilding a large frame.
+        return frame if isinstance(frame.index, pd.RangeIndex) else frame.reset_index(drop=True)
     data = {}
     n = len(frame)
     for col in columns:

@@ -503,9 +503,8 @@ def _find_blocks(lines: _Lines) -> list[_Block]:
 # How a glued-on table can start (SIPRI's own spellings; exports are machine-written). One
 # regex with a literal newline first is far cheaper than a test per line of a long register.
 _NEXT_START = re.compile(
-    r'\n\s*(?:Transfers of major|Volume of|"?TIV of arms|Recipient|Supplier|Exports by|'
-    r"SIPRI AT Database|Id[,;\t]|[,;\t][,;\t]?\d{4}[,;\t])",
-    re.I,
+    r'\n[ "]*(?:Transfers of major|Volume of|TIV of arms|Recipient|Supplier|Exports by|'
+    r"SIPRI AT Database|Id[,;\t]|[,;\t][,;\t]?[12]\d{3}[,;\t])"
 )
 
 
@@ -1029,18 +1028,24 @@ def _register_records(
         return pd.DataFrame(columns=range(width), dtype="str"), numbers
     # Columns are left to the C parser's own inference, as in a bare read_csv: text stays text,
     # numbers come back as numbers, and a column with '?' or '(12)' in it is cleaned by _num.
-    frame = pd.read_csv(
-        io.StringIO("\n".join(texts)),
-        sep=delim,
-        header=None,
-        names=range(width),
-        keep_default_na=False,
-        na_values=[""],
-        quoting=csv.QUOTE_MINIMAL if quoted else csv.QUOTE_NONE,
-        skip_blank_lines=False,
-        engine="c",
-    )
-    if len(frame) != len(numbers) or frame.shape[1] != width:
+    # Bytes parse faster than a StringIO in pandas' C reader.
+    try:
+        frame = pd.read_csv(
+            io.BytesIO("\n".join(texts).encode("utf-8")),
+            encoding="utf-8",
+            sep=delim,
+            header=None,
+            names=range(width),
+            keep_default_na=False,
+            na_values=[""],
+            quoting=csv.QUOTE_MINIMAL if quoted else csv.QUOTE_NONE,
+            skip_blank_lines=False,
+            engine="c",
+        )
+    except pd.errors.ParserError:
+        # An unclosed quote swallows the rest of the file: the C parser gives up at its end.
+        frame = None
+    if frame is None or len(frame) != len(numbers) or frame.shape[1] != width:
         raise SipriFormatError(
             "The records could not be split into the header's columns (stray quotes?).",
             numbers[0] if numbers else block.header_line + 1,
@@ -1049,6 +1054,13 @@ def _register_records(
 
 
 _TRUE_FLAGS = ["?", "Yes", "yes", "YES", "Y", "y", "True", "true", "TRUE", "1", " ?", "? "]
+
+
+def _text(series: pd.Series) -> pd.Series:
+    """A text column; an all-empty one comes back from the parser as floats."""
+    if series.dtype == "str":
+        return series
+    return series.astype("str").where(series.notna(), "")
 
 
 def _flag(series: pd.Series) -> pd.Series:
@@ -1125,6 +1137,14 @@ def _check_negative(frame: pd.DataFrame, cols: list[str], lines_no: pd.Series) -
             raise SipriFormatError(
                 f"Negative value in '{col}' ({frame[col][k]}).", int(lines_no[k])
             )
+        # 'inf' parses as a number: refuse it, as the TIV tables do, rather than store it.
+        bad = frame[col].notna() & np.isinf(frame[col].astype("float64").fillna(0.0))
+        if bad.any():
+            k = bad.idxmax()
+            raise SipriFormatError(
+                f"The value in '{col}' ({frame[col][k]}) is not a finite number.",
+                int(lines_no[k]),
+            )
 
 
 def _all_records(lines, blocks, width, export, columns, numeric) -> tuple[pd.DataFrame, pd.Series]:
@@ -1159,38 +1179,41 @@ def _read_register(lines: _Lines, blocks: list[_Block], export: SipriExport) -> 
         export.deals = coerce_deals(pd.DataFrame())
         export.notes.insert(0, f"Understood as a {LAYOUT_LABELS['register']} with no deals.")
         return
+    n = len(raw)
+    numbers = {
+        col: _num(raw[col])
+        for col in ("number_ordered", "number_delivered", "tiv_unit", "tiv_order", "tiv_delivered")
+    }
+    order_year = _num(raw["order_year"]).round().astype("Int64")
+    _check_years(order_year, "Year of order", line_no)
+    _check_negative(pd.DataFrame(numbers), list(numbers), line_no)
+    recipient, supplier = _canonical_pair(raw["recipient"], raw["supplier"], export)
+    delivered_flag = _flag(raw["number_delivered_uncertain"])
+    # Built once, in the declared column order and dtypes, so coerce_deals has nothing to redo.
     deals = pd.DataFrame(
         {
-            "deal_id": pd.arrays.IntegerArray(
-                np.zeros(len(raw), dtype=np.int64), np.ones(len(raw), dtype=bool)
-            ),
-            "recipient": raw["recipient"],
-            "supplier": raw["supplier"],
-            "order_year": _num(raw["order_year"]).round().astype("Int64"),
-            "number_ordered": _num(raw["number_ordered"]),
-            "designation": raw["designation"],
-            "description": raw["description"],
-            "category": pd.NA,
-            "number_delivered": _num(raw["number_delivered"]),
+            "deal_id": pd.arrays.IntegerArray(np.zeros(n, dtype=np.int64), np.ones(n, dtype=bool)),
+            "recipient": recipient,
+            "supplier": supplier,
+            "order_year": order_year,
+            "number_ordered": numbers["number_ordered"],
+            "designation": _text(raw["designation"]),
+            "description": _text(raw["description"]),
+            "category": pd.array([None], dtype="str").take(np.full(n, -1), allow_fill=True),
+            "number_delivered": numbers["number_delivered"],
             "delivery_years": _years_list(raw["delivery_years"]),
-            "status": raw["status"],
-            "comments": raw["comments"],
-            "tiv_unit": _num(raw["tiv_unit"]),
-            "tiv_order": _num(raw["tiv_order"]),
-            "tiv_delivered": _num(raw["tiv_delivered"]),
+            "status": _text(raw["status"]),
+            "comments": _text(raw["comments"]),
+            "tiv_unit": numbers["tiv_unit"],
+            "tiv_order": numbers["tiv_order"],
+            "tiv_delivered": numbers["tiv_delivered"],
             "order_year_uncertain": _flag(raw["order_year_uncertain"]),
             "number_ordered_uncertain": _flag(raw["number_ordered_uncertain"]),
-            "number_delivered_uncertain": _flag(raw["number_delivered_uncertain"]),
-            "delivery_uncertain": _flag(raw["number_delivered_uncertain"]),
+            "number_delivered_uncertain": delivered_flag,
+            "delivery_uncertain": delivered_flag,
+            "local_production": pd.array([pd.NA] * n, dtype="boolean"),
         }
     )
-    _check_years(deals["order_year"], "Year of order", line_no)
-    _check_negative(
-        deals,
-        ["number_ordered", "number_delivered", "tiv_unit", "tiv_order", "tiv_delivered"],
-        line_no,
-    )
-    deals = _canonical_deals(deals, export)
     flows, unplaced = _spread_deliveries(deals, line_no)
     export.flows = coerce_flows(flows)
     export.deals = coerce_deals(deals)
@@ -1461,13 +1484,17 @@ def _canonical_column(
     return pd.Series(canonical.take(codes), index=values.index, name=values.name)
 
 
-def _canonicalise(frame: pd.DataFrame, export: SipriExport) -> pd.DataFrame:
+def _canonical_pair(
+    recipient: pd.Series, supplier: pd.Series, export: SipriExport
+) -> tuple[pd.Series, pd.Series]:
+    """Both name columns in SIPRI's current spelling; what changed goes into the notes."""
     unknown: set[str] = set()
     renamed: set[str] = set()
-    out = frame.copy()
-    for col in ("recipient", "supplier"):
-        if out[col].notna().any():
-            out[col] = _canonical_column(out[col], col, unknown, renamed)
+    out = []
+    for col, values in (("recipient", recipient), ("supplier", supplier)):
+        if values.notna().any():
+            values = _canonical_column(values, col, unknown, renamed)
+        out.append(values)
     if renamed:
         shown = sorted(renamed)
         export.notes.append(
@@ -1483,7 +1510,12 @@ def _canonicalise(frame: pd.DataFrame, export: SipriExport) -> pd.DataFrame:
             + (" and more." if len(unknown) > 20 else ".")
         )
     export.countries = sorted({names.canonical_name(c) for c in export.countries})
-    return out
+    return out[0], out[1]
+
+
+def _canonicalise(frame: pd.DataFrame, export: SipriExport) -> pd.DataFrame:
+    recipient, supplier = _canonical_pair(frame["recipient"], frame["supplier"], export)
+    return frame.assign(recipient=recipient, supplier=supplier)
 
 
 _canonical_deals = _canonicalise
