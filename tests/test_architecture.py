@@ -1,0 +1,41 @@
+"""Conventions the code base keeps: a pure analysis layer, no SIPRI exports committed."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+
+from tests.conftest import ROOT
+
+
+def test_analysis_never_imports_streamlit():
+    offenders = []
+    for path in sorted((ROOT / "analysis").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            if any(n == "streamlit" or n.startswith("streamlit.") for n in names):
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert offenders == []
+
+
+def test_no_sipri_export_is_tracked():
+    """SIPRI allows reproducing under 10% of a data set: fixtures are small and hand-written."""
+    tracked = subprocess.run(
+        ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=False
+    ).stdout.split()
+    if not tracked:  # not a git checkout (e.g. an sdist): nothing to check
+        return
+    big_csv = [
+        name
+        for name in tracked
+        if name.endswith(".csv")
+        and (ROOT / name).exists()
+        and (ROOT / name).stat().st_size > 50_000
+    ]
+    assert big_csv == []
+    assert not [n for n in tracked if "sipri-samples" in n]
