@@ -1,4 +1,4 @@
-"""Command line for batch use of the store: ``python -m analysis import|list|remove|events``."""
+"""Command line for batch use: ``python -m analysis import|list|remove|events|chart``."""
 
 from __future__ import annotations
 
@@ -45,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_list_command(commands)
     add_remove_command(commands)
     add_events_command(commands)
+    add_chart_command(commands)
     return parser
 
 
@@ -89,6 +90,136 @@ def add_events_command(commands: argparse._SubParsersAction) -> None:
         help="file format (default: from the extension, else from the content)",
     )
     load.set_defaults(handler=run_events_import)
+
+
+CHARTS = ("import-mix", "period-mix", "period-comparison", "customers", "supplier-map")
+CHART_FORMATS = ("png", "svg", "csv")
+
+
+def add_chart_command(commands: argparse._SubParsersAction) -> None:
+    """``chart NAME``: render a dashboard chart as PNG, SVG or its plotted data as CSV."""
+    command = commands.add_parser(
+        "chart",
+        help="render a chart of the dashboard to a file",
+        description="Render a dashboard chart from the store (or, for a recipient the store "
+        "does not cover, from SIPRI's published figures). Exit status 2 for a wrong option "
+        "or when image export is unavailable (no Chromium).",
+    )
+    command.add_argument("chart", choices=CHARTS, metavar="CHART", help=", ".join(CHARTS))
+    command.add_argument("--recipient", default="India", help="importer (default: India)")
+    command.add_argument("--exporter", default="Russia", help="exporter for 'customers'")
+    command.add_argument("--periods", help="two periods, e.g. 2009-2013,2019-2023")
+    command.add_argument("--years", help="years of the supplier map, e.g. 2019-2023")
+    command.add_argument("--measure", choices=("share", "tiv"), help="share or absolute TIV")
+    command.add_argument("--lineage", action="store_true", help="count the Soviet Union as Russia")
+    command.add_argument("--top-n", type=int, default=None, help="suppliers kept before Others")
+    command.add_argument("--moving-average", action="store_true", help="5-year moving average")
+    command.add_argument("--hide", default="", help="event categories to hide, comma-separated")
+    command.add_argument("--format", choices=CHART_FORMATS, default="png")
+    command.add_argument("--width", type=int, default=1600, help="CSS pixels (default 1600)")
+    command.add_argument("--height", type=int, default=900, help="CSS pixels (default 900)")
+    command.add_argument("--scale", type=int, default=1, help="1-4 (PNG pixels = width x scale)")
+    command.add_argument("--out", type=Path, required=True, help="file to write")
+    command.set_defaults(handler=run_chart)
+
+
+def chart_view(args: argparse.Namespace, flows, events):
+    """Build the chart named by ``args.chart`` (see ``analysis.views``).
+
+    Raises:
+        ValueError: for options that do not fit the chart or the data.
+    """
+    from analysis import views
+
+    hidden = [c for c in args.hide.split(",") if c.strip()]
+    periods = views.parse_periods_text(args.periods) if args.periods else None
+    loaded = views.has_recipient_data(flows, args.recipient)
+    top_n = args.top_n
+    if top_n is not None and top_n < 1:
+        raise ValueError("--top-n must be at least 1")
+    if args.chart in ("import-mix", "period-mix"):
+        if not loaded:
+            return views.published_mix_view(
+                events, recipient=args.recipient, hidden_categories=hidden
+            )
+        return views.import_mix_view(
+            flows,
+            events,
+            recipient=args.recipient,
+            by="year" if args.chart == "import-mix" else "period",
+            measure=args.measure or "share",
+            merge_lineage=args.lineage,
+            top_n=6 if top_n is None else top_n,
+            moving_average=args.moving_average,
+            hidden_categories=hidden,
+            extend_to_events=True,
+        )
+    if args.chart == "period-comparison":
+        if periods is not None and len(periods) != 2:
+            raise ValueError("--periods needs exactly two periods, e.g. 2009-2013,2019-2023")
+        if not loaded:
+            a, b = periods or views.HEADLINE_PERIODS
+            return views.published_comparison_view(
+                events, recipient=args.recipient, period_a=a, period_b=b, hidden_categories=hidden
+            )
+        periods = periods or views.default_periods(flows, args.recipient)
+        if len(periods) != 2:
+            raise ValueError(f"{args.recipient}'s data do not span two 5-year periods")
+        return views.period_comparison_view(
+            flows,
+            events,
+            recipient=args.recipient,
+            period_a=periods[0],
+            period_b=periods[1],
+            merge_lineage=args.lineage,
+            top_n=8 if top_n is None else top_n,
+            hidden_categories=hidden,
+        )
+    if args.chart == "customers":
+        return views.customers_view(
+            flows,
+            events,
+            exporter=args.exporter,
+            measure=args.measure or "tiv",
+            merge_lineage=args.lineage,
+            top_n=10 if top_n is None else top_n,
+            hidden_categories=hidden,
+        )
+    years = views.parse_period(args.years) if args.years else None
+    return views.supplier_map_view(
+        flows,
+        events,
+        recipient=args.recipient,
+        years=years,
+        merge_lineage=args.lineage,
+        hidden_categories=hidden,
+    )
+
+
+def run_chart(args: argparse.Namespace) -> int:
+    """Write one chart as PNG/SVG (through the export server) or its plotted data as CSV."""
+    from analysis import export
+
+    store = open_store(args)
+    try:
+        view = chart_view(args, store.flows(), store.events())
+        if args.format == "csv":
+            payload = export.chart_data_csv(view.data, view.meta)
+        else:
+            payload = export.export_figure(
+                view.fig, args.format, args.width, args.height, args.scale
+            )
+    except export.ExportUnavailableError as exc:
+        _err(f"cannot render a {args.format.upper()}: {exc}")
+        return EXIT_REJECTED
+    except ValueError as exc:
+        _err(f"chart {args.chart}: {exc}")
+        return EXIT_REJECTED
+    args.out.write_bytes(payload)
+    print(f"wrote {args.out} ({view.meta.title}; {view.meta.source_line()})")
+    for note in view.notes:
+        print(f"  note: {note}")
+    return EXIT_OK
 
 
 def open_store(args: argparse.Namespace) -> Store:

@@ -19,6 +19,24 @@ from analysis.store import Store
 DEFAULT_COUNTRY = "India"
 
 
+def _run_through_app_navigation() -> None:
+    """Send a first deep link (e.g. /deals) through app.py's st.navigation.
+
+    Until app.py has called st.navigation once in a server process, Streamlit treats a folder
+    named pages/ as old-style multipage pages and runs the linked page file on its own (no
+    page config, every file of pages/ in the sidebar). Every page imports this module first,
+    so switching that mode off and rerunning makes the run start from app.py instead.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+_run_through_app_navigation()
+
+
 # --------------------------------------------------------------------------- store and data
 
 
@@ -220,9 +238,15 @@ def _download_panel(fig, meta, *, key, events, data, stem) -> None:
     width, height = chart_export.resolve_size(preset, width, height)
     frame = plotted_data(fig) if data is None else data
     url = view_url()
-    csv_bytes = chart_export.chart_data_csv(frame, _with_url(meta, url), url)
-    st.download_button("Data (CSV)", csv_bytes, f"{stem}-data.csv", "text/csv", key=f"{key}_csv")
-    if not chart_export.chromium_available():
+    # Deferred: the CSV is built when the button is clicked, not on every rerun.
+    st.download_button(
+        "Data (CSV)",
+        lambda: chart_export.chart_data_csv(frame, _with_url(meta, url), url),
+        f"{stem}-data.csv",
+        "text/csv",
+        key=f"{key}_csv",
+    )
+    if not _chromium_available():
         st.info(chart_export.chromium_missing_message())
         return
     if st.toggle("Prepare PNG, SVG and bundle", key=f"{key}_render"):
@@ -250,6 +274,12 @@ def _download_panel(fig, meta, *, key, events, data, stem) -> None:
         c3.download_button(
             "Report bundle (zip)", bundle, f"{stem}.zip", "application/zip", key=f"{key}_zip"
         )
+
+
+@st.cache_resource(show_spinner=False, ttl=300)
+def _chromium_available() -> bool:
+    # Looking for the browser walks PATH on every call (~5 ms); reruns must stay cheap.
+    return chart_export.chromium_available()
 
 
 def _with_url(meta: ChartMeta, url: str) -> ChartMeta:

@@ -1,0 +1,905 @@
+"""Chart views: (flows, events, options) -> figure, metadata, plotted table and notes, for UI and CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from analysis.charts import (
+    ChartMeta,
+    build_customers_over_time,
+    build_import_mix_by_period,
+    build_import_mix_by_year,
+    build_period_comparison,
+    build_supplier_map,
+    event_end,
+    events_for_chart,
+    parse_period,
+    period_label,
+)
+from analysis.events import Event
+from analysis.published import headline_shares, load_published, reconcile
+from analysis.shares import (
+    Period,
+    customers,
+    event_window,
+    latest_complete_periods,
+    period_change,
+    period_shares,
+    select_vintage,
+    sipri_periods,
+    sipri_round,
+    world_share_and_rank,
+    yearly_shares,
+)
+
+HEADLINE_PERIODS: tuple[Period, Period] = ((2009, 2013), (2019, 2023))
+LINEAGE_MERGED = "Soviet Union counted as Russia"
+LINEAGE_SEPARATE = "Soviet Union and Russia separate"
+DELIVERY_LAG_CAVEAT = (
+    "Deliveries lag orders by years: what arrives after an event was mostly ordered before it, "
+    "so a shift in shares may show only several years later."
+)
+MEASURES = ("share", "tiv")
+BY_OPTIONS = ("year", "period")
+
+
+@dataclass
+class ChartView:
+    """Everything a page or the CLI needs to show or export one chart.
+
+    Attributes:
+        fig: the finished plotly figure (title, subtitle, source line, events drawn).
+        meta: the chart's metadata (title, filters, vintage or citations).
+        data: exactly what the chart plots, as a tidy table (the "Data (CSV)" download).
+        notes: sentences to show under the chart (caveats, what was left out).
+        events: the events the chart shows (for the report bundle's events CSV).
+        origin: "computed" (from loaded exports) or "published" (SIPRI's published figures).
+    """
+
+    fig: go.Figure
+    meta: ChartMeta
+    data: pd.DataFrame
+    notes: list[str] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    origin: str = "computed"
+
+
+# --------------------------------------------------------------------------- what is loaded
+
+
+def _split(flows: pd.DataFrame) -> pd.DataFrame:
+    """Rows naming both sides (supplier-split flows), newest vintage per recipient."""
+    if flows is None or flows.empty:
+        return flows.iloc[:0] if flows is not None else pd.DataFrame()
+    rows = select_vintage(flows)
+    return rows[rows["recipient"].notna() & rows["supplier"].notna()]
+
+
+def recipients_with_data(flows: pd.DataFrame) -> list[str]:
+    """Recipients whose imports are split by supplier in the loaded flows, sorted by name."""
+    rows = _split(flows)
+    return sorted(str(r) for r in rows["recipient"].unique()) if len(rows) else []
+
+
+def exporters_with_data(flows: pd.DataFrame) -> list[str]:
+    """Suppliers named in the loaded flows, sorted by name."""
+    rows = _split(flows)
+    return sorted(str(s) for s in rows["supplier"].unique()) if len(rows) else []
+
+
+def has_recipient_data(flows: pd.DataFrame, recipient: str) -> bool:
+    """Whether the loaded flows split ``recipient``'s imports by supplier."""
+    rows = _split(flows)
+    return bool(len(rows)) and bool((rows["recipient"] == recipient).any())
+
+
+def recipient_years(flows: pd.DataFrame, recipient: str) -> tuple[int, int] | None:
+    """First and last year of ``recipient``'s supplier-split rows (None when it has none)."""
+    rows = _split(flows)
+    mine = rows[rows["recipient"] == recipient] if len(rows) else rows
+    if mine is None or mine.empty:
+        return None
+    return int(mine["year"].min()), int(mine["year"].max())
+
+
+def vintage_date(value: object) -> dt.date | None:
+    """An ISO vintage string as a date (None when missing or unreadable)."""
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+        return None
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def vintage_text(value: object) -> str:
+    """A vintage as printed next to shares: "10 Oct 2024" (empty when unknown)."""
+    date = vintage_date(value)
+    return f"{date.day} {date:%b %Y}" if date else ""
+
+
+def lineage_label(merge_lineage: bool) -> str:
+    """The lineage choice as printed in subtitles."""
+    return LINEAGE_MERGED if merge_lineage else LINEAGE_SEPARATE
+
+
+def parse_periods_text(text: str) -> list[Period]:
+    """Periods from text such as "2009-2013,2019-2023" or "2009-13, 2019-23".
+
+    Raises:
+        ValueError: for text that is not a comma-separated list of year ranges.
+    """
+    periods = [parse_period(part) for part in str(text).split(",") if part.strip()]
+    if not periods:
+        raise ValueError(f"no periods in {text!r}")
+    return periods
+
+
+def _check_options(measure: str, by: str | None = None) -> None:
+    if measure not in MEASURES:
+        raise ValueError(f"measure must be one of {MEASURES}, not {measure!r}")
+    if by is not None and by not in BY_OPTIONS:
+        raise ValueError(f"by must be one of {BY_OPTIONS}, not {by!r}")
+
+
+def _shown(events: Iterable[Event], country: str | None, hidden: Iterable[str]) -> list[Event]:
+    return events_for_chart(list(events), country, hidden)
+
+
+# --------------------------------------------------------------------------- import mix
+
+
+def import_mix_view(
+    flows: pd.DataFrame,
+    events: Sequence[Event] = (),
+    *,
+    recipient: str,
+    by: str = "year",
+    measure: str = "share",
+    merge_lineage: bool = False,
+    top_n: int | None = 6,
+    moving_average: bool = False,
+    hidden_categories: Iterable[str] = (),
+    period_end: int | None = None,
+    extend_to_events: bool = False,
+) -> ChartView:
+    """A recipient's imports by supplier, by year or by SIPRI 5-year period, with events.
+
+    Args:
+        flows: loaded flows (the store's, with vintage and dataset_id).
+        events: all known events; those concerning the recipient (or global) are drawn.
+        recipient: the importer.
+        by: "year" (stacked yearly bars on a date axis) or "period" (5-year periods).
+        measure: "share" of the year's/period's imports or absolute "tiv".
+        merge_lineage: count the Soviet Union as Russia (and other predecessors).
+        top_n: keep the N largest suppliers, the rest summed as Others (None keeps all).
+        moving_average: draw a centred 5-year moving average over the yearly bars.
+        hidden_categories: event categories toggled off.
+        period_end: last year of the newest period (default: the recipient's last year).
+        extend_to_events: widen the yearly axis up to the latest shown event (recent events
+            drawn on the chart instead of listed under it).
+
+    Returns:
+        The view; ``data`` is the plotted table.
+
+    Raises:
+        ValueError: for an unknown option or a recipient without supplier-split data.
+    """
+    _check_options(measure, by)
+    years = recipient_years(flows, recipient)
+    if years is None:
+        raise ValueError(f"the loaded data have no imports of {recipient} by supplier")
+    shown = _shown(events, recipient, hidden_categories)
+    filters = {"Recipient": recipient}
+    if by == "year":
+        mix = yearly_shares(flows, recipient, merge_lineage)
+        vintage = vintage_date(mix.attrs.get("vintage"))
+        first, last = years
+        if extend_to_events and shown:
+            latest = max(event_end(e).year for e in shown)
+            last = max(last, min(latest, dt.date.today().year))
+        filters.update(
+            {
+                "Years": f"{years[0]}-{years[1]}",
+                "Measure": "share of imports" if measure == "share" else "TIV (millions)",
+                "Lineage": lineage_label(merge_lineage),
+            }
+        )
+        if top_n:
+            filters["Suppliers"] = f"top {top_n} + Others"
+        meta = ChartMeta(
+            title=f"{recipient}'s arms imports by supplier, by year",
+            filters=filters,
+            vintage=vintage,
+        )
+        fig = build_import_mix_by_year(
+            mix[["year", "supplier", "tiv"]],
+            meta=meta,
+            events=shown,
+            recipient=recipient,
+            measure=measure,
+            top_n=top_n,
+            moving_average=moving_average,
+            year_range=(first, last),
+        )
+        notes = []
+        if last > years[1]:
+            notes.append(
+                f"The loaded data end in {years[1]}; the axis runs to {last} so that recent "
+                "events are drawn (no bars there: SIPRI publishes a year's data the next March)."
+            )
+    else:
+        end = years[1] if period_end is None else int(period_end)
+        count = max(0, (end - years[0] + 1) // 5)
+        periods = sipri_periods(end, count)
+        if not periods:
+            raise ValueError(f"{recipient}'s data do not span a whole 5-year period")
+        shares = period_shares(flows, recipient, periods, merge_lineage)
+        vintage = vintage_date(shares.attrs.get("vintage"))
+        mix = shares.assign(
+            period=[period_label(s, e) for s, e in zip(shares["start"], shares["end"], strict=True)]
+        )
+        filters.update(
+            {
+                "Periods": f"{period_label(*periods[0])} to {period_label(*periods[-1])}",
+                "Measure": "share of imports" if measure == "share" else "TIV (millions)",
+                "Lineage": lineage_label(merge_lineage),
+            }
+        )
+        if top_n:
+            filters["Suppliers"] = f"top {top_n} + Others"
+        meta = ChartMeta(
+            title=f"{recipient}'s arms imports by supplier, by 5-year period",
+            filters=filters,
+            vintage=vintage,
+        )
+        fig = build_import_mix_by_period(
+            mix[["period", "supplier", "tiv"]],
+            meta=meta,
+            events=shown,
+            recipient=recipient,
+            measure=measure,
+            top_n=top_n,
+        )
+        notes = []
+    return ChartView(fig, meta, _plotted(fig), notes, shown, "computed")
+
+
+def _plotted(fig: go.Figure) -> pd.DataFrame:
+    from analysis.charts import plotted_data
+
+    return plotted_data(fig)
+
+
+# --------------------------------------------------------------------------- published figures
+
+
+def published_mix(recipient: str = "India", published: pd.DataFrame | None = None) -> pd.DataFrame:
+    """A recipient's import mix per period as SIPRI published it (seed figures).
+
+    Each supplier's figure is the one of the newest release quoting it for that period; the
+    rest of the period (100% minus the named suppliers) is "Others".
+
+    Args:
+        recipient: the importer.
+        published: published figures (default ``load_published()``).
+
+    Returns:
+        ``period, start, end, supplier, share, release, source`` ordered by period then share;
+        empty when nothing was published for the recipient.
+    """
+    published = load_published() if published is None else published
+    mine = published[
+        (published["measure"] == "supplier_share") & (published["recipient"] == recipient)
+    ]
+    columns = ["period", "start", "end", "supplier", "share", "release", "source"]
+    if mine.empty:
+        return pd.DataFrame(columns=columns)
+    newest = (
+        mine.sort_values("release", kind="stable")
+        .groupby(["start", "end", "supplier"], as_index=False)
+        .last()
+    )
+    rows = []
+    for (start, end), group in newest.groupby(["start", "end"], sort=True):
+        group = group.sort_values("share", ascending=False, kind="stable")
+        for r in group.itertuples(index=False):
+            rows.append((start, end, r.supplier, float(r.share), r.release, r.source))
+        rest = 1.0 - float(group["share"].sum())
+        if rest > 1e-9:
+            rows.append((start, end, "Others", rest, "", "remainder of the named figures"))
+    out = pd.DataFrame(rows, columns=columns[1:])
+    out.insert(
+        0, "period", [period_label(s, e) for s, e in zip(out["start"], out["end"], strict=True)]
+    )
+    return out.astype({"start": "int64", "end": "int64", "share": "float64"})
+
+
+def _citations(table: pd.DataFrame) -> tuple[str, ...]:
+    named = table[table["supplier"] != "Others"]
+    pairs = named[["release", "source"]].drop_duplicates().sort_values("release", kind="stable")
+    return tuple(f"{r.source} (release {r.release})" for r in pairs.itertuples(index=False))
+
+
+def published_mix_view(
+    events: Sequence[Event] = (),
+    *,
+    recipient: str = "India",
+    hidden_categories: Iterable[str] = (),
+    published: pd.DataFrame | None = None,
+) -> ChartView:
+    """The import mix per period from SIPRI's published figures, with events in their periods.
+
+    Used when no loaded export covers the recipient: with the seed alone, India's story
+    (Russia 76% in 2009-13, 36% in 2019-23) is on screen. Periods are SIPRI's rolling 5-year
+    windows as published, so they overlap; an event is marked in the first period holding it.
+
+    Raises:
+        ValueError: when nothing was published for the recipient.
+    """
+    table = published_mix(recipient, published)
+    if table.empty:
+        raise ValueError(f"no published SIPRI figures for {recipient}")
+    shown = _shown(events, recipient, hidden_categories)
+    meta = ChartMeta(
+        title=f"{recipient}'s arms imports by supplier, SIPRI's published figures",
+        filters={
+            "Recipient": recipient,
+            "Periods": f"{table['period'].iloc[0]} to {table['period'].iloc[-1]} (as published)",
+            "Others": "100% minus the named suppliers",
+        },
+        citations=_citations(table),
+    )
+    # The period builder sums "tiv" per period; shares of one period sum to 1, so passing the
+    # shares as the values plots them unchanged.
+    fig = build_import_mix_by_period(
+        table[["period", "supplier", "share"]].rename(columns={"share": "tiv"}),
+        meta=meta,
+        events=shown,
+        recipient=recipient,
+        measure="share",
+    )
+    fig.update_traces(hovertemplate="%{fullData.name} %{x}: %{y:.0%} (published)<extra></extra>")
+    notes = [
+        "Published SIPRI figures (seed data): each supplier's share is the newest release "
+        "quoting it, so figures within one period may come from different releases; "
+        "SIPRI revises its whole series every year.",
+    ]
+    return ChartView(fig, meta, table, notes, shown, "published")
+
+
+# --------------------------------------------------------------------------- headline and change
+
+
+@dataclass(frozen=True)
+class Headline:
+    """One headline card: a supplier's share of a recipient's imports in one period."""
+
+    label: str
+    value: str
+    share: float
+    origin: str
+    source: str
+
+
+def _headline_from_row(row: pd.Series, supplier: str) -> Headline:
+    period = period_label(int(row["start"]), int(row["end"]))
+    if row["origin"] == "computed":
+        source = (
+            f"Computed from the loaded SIPRI export, data generated {vintage_text(row['vintage'])}"
+        )
+    elif row["origin"] == "published":
+        source = f"Published by SIPRI (release {row['release']}): {row['source']}"
+    else:
+        source = "No published figure and no loaded data for this period"
+    return Headline(
+        label=f"{supplier}'s share, {period}",
+        value=str(row["display"]),
+        share=float(row["share"]),
+        origin=str(row["origin"]),
+        source=source,
+    )
+
+
+def headline_cards(
+    flows: pd.DataFrame | None,
+    recipient: str = "India",
+    supplier: str = "Russia",
+    periods: Sequence[Period] = HEADLINE_PERIODS,
+    published: pd.DataFrame | None = None,
+) -> list[Headline]:
+    """The Overview's cards: ``supplier``'s share in ``periods``, then the latest period available.
+
+    A share is computed when the loaded data cover the period, else SIPRI's published figure is
+    shown with its release. The latest card is the newest period either source has.
+
+    Returns:
+        One Headline per period, plus one for the latest period when it is not among them.
+    """
+    published = load_published() if published is None else published
+    flows = flows if flows is not None and len(flows) else None
+    table = headline_shares(recipient, supplier, list(periods), flows, published)
+    cards = [_headline_from_row(row, supplier) for _, row in table.iterrows()]
+    everything = headline_shares(recipient, supplier, None, flows, published)
+    candidates = everything[everything["origin"] != "unavailable"]
+    years = recipient_years(flows, recipient) if flows is not None else None
+    latest_rows = []
+    if len(candidates):
+        latest_rows.append(candidates.sort_values(["end", "start"], kind="stable").iloc[-1])
+    if years is not None and years[1] - years[0] >= 4:
+        computed = headline_shares(
+            recipient, supplier, [(years[1] - 4, years[1])], flows, published
+        ).iloc[0]
+        latest_rows.append(computed)
+    if latest_rows:
+        latest = max(latest_rows, key=lambda r: (int(r["end"]), r["origin"] == "computed"))
+        key = (int(latest["start"]), int(latest["end"]))
+        if key not in {(int(s), int(e)) for s, e in periods}:
+            card = _headline_from_row(latest, supplier)
+            cards.append(
+                Headline(
+                    label=f"Latest period: {card.label}",
+                    value=card.value,
+                    share=card.share,
+                    origin=card.origin,
+                    source=card.source,
+                )
+            )
+    return cards
+
+
+def what_changed(
+    flows: pd.DataFrame,
+    recipient: str,
+    before: Period = HEADLINE_PERIODS[0],
+    after: Period = HEADLINE_PERIODS[1],
+    merge_lineage: bool = False,
+    top_n: int | None = 6,
+) -> pd.DataFrame:
+    """Supplier, share before, share after, change in pp and volume change %, for display.
+
+    Args:
+        flows: loaded flows.
+        recipient: the importer.
+        before: the earlier period.
+        after: the later period.
+        merge_lineage: count the Soviet Union as Russia.
+        top_n: keep the suppliers with the N largest shares in either period (the Total row
+            is always kept last).
+
+    Returns:
+        Columns Supplier, Share <before>, Share <after>, Change (pp), Volume change (%),
+        with shares printed the SIPRI way; ``attrs["vintage"]`` holds the data vintage.
+    """
+    change = period_change(flows, recipient, before, after, merge_lineage)
+    total = change[change["supplier"] == "Total"]
+    rest = change[change["supplier"] != "Total"]
+    rest = rest.assign(_max=rest[["share_before", "share_after"]].max(axis=1))
+    rest = rest.sort_values(["share_after", "_max"], ascending=False, kind="stable")
+    if top_n:
+        rest = rest.sort_values("_max", ascending=False, kind="stable").head(top_n)
+        rest = rest.sort_values("share_after", ascending=False, kind="stable")
+    rows = pd.concat([rest.drop(columns="_max"), total], ignore_index=True)
+    label_a, label_b = period_label(*before), period_label(*after)
+    out = pd.DataFrame(
+        {
+            "Supplier": rows["supplier"].astype("str"),
+            f"Share {label_a}": [sipri_round(s) for s in rows["share_before"]],
+            f"Share {label_b}": [sipri_round(s) for s in rows["share_after"]],
+            "Change (pp)": rows["share_change_pp"].round(1).astype("float64"),
+            "Volume change (%)": rows["volume_change_pct"].round(0).astype("float64"),
+        }
+    )
+    out.attrs["vintage"] = change.attrs.get("vintage")
+    return out
+
+
+# --------------------------------------------------------------------------- periods
+
+
+def default_periods(flows: pd.DataFrame, recipient: str) -> list[Period]:
+    """The latest two SIPRI periods the recipient's data fully cover (fewer when short)."""
+    rows = _split(flows)
+    mine = rows[rows["recipient"] == recipient] if len(rows) else rows
+    if mine is None or mine.empty:
+        return []
+    return latest_complete_periods(mine, 2)
+
+
+def period_comparison_view(
+    flows: pd.DataFrame,
+    events: Sequence[Event] = (),
+    *,
+    recipient: str,
+    period_a: Period,
+    period_b: Period,
+    merge_lineage: bool = False,
+    top_n: int | None = 8,
+    hidden_categories: Iterable[str] = (),
+) -> ChartView:
+    """Dumbbell chart of each supplier's share in two periods, computed from loaded data.
+
+    Raises:
+        ValueError: when the recipient has no supplier-split data.
+    """
+    if not has_recipient_data(flows, recipient):
+        raise ValueError(f"the loaded data have no imports of {recipient} by supplier")
+    shares = period_shares(flows, recipient, [period_a, period_b], merge_lineage)
+    label_a, label_b = period_label(*period_a), period_label(*period_b)
+    frame = shares.assign(
+        period=[period_label(s, e) for s, e in zip(shares["start"], shares["end"], strict=True)]
+    )
+    shown = _shown(events, recipient, hidden_categories)
+    meta = ChartMeta(
+        title=f"{recipient}'s suppliers: {label_a} versus {label_b}",
+        filters={
+            "Recipient": recipient,
+            "Periods": f"{label_a} and {label_b}",
+            "Lineage": lineage_label(merge_lineage),
+        },
+        vintage=vintage_date(shares.attrs.get("vintage")),
+    )
+    fig = build_period_comparison(
+        frame[["period", "supplier", "share"]],
+        meta=meta,
+        period_a=label_a,
+        period_b=label_b,
+        events=shown,
+        recipient=recipient,
+        top_n=top_n,
+    )
+    notes = []
+    years = recipient_years(flows, recipient)
+    for start, end in (period_a, period_b):
+        if years and (start < years[0] or end > years[1]):
+            notes.append(
+                f"The loaded data cover {years[0]}-{years[1]}: {period_label(start, end)} is "
+                "only partly covered."
+            )
+    return ChartView(fig, meta, _plotted(fig), notes, shown, "computed")
+
+
+def published_comparison_view(
+    events: Sequence[Event] = (),
+    *,
+    recipient: str = "India",
+    period_a: Period = HEADLINE_PERIODS[0],
+    period_b: Period = HEADLINE_PERIODS[1],
+    hidden_categories: Iterable[str] = (),
+    published: pd.DataFrame | None = None,
+) -> ChartView:
+    """The dumbbell chart from SIPRI's published figures (seed), when no export is loaded.
+
+    Raises:
+        ValueError: when neither period has a published figure for the recipient.
+    """
+    table = published_mix(recipient, published)
+    label_a, label_b = period_label(*period_a), period_label(*period_b)
+    table = table[table["period"].isin([label_a, label_b])]
+    if table.empty:
+        raise ValueError(f"no published SIPRI figures for {recipient} in {label_a} or {label_b}")
+    shown = _shown(events, recipient, hidden_categories)
+    meta = ChartMeta(
+        title=f"{recipient}'s suppliers: {label_a} versus {label_b}, as published",
+        filters={"Recipient": recipient, "Periods": f"{label_a} and {label_b}"},
+        citations=_citations(table),
+    )
+    fig = build_period_comparison(
+        table[["period", "supplier", "share"]],
+        meta=meta,
+        period_a=label_a,
+        period_b=label_b,
+        events=shown,
+        recipient=recipient,
+        top_n=None,
+    )
+    notes = ["Published SIPRI figures; a supplier not named in a period shows as 0%."]
+    return ChartView(fig, meta, _plotted(fig), notes, shown, "published")
+
+
+def period_table(
+    flows: pd.DataFrame,
+    recipient: str,
+    period_a: Period,
+    period_b: Period,
+    merge_lineage: bool = False,
+) -> pd.DataFrame:
+    """The fact-sheet table: each supplier's share and TIV in two periods and the changes.
+
+    Returns:
+        Columns Supplier, TIV <a>, Share <a>, TIV <b>, Share <b>, Change (pp),
+        Volume change (%), largest supplier in the later period first, Total last.
+    """
+    change = period_change(flows, recipient, period_a, period_b, merge_lineage)
+    label_a, label_b = period_label(*period_a), period_label(*period_b)
+    out = pd.DataFrame(
+        {
+            "Supplier": change["supplier"].astype("str"),
+            f"TIV {label_a} (m)": change["tiv_before"].round(0),
+            f"Share {label_a}": [sipri_round(s) for s in change["share_before"]],
+            f"TIV {label_b} (m)": change["tiv_after"].round(0),
+            f"Share {label_b}": [sipri_round(s) for s in change["share_after"]],
+            "Change (pp)": change["share_change_pp"].round(1),
+            "Volume change (%)": change["volume_change_pct"].round(0),
+        }
+    )
+    out.attrs["vintage"] = change.attrs.get("vintage")
+    return out
+
+
+def world_position(flows: pd.DataFrame, recipient: str, periods: Sequence[Period]) -> pd.DataFrame:
+    """The recipient's share of world imports and rank per period (empty without a source).
+
+    Returns:
+        Columns Period, Share of world imports, Rank, Countries ranked, Source, Complete.
+    """
+    world = world_share_and_rank(flows, recipient, list(periods))
+    if world.empty:
+        return pd.DataFrame(
+            columns=[
+                "Period",
+                "Share of world imports",
+                "Rank",
+                "Countries ranked",
+                "Source",
+                "Complete",
+            ]
+        )
+    out = pd.DataFrame(
+        {
+            "Period": [
+                period_label(s, e) for s, e in zip(world["start"], world["end"], strict=True)
+            ],
+            "Share of world imports": [sipri_round(s) for s in world["share"]],
+            "Rank": world["rank"],
+            "Countries ranked": world["countries"],
+            "Source": world["source"],
+            "Complete": world["complete"],
+        }
+    )
+    out.attrs["vintage"] = world.attrs.get("vintage")
+    return out
+
+
+def self_check(flows: pd.DataFrame, recipient: str | None = None) -> pd.DataFrame:
+    """Published SIPRI figures that the loaded data cover, next to the recomputed ones.
+
+    Returns:
+        Columns Figure, Period, Published, Release, Computed, Data generated, Difference (pp),
+        Verdict, Reason, Source (empty when the data cover no published figure).
+    """
+    table = reconcile(flows) if flows is not None and len(flows) else reconcile(flows.iloc[:0])
+    if recipient is not None:
+        table = table[table["recipient"] == recipient]
+    what = [
+        f"{r.supplier}'s share of {r.recipient}'s imports"
+        if r.measure == "supplier_share"
+        else f"{r.recipient}'s share of world imports"
+        for r in table.itertuples(index=False)
+    ]
+    return pd.DataFrame(
+        {
+            "Figure": pd.Series(what, dtype="str"),
+            "Period": [
+                period_label(s, e) for s, e in zip(table["start"], table["end"], strict=True)
+            ],
+            "Published": [sipri_round(s) for s in table["published"]],
+            "Release": table["published_release"].to_numpy(),
+            "Computed": [sipri_round(s) for s in table["computed"]],
+            "Data generated": [vintage_text(v) for v in table["vintage"]],
+            "Difference (pp)": table["diff_pp"].round(1).to_numpy(),
+            "Verdict": table["verdict"].to_numpy(),
+            "Reason": table["reason"].to_numpy(),
+            "Source": table["source"].to_numpy(),
+        }
+    )
+
+
+# --------------------------------------------------------------------------- event window
+
+
+def event_window_view(
+    flows: pd.DataFrame,
+    event: Event,
+    *,
+    recipient: str,
+    years: int = 5,
+    merge_lineage: bool = False,
+    top_n: int | None = 8,
+) -> ChartView:
+    """Suppliers' shares in the ``years`` years before an event versus from its year on.
+
+    The event's year counts as the first "after" year (see ``shares.event_window``). The
+    notes carry the delivery-lag caveat and say when a window is not fully covered.
+
+    Raises:
+        ValueError: when the recipient has no supplier-split data or ``years`` < 1.
+    """
+    if years < 1:
+        raise ValueError("the window must be at least one year")
+    if not has_recipient_data(flows, recipient):
+        raise ValueError(f"the loaded data have no imports of {recipient} by supplier")
+    window = event_window(flows, recipient, event.start, years, merge_lineage)
+    year = event.start.year
+    before, after = (year - years, year - 1), (year, year + years - 1)
+    label_a, label_b = period_label(*before), period_label(*after)
+    frame = window.assign(period=np.where(window["window"] == "before", label_a, label_b))
+    meta = ChartMeta(
+        title=f"{recipient}'s suppliers {years} years before and after: {event.title}",
+        filters={
+            "Recipient": recipient,
+            "Before": label_a,
+            "After": label_b,
+            "Lineage": lineage_label(merge_lineage),
+        },
+        vintage=vintage_date(window.attrs.get("vintage")),
+    )
+    fig = build_period_comparison(
+        frame[["period", "supplier", "share"]],
+        meta=meta,
+        period_a=label_a,
+        period_b=label_b,
+        events=[event],
+        recipient=None,
+        top_n=top_n,
+    )
+    notes = [DELIVERY_LAG_CAVEAT]
+    data_years = recipient_years(flows, recipient)
+    if data_years:
+        for label, (start, end) in ((label_a, before), (label_b, after)):
+            if start < data_years[0] or end > data_years[1]:
+                covered = (max(start, data_years[0]), min(end, data_years[1]))
+                if covered[0] > covered[1]:
+                    notes.append(f"No loaded data fall in {label}: that side is empty.")
+                else:
+                    notes.append(
+                        f"{label} is only partly covered by the loaded data "
+                        f"({covered[0]}-{covered[1]})."
+                    )
+    return ChartView(fig, meta, _plotted(fig), notes, [event], "computed")
+
+
+# --------------------------------------------------------------------------- suppliers
+
+
+def customers_view(
+    flows: pd.DataFrame,
+    events: Sequence[Event] = (),
+    *,
+    exporter: str,
+    measure: str = "tiv",
+    merge_lineage: bool = False,
+    top_n: int | None = 10,
+    hidden_categories: Iterable[str] = (),
+) -> ChartView:
+    """An exporter's deliveries by recipient, year by year, with events.
+
+    Raises:
+        ValueError: for an unknown measure or an exporter absent from the loaded data.
+    """
+    _check_options(measure)
+    yearly = customers(flows, exporter, None, merge_lineage)
+    if yearly.empty:
+        raise ValueError(f"the loaded data have no deliveries from {exporter}")
+    shown = _shown(events, exporter, hidden_categories)
+    recipients = int(yearly["recipient"].nunique())
+    meta = ChartMeta(
+        title=f"{exporter}'s arms exports by recipient, by year",
+        filters={
+            "Exporter": exporter,
+            "Measure": "share of its exports" if measure == "share" else "TIV (millions)",
+            "Lineage": lineage_label(merge_lineage),
+            "Recipients": f"top {top_n} + Others" if top_n else "all",
+        },
+        vintage=vintage_date(yearly.attrs.get("vintage")),
+    )
+    fig = build_customers_over_time(
+        yearly[["year", "recipient", "tiv"]],
+        meta=meta,
+        events=shown,
+        exporter=exporter,
+        measure=measure,
+        top_n=top_n,
+    )
+    notes = [
+        f"Counts only the recipients in the loaded data ({recipients}). For the whole picture "
+        f"load an 'exports from {exporter}' table or the full trade register."
+    ]
+    return ChartView(fig, meta, _plotted(fig), notes, shown, "computed")
+
+
+def supplier_map_view(
+    flows: pd.DataFrame,
+    events: Sequence[Event] = (),
+    *,
+    recipient: str,
+    years: Period | None = None,
+    merge_lineage: bool = False,
+    hidden_categories: Iterable[str] = (),
+) -> ChartView:
+    """World map of a recipient's suppliers over ``years`` (default: its latest 5-year period).
+
+    Raises:
+        ValueError: when the recipient has no supplier-split data.
+    """
+    span = recipient_years(flows, recipient)
+    if span is None:
+        raise ValueError(f"the loaded data have no imports of {recipient} by supplier")
+    if years is None:
+        periods = default_periods(flows, recipient)
+        years = periods[-1] if periods else span
+    shares = period_shares(flows, recipient, [years], merge_lineage)
+    shown = _shown(events, recipient, hidden_categories)
+    meta = ChartMeta(
+        title=f"Where {recipient}'s arms imports came from, {period_label(*years)}",
+        filters={
+            "Recipient": recipient,
+            "Years": f"{years[0]}-{years[1]}",
+            "Lineage": lineage_label(merge_lineage),
+        },
+        vintage=vintage_date(shares.attrs.get("vintage")),
+    )
+    fig = build_supplier_map(
+        shares[["supplier", "tiv"]],
+        meta=meta,
+        years=years,
+        events=shown,
+        recipient=recipient,
+    )
+    return ChartView(fig, meta, _plotted(fig), [], shown, "computed")
+
+
+def published_change(
+    recipient: str = "India",
+    before: Period = HEADLINE_PERIODS[0],
+    after: Period = HEADLINE_PERIODS[1],
+    published: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """The "what changed" table from SIPRI's published figures (seed), for display.
+
+    A supplier that a release does not name for a period shows "not published", never 0%.
+
+    Returns:
+        Columns Supplier, Share <before>, Share <after>, Change (pp) (NaN unless both are
+        published), Volume change (%) ("not published": releases quote shares, not TIV).
+    """
+    table = published_mix(recipient, published)
+    label_a, label_b = period_label(*before), period_label(*after)
+    table = table[table["period"].isin([label_a, label_b]) & (table["supplier"] != "Others")]
+    wide = table.pivot_table(index="supplier", columns="period", values="share", aggfunc="sum")
+    wide = wide.reindex(columns=[label_a, label_b])
+    wide = wide.sort_values([label_b, label_a], ascending=False, na_position="last")
+    out = pd.DataFrame(
+        {
+            "Supplier": wide.index.astype("str"),
+            f"Share {label_a}": [
+                sipri_round(s) if pd.notna(s) else "not published" for s in wide[label_a]
+            ],
+            f"Share {label_b}": [
+                sipri_round(s) if pd.notna(s) else "not published" for s in wide[label_b]
+            ],
+            "Change (pp)": ((wide[label_b] - wide[label_a]) * 100).round(1).to_numpy(),
+            "Volume change (%)": "not published",
+        }
+    )
+    out.attrs["citations"] = _citations(table)
+    return out
+
+
+def for_display(view: ChartView) -> ChartView:
+    """The view with the plotted table dropped from the figure's metadata (kept in ``data``).
+
+    Streamlit deep-copies a figure on every rerun; the table travelling in ``layout.meta`` is
+    needed only when the figure alone is exported, so pages caching views drop it once.
+    """
+    fig = go.Figure(view.fig)
+    meta = dict(fig.layout.meta or {})
+    meta.pop("data", None)
+    fig.update_layout(meta=meta)
+    return ChartView(fig, view.meta, view.data, list(view.notes), list(view.events), view.origin)

@@ -1,0 +1,181 @@
+"""Import mix: any recipient's suppliers by year or period, share or TIV, with events."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from analysis import views
+from analysis.events import Event
+from analysis.shares import sipri_round
+from pages.common import (
+    DEFAULT_COUNTRY,
+    event_category_filter,
+    index_of,
+    load_events,
+    load_flows,
+    render_chart,
+    set_url,
+    state_token,
+    upload_hint,
+    url_bool,
+    url_int,
+    url_value,
+)
+
+BY_LABELS = {"year": "By year", "period": "By SIPRI 5-year period"}
+MEASURE_LABELS = {"share": "Share of imports", "tiv": "TIV (millions)"}
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _recipients(token: str) -> list[str]:
+    return views.recipients_with_data(load_flows())
+
+
+# Views are cached as resources (shared, not copied): unpickling a cached plotly figure on
+# every rerun would cost more than the chart itself. Keyed on the store token and every
+# option, so a rerun with the same choices neither re-queries the store nor recomputes the
+# shares or the figure; the pages never mutate a view.
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _mix_view(token: str, **options: object) -> views.ChartView:
+    return views.for_display(views.import_mix_view(load_flows(), load_events(), **options))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _window_view(token: str, event: Event, **options: object) -> views.ChartView:
+    return views.for_display(views.event_window_view(load_flows(), event, **options))
+
+
+token = state_token()
+recipients = _recipients(token)
+
+st.title("Import mix")
+if not recipients:
+    upload_hint()
+    st.stop()
+
+country = st.selectbox(
+    "Recipient",
+    recipients,
+    index=index_of(recipients, url_value("country", DEFAULT_COUNTRY)),
+    key="mix_country",
+)
+c1, c2, c3 = st.columns(3)
+by = c1.radio(
+    "View",
+    list(BY_LABELS),
+    index=index_of(list(BY_LABELS), url_value("by", "year")),
+    format_func=BY_LABELS.get,
+    key="mix_by",
+    horizontal=True,
+)
+measure = c2.radio(
+    "Measure",
+    list(MEASURE_LABELS),
+    index=index_of(list(MEASURE_LABELS), url_value("measure", "share")),
+    format_func=MEASURE_LABELS.get,
+    key="mix_measure",
+    horizontal=True,
+)
+top_n = int(
+    c3.number_input(
+        "Suppliers shown (the rest as Others)",
+        min_value=1,
+        max_value=30,
+        value=min(max(url_int("top", 6), 1), 30),
+        key="mix_top",
+    )
+)
+c4, c5 = st.columns(2)
+lineage = c4.toggle(
+    "Count the Soviet Union as Russia",
+    value=url_bool("lineage", False),
+    key="mix_lineage",
+    help="SIPRI lists the Soviet Union and Russia separately; merge them to follow one lineage.",
+)
+moving = c5.toggle(
+    "5-year moving average",
+    value=url_bool("ma", False),
+    key="mix_ma",
+    disabled=by != "year",
+    help="A centred 5-year moving average over the yearly bars (by-year view only).",
+)
+hidden = event_category_filter("mix")
+set_url(country=country, by=by, measure=measure, top=top_n, lineage=lineage, ma=moving)
+
+try:
+    view = _mix_view(
+        token,
+        recipient=country,
+        by=by,
+        measure=measure,
+        merge_lineage=lineage,
+        top_n=top_n,
+        moving_average=moving and by == "year",
+        hidden_categories=tuple(hidden),
+        extend_to_events=True,
+    )
+except ValueError as exc:
+    st.error(str(exc))
+    st.stop()
+
+render_chart(view.fig, view.meta, key="mix", events=view.events, data=view.data)
+for note in view.notes:
+    st.caption(note)
+outside = view.fig.layout.meta["events"]["outside"]
+if outside:
+    st.caption("Events outside the plotted years: " + "; ".join(outside))
+
+# --------------------------------------------------------------------------- event window
+st.subheader("Event window: suppliers before and after an event")
+candidates = [e for e in load_events() if e.concerns(country)]
+if not candidates:
+    st.info(f"No event concerns {country}. Add one on the Events page.")
+    st.stop()
+labels = [f"{e.start:%d %b %Y}: {e.title}" for e in candidates]
+w1, w2 = st.columns([3, 1])
+chosen = w1.selectbox(
+    "Event",
+    range(len(candidates)),
+    index=min(max(url_int("event", 0), 0), len(candidates) - 1),
+    format_func=lambda i: labels[i],
+    key="mix_event",
+)
+years = int(
+    w2.number_input(
+        "Years on each side",
+        min_value=1,
+        max_value=15,
+        value=min(max(url_int("window", 5), 1), 15),
+        key="mix_window",
+    )
+)
+set_url(event=chosen, window=years)
+event = candidates[chosen]
+st.caption(views.DELIVERY_LAG_CAVEAT)
+try:
+    window = _window_view(token, event, recipient=country, years=years, merge_lineage=lineage)
+except ValueError as exc:
+    st.error(str(exc))
+    st.stop()
+table = window.data
+a_col, b_col = [c for c in table.columns if c.startswith("share_")]
+st.dataframe(
+    pd.DataFrame(
+        {
+            "Supplier": table["supplier"],
+            f"Share {a_col.removeprefix('share_')} (before)": [
+                sipri_round(s) for s in table[a_col]
+            ],
+            f"Share {b_col.removeprefix('share_')} (after)": [sipri_round(s) for s in table[b_col]],
+            "Change (pp)": table["change_pp"].round(1),
+        }
+    ),
+    hide_index=True,
+    key="mix_window_table",
+)
+for note in window.notes[1:]:
+    st.caption(note)
+if st.toggle("Show as a chart", value=url_bool("window_chart", False), key="mix_window_chart"):
+    render_chart(window.fig, window.meta, key="mix_window", events=window.events, data=table)
+set_url(window_chart=bool(st.session_state.get("mix_window_chart")))

@@ -1,0 +1,131 @@
+"""Overview: one country's story (India by default): headline shares, import mix with events."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from analysis import views
+from analysis.charts import period_label
+from analysis.published import load_published
+from pages.common import (
+    DEFAULT_COUNTRY,
+    event_category_filter,
+    index_of,
+    load_events,
+    load_flows,
+    render_chart,
+    set_url,
+    state_token,
+    upload_hint,
+    url_value,
+)
+
+BEFORE, AFTER = views.HEADLINE_PERIODS
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _countries(token: str) -> tuple[list[str], list[str]]:
+    published = load_published()
+    return views.recipients_with_data(load_flows()), sorted(set(published["recipient"]))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _cards(token: str, country: str, supplier: str) -> list[views.Headline]:
+    return views.headline_cards(load_flows(), country, supplier)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _mix(token: str, country: str, hidden: tuple[str, ...], loaded: bool) -> views.ChartView:
+    if loaded:
+        return views.import_mix_view(
+            load_flows(),
+            load_events(),
+            recipient=country,
+            by="year",
+            top_n=6,
+            hidden_categories=hidden,
+            extend_to_events=True,
+        )
+    return views.published_mix_view(load_events(), recipient=country, hidden_categories=hidden)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _changed(token: str, country: str, loaded: bool) -> pd.DataFrame:
+    if loaded:
+        return views.what_changed(load_flows(), country, BEFORE, AFTER)
+    return views.published_change(country, BEFORE, AFTER)
+
+
+token = state_token()
+flows = load_flows()
+with_data, with_published = _countries(token)
+
+st.title("Arms imports by supplier")
+country_options = sorted(set(with_data) | set(with_published) | {DEFAULT_COUNTRY})
+country = st.selectbox(
+    "Country",
+    country_options,
+    index=index_of(country_options, url_value("country", DEFAULT_COUNTRY)),
+    key="overview_country",
+    help="Recipients in the loaded data, plus those with published SIPRI figures.",
+)
+set_url(country=country)
+loaded = country in with_data
+
+if flows.empty:
+    upload_hint()
+
+# The seed story is Russia's share of India's imports; for other countries the cards keep
+# the same comparison and say "n/a" where neither the data nor SIPRI's releases have it.
+cards = _cards(token, country, "Russia")
+columns = st.columns(len(cards))
+for column, card in zip(columns, cards, strict=True):
+    with column:
+        st.metric(card.label, card.value, border=True, help=card.source)
+        st.caption(card.source)
+
+hidden = event_category_filter("overview")
+if loaded or country in with_published:
+    try:
+        view = _mix(token, country, tuple(hidden), loaded)
+    except ValueError as exc:
+        st.error(str(exc))
+    else:
+        render_chart(view.fig, view.meta, key="overview_mix", events=view.events, data=view.data)
+        for note in view.notes:
+            st.caption(note)
+        if not loaded:
+            st.caption(
+                f"No loaded export covers {country}: the chart shows SIPRI's published figures. "
+                "Upload a SIPRI export on the Data page to chart every year."
+            )
+else:
+    st.info(
+        f"Nothing is loaded for {country}. Upload a SIPRI export covering it on the Data page.",
+        icon=":material/info:",
+    )
+
+a, b = period_label(*BEFORE), period_label(*AFTER)
+st.subheader(f"What changed between {a} and {b}")
+span = views.recipient_years(flows, country) if loaded else None
+covers = span is not None and span[0] <= BEFORE[0] and span[1] >= AFTER[1]
+if covers or (not loaded and country in with_published):
+    try:
+        changed = _changed(token, country, covers)
+    except ValueError as exc:
+        st.info(str(exc))
+    else:
+        st.dataframe(changed, hide_index=True, key="overview_changed")
+        vintage = views.vintage_text(changed.attrs.get("vintage"))
+        st.caption(
+            "Shares of the recipient's imports over each 5-year period (SIPRI rounding); "
+            "change in percentage points; volume change in TIV. "
+            + (
+                f"Source: SIPRI Arms Transfers Database, data generated {vintage}."
+                if covers
+                else "Source: published SIPRI figures (see the chart's source line)."
+            )
+        )
+else:
+    st.info(f"The loaded data for {country} do not span {a} to {b}.")

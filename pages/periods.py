@@ -1,0 +1,150 @@
+"""Periods: a fact-sheet comparison of two SIPRI periods, with a self-check against SIPRI."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from analysis import views
+from analysis.charts import parse_period, period_label
+from pages.common import (
+    DEFAULT_COUNTRY,
+    event_category_filter,
+    index_of,
+    load_events,
+    load_flows,
+    render_chart,
+    set_url,
+    state_token,
+    upload_hint,
+    url_bool,
+    url_value,
+)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _recipients(token: str) -> list[str]:
+    return views.recipients_with_data(load_flows())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _span(token: str, country: str) -> tuple[int, int] | None:
+    return views.recipient_years(load_flows(), country)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _defaults(token: str, country: str) -> list[tuple[int, int]]:
+    return views.default_periods(load_flows(), country)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _facts(token: str, country: str, a: tuple, b: tuple, lineage: bool, hidden: tuple):
+    flows = load_flows()
+    view = views.period_comparison_view(
+        flows,
+        load_events(),
+        recipient=country,
+        period_a=a,
+        period_b=b,
+        merge_lineage=lineage,
+        hidden_categories=hidden,
+    )
+    return (
+        view,
+        views.period_table(flows, country, a, b, lineage),
+        views.world_position(flows, country, [a, b]),
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _self_check(token: str, country: str) -> pd.DataFrame:
+    return views.self_check(load_flows(), country)
+
+
+token = state_token()
+recipients = _recipients(token)
+st.title("Periods: a fact-sheet comparison")
+
+if not recipients:
+    upload_hint()
+    st.caption("Meanwhile, SIPRI's published figures for India:")
+    view = views.published_comparison_view(load_events(), recipient=DEFAULT_COUNTRY)
+    render_chart(view.fig, view.meta, key="periods_published", events=view.events)
+    for note in view.notes:
+        st.caption(note)
+    st.stop()
+
+country = st.selectbox(
+    "Recipient",
+    recipients,
+    index=index_of(recipients, url_value("country", DEFAULT_COUNTRY)),
+    key="periods_country",
+)
+span = _span(token, country)
+# Every 5-year window inside the data, newest first; SIPRI's fact sheets compare the latest
+# period with the one before, which is the default.
+windows = [period_label(s, s + 4) for s in range(span[1] - 4, span[0] - 1, -1)]
+if not windows:
+    st.error(f"{country}'s data ({span[0]}-{span[1]}) do not span a whole 5-year period.")
+    st.stop()
+defaults = [period_label(*p) for p in _defaults(token, country)]
+default_a = defaults[0] if len(defaults) == 2 else windows[-1]
+default_b = defaults[-1] if defaults else windows[0]
+c1, c2, c3 = st.columns(3)
+label_a = c1.selectbox(
+    "Earlier period",
+    windows,
+    index=index_of(windows, url_value("a", default_a), index_of(windows, default_a)),
+    key="periods_a",
+)
+label_b = c2.selectbox(
+    "Later period",
+    windows,
+    index=index_of(windows, url_value("b", default_b), index_of(windows, default_b)),
+    key="periods_b",
+)
+lineage = c3.toggle(
+    "Count the Soviet Union as Russia", value=url_bool("lineage", False), key="periods_lineage"
+)
+hidden = event_category_filter("periods")
+set_url(country=country, a=label_a, b=label_b, lineage=lineage)
+period_a, period_b = parse_period(label_a), parse_period(label_b)
+
+view, table, world = _facts(token, country, period_a, period_b, lineage, tuple(hidden))
+vintage = views.vintage_text(table.attrs.get("vintage"))
+st.subheader(f"{country}'s suppliers, {label_a} and {label_b}")
+st.dataframe(table, hide_index=True, key="periods_table")
+st.caption(
+    "Share = the supplier's TIV over the 5 years / all of the recipient's TIV over the same "
+    "years (SIPRI rounding). Change in percentage points; volume change in TIV. "
+    f"Source: SIPRI Arms Transfers Database, data generated {vintage}."
+)
+if world.empty:
+    st.caption(
+        "World share and rank: load SIPRI's all-importers TIV table (every country's imports) "
+        "on the Data page to see them."
+    )
+else:
+    st.markdown(f"**{country}'s share of world arms imports**")
+    st.dataframe(world, hide_index=True, key="periods_world")
+    st.caption(
+        "Source: SIPRI Arms Transfers Database, data generated "
+        f"{views.vintage_text(world.attrs.get('vintage'))}; rank among states."
+    )
+
+render_chart(view.fig, view.meta, key="periods_chart", events=view.events, data=view.data)
+for note in view.notes:
+    st.caption(note)
+
+st.subheader("Self-check against SIPRI's published figures")
+check = _self_check(token, country)
+if check.empty:
+    st.info(f"No published SIPRI figure for {country} falls within the loaded years.")
+else:
+    matches = int((check["Verdict"] == "match").sum())
+    st.markdown(f"{matches} of {len(check)} published figures match the recomputed shares.")
+    st.dataframe(check, hide_index=True, key="periods_check")
+    st.caption(
+        "'match': the same figure once rounded the SIPRI way. 'different vintage': SIPRI "
+        "revises its whole series every year, so an older release can differ from today's data."
+    )

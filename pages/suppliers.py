@@ -1,0 +1,143 @@
+"""Suppliers: an exporter's customers over time, and a world map of a recipient's suppliers."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from analysis import views
+from pages.common import (
+    DEFAULT_COUNTRY,
+    event_category_filter,
+    index_of,
+    load_events,
+    load_flows,
+    render_chart,
+    set_url,
+    state_token,
+    upload_hint,
+    url_bool,
+    url_int,
+    url_value,
+)
+
+MEASURE_LABELS = {"tiv": "TIV (millions)", "share": "Share of its exports"}
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _choices(token: str) -> tuple[list[str], list[str]]:
+    flows = load_flows()
+    return views.exporters_with_data(flows), views.recipients_with_data(flows)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _customers(token: str, **options: object) -> views.ChartView:
+    return views.customers_view(load_flows(), load_events(), **options)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _span(token: str, country: str) -> tuple[tuple[int, int], tuple[int, int]]:
+    """The recipient's years, and the default map years: its latest whole 5-year period."""
+    flows = load_flows()
+    span = views.recipient_years(flows, country)
+    periods = views.default_periods(flows, country)
+    return span, (periods[-1] if periods else span)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _map(token: str, **options: object) -> views.ChartView:
+    return views.supplier_map_view(load_flows(), load_events(), **options)
+
+
+token = state_token()
+exporters, recipients = _choices(token)
+st.title("Suppliers")
+if not exporters:
+    upload_hint()
+    st.stop()
+
+lineage = st.toggle(
+    "Count the Soviet Union as Russia", value=url_bool("lineage", False), key="sup_lineage"
+)
+hidden = event_category_filter("sup")
+
+st.subheader("An exporter's customers over time")
+c1, c2, c3 = st.columns(3)
+exporter = c1.selectbox(
+    "Exporter",
+    exporters,
+    index=index_of(exporters, url_value("exporter", "Russia")),
+    key="sup_exporter",
+)
+measure = c2.radio(
+    "Measure",
+    list(MEASURE_LABELS),
+    index=index_of(list(MEASURE_LABELS), url_value("measure", "tiv")),
+    format_func=MEASURE_LABELS.get,
+    key="sup_measure",
+    horizontal=True,
+)
+top_n = int(
+    c3.number_input(
+        "Customers shown (the rest as Others)",
+        min_value=1,
+        max_value=30,
+        value=min(max(url_int("top", 10), 1), 30),
+        key="sup_top",
+    )
+)
+try:
+    view = _customers(
+        token,
+        exporter=exporter,
+        measure=measure,
+        merge_lineage=lineage,
+        top_n=top_n,
+        hidden_categories=tuple(hidden),
+    )
+except ValueError as exc:
+    st.error(str(exc))
+else:
+    render_chart(view.fig, view.meta, key="sup_customers", events=view.events, data=view.data)
+    for note in view.notes:
+        st.caption(note)
+
+st.subheader("Where a recipient's arms come from")
+recipient = st.selectbox(
+    "Recipient",
+    recipients,
+    index=index_of(recipients, url_value("country", DEFAULT_COUNTRY)),
+    key="sup_recipient",
+)
+span, (first_default, last_default) = _span(token, recipient)
+first_year, last_year = st.slider(
+    "Years",
+    min_value=span[0],
+    max_value=span[1],
+    value=(
+        min(max(url_int("from", first_default), span[0]), span[1]),
+        min(max(url_int("to", last_default), span[0]), span[1]),
+    ),
+    key="sup_years",
+)
+set_url(
+    exporter=exporter,
+    measure=measure,
+    top=top_n,
+    lineage=lineage,
+    country=recipient,
+    **{"from": first_year, "to": last_year},
+)
+try:
+    world = _map(
+        token,
+        recipient=recipient,
+        years=(first_year, last_year),
+        merge_lineage=lineage,
+        hidden_categories=tuple(hidden),
+    )
+except ValueError as exc:
+    st.error(str(exc))
+else:
+    render_chart(world.fig, world.meta, key="sup_map", events=world.events, data=world.data)
+    for note in world.notes:
+        st.caption(note)
