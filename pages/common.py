@@ -46,9 +46,18 @@ def get_store() -> Store:
     return Store()
 
 
-def state_token() -> str:
-    """Changes whenever datasets or events change: the key of every cached read below."""
+@st.cache_resource(show_spinner=False, ttl=1.0)
+def _recent_token() -> str:
     return get_store().state_token()
+
+
+def state_token() -> str:
+    """Changes whenever datasets or events change: the key of every cached read below.
+
+    Read from the store at most once a second (a rerun asks several times); this app's own
+    writes call clear_caches(), so they show at once, and other processes' (the CLI) within 1 s.
+    """
+    return _recent_token()
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -93,7 +102,7 @@ def load_events() -> list[Event]:
 
 def clear_caches() -> None:
     """After a write the token changes anyway; this also frees the old entries."""
-    for fn in (_flows, _deals, _datasets, _events):
+    for fn in (_recent_token, _flows, _deals, _datasets, _events):
         fn.clear()
 
 
@@ -221,8 +230,10 @@ def render_chart(
         config=chart_export.plotly_config(stem, 1600, 900, 2),
         key=f"{key}_chart",
     )
-    with st.expander("Download for a report (PNG, SVG, data, bundle)"):
-        _download_panel(fig, meta, key=key, events=events, data=data, stem=stem)
+    # A toggle rather than an expander: a closed expander still runs its widgets on every rerun.
+    if st.toggle("Download for a report (PNG, SVG, data, bundle)", key=f"{key}_downloads"):
+        with st.container(border=True):
+            _download_panel(fig, meta, key=key, events=events, data=data, stem=stem)
 
 
 def _download_panel(fig, meta, *, key, events, data, stem) -> None:
