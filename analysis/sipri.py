@@ -1045,7 +1045,14 @@ def _register_records(
     except pd.errors.ParserError:
         # An unclosed quote swallows the rest of the file: the C parser gives up at its end.
         frame = None
-    if frame is None or len(frame) != len(numbers) or frame.shape[1] != width:
+    # A record with more fields than the header (a stray quote joined two) makes the parser
+    # turn its leading fields into an index: refuse that too.
+    if (
+        frame is None
+        or len(frame) != len(numbers)
+        or frame.shape[1] != width
+        or not frame.index.equals(pd.RangeIndex(len(frame)))
+    ):
         raise SipriFormatError(
             "The records could not be split into the header's columns (stray quotes?).",
             numbers[0] if numbers else block.header_line + 1,
@@ -1086,7 +1093,11 @@ def _years_list(series: pd.Series) -> np.ndarray:
     """'1979; 1980' (new) or '2010 - 2012' / '(2013)' (old) -> sorted list of years per row."""
     # Many deals share the same delivery-year text: parse each distinct text once, then take.
     codes, uniques = pd.factorize(series)
-    texts = [t if isinstance(t, str) else str(int(t)) for t in uniques.tolist()]
+    # A column of bare numbers comes back as floats; 'inf' there is text, not a year.
+    texts = [
+        t if isinstance(t, str) else str(int(t)) if np.isfinite(t) else str(t)
+        for t in uniques.tolist()
+    ]
     parsed = np.empty(len(texts) + 1, dtype=object)
     parsed[:-1] = _parse_years(texts) if texts else []
     parsed[-1] = []  # code -1: an empty cell
@@ -1257,8 +1268,9 @@ def _spread_deliveries(deals: pd.DataFrame, line_no: pd.Series) -> tuple[pd.Data
         per_year = np.where(counts > 0, tiv / np.maximum(counts, 1), 0.0)
     # Group on integer keys built from sorted codes: the result comes out sorted by
     # recipient, supplier, year, far faster than grouping strings.
-    rec_codes, rec_names = pd.factorize(deals["recipient"], sort=True)
-    sup_codes, sup_names = pd.factorize(deals["supplier"], sort=True)
+    # An empty name is a group of its own (code -1 would index past the names).
+    rec_codes, rec_names = pd.factorize(deals["recipient"], sort=True, use_na_sentinel=False)
+    sup_codes, sup_names = pd.factorize(deals["supplier"], sort=True, use_na_sentinel=False)
     key = (rec_codes[owner] * len(sup_names) + sup_codes[owner]) * 10_000 + flat
     uniq, inverse = np.unique(key, return_inverse=True)
     tiv_sum = np.bincount(inverse, weights=per_year[owner], minlength=len(uniq))
@@ -1312,22 +1324,22 @@ def _read_register_deliveries(lines: _Lines, blocks: list[_Block], export: Sipri
     frame = pd.DataFrame(
         {
             "deal_id": _num(raw["id"]).round().astype("Int64"),
-            "supplier": raw["supplier"].str.strip(),
-            "recipient": raw["recipient"].str.strip(),
-            "designation": raw["designation"].str.strip().str.rstrip(" -").str.strip(),
-            "description": raw["description"].str.strip(),
-            "category": raw["category"]
+            "supplier": _text(raw["supplier"]).str.strip(),
+            "recipient": _text(raw["recipient"]).str.strip(),
+            "designation": _text(raw["designation"]).str.strip().str.rstrip(" -").str.strip(),
+            "description": _text(raw["description"]).str.strip(),
+            "category": _text(raw["category"])
             .str.strip()
             .str.lower()
             .map(CATEGORIES)
-            .fillna(raw["category"].str.strip()),
+            .fillna(_text(raw["category"]).str.strip()),
             "order_year": _num(raw["order_year"]).round().astype("Int64"),
             "order_est": _flag(raw["order_est"]),
             "delivered": _num(raw["delivered"]),
             "delivered_est": _flag(raw["delivered_est"]),
             "year": _num(raw["year"]).round().astype("Int64"),
             "year_est": _flag(raw["year_est"]),
-            "status": raw["status"].str.strip(),
+            "status": _text(raw["status"]).str.strip(),
             "tiv_new": _num(raw["tiv_new"]),
             "tiv_unit": _num(raw["tiv_unit"]),
             "tiv": _num(raw["tiv"]),
