@@ -81,6 +81,9 @@ CATEGORIES = {
 }
 
 _YEAR = re.compile(r"^\d{1,4}$")
+# Far above any real figure (the whole world imports ~45,000 million TIV a year; the largest
+# numbers ordered are in the tens of thousands): anything bigger is not SIPRI data.
+MAX_TIV = 1_000_000.0
 _PERIOD = re.compile(r"^\d{4}\s*-\s*\d{4}$")
 _MONTHS = {
     m.lower(): i
@@ -134,6 +137,20 @@ D_HEADER = [
     "TIV delivery values",
     "Local production",
 ]
+C_LABELS = {
+    "number_ordered": "Number ordered",
+    "number_delivered": "Number delivered",
+    "tiv_unit": "SIPRI TIV per unit",
+    "tiv_order": "SIPRI TIV for total order",
+    "tiv_delivered": "SIPRI TIV of delivered weapons",
+}
+# Column names as the user sees them in the file, for messages.
+_LABELS = {
+    **C_LABELS,
+    "delivered": "Numbers delivered",
+    "tiv_new": "SIPRI estimate",
+    "tiv": "TIV delivery values",
+}
 D_COLUMNS = [
     "id",
     "supplier",
@@ -218,6 +235,20 @@ def _decode(data: bytes, notes: list[str]) -> tuple[str, str]:
             raise SipriFormatError("The file claims to be UTF-16 but is not valid UTF-16.") from exc
         notes.append("Decoded from UTF-16 (a 'Unicode text' save from Excel).")
         return text, "utf-16"
+    head = data[:400]
+    if len(head) >= 8 and b"\x00" in head:
+        # UTF-16 without a byte-order mark: ASCII text with a NUL beside every character.
+        for encoding, zeros, text_bytes in (
+            ("utf-16-le", head[1::2], head[0::2]),
+            ("utf-16-be", head[0::2], head[1::2]),
+        ):
+            if zeros.count(0) >= 0.9 * len(zeros) and text_bytes.count(0) <= 0.1 * len(text_bytes):
+                try:
+                    text = data.decode(encoding)
+                except UnicodeDecodeError:
+                    break
+                notes.append(f"Decoded from {encoding.upper()} without a byte-order mark.")
+                return text, encoding
     if b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
         raise SipriFormatError(
@@ -353,6 +384,8 @@ class _Lines:
         if self.strip_semicolon:
             notes.append("Removed the ';' appended to the end of each line.")
         self.lines = lines
+        self.stray_quotes: list[int] = []  # line numbers, for the notes
+        self.other_separator: list[int] = []
         padded = sum(1 for ln in non_empty[:400] if ln.rstrip().rstrip(";").endswith(delim * 2))
         if padded:
             notes.append(f"Ignored padding separators at the end of {padded} lines.")
@@ -367,12 +400,25 @@ class _Lines:
 
     def fields(self, i: int, quoted: bool = False) -> list[str]:
         line = self.text(i)
-        if (quoted or self.delim != "," or '"' in line) and '"' in line:
+        if '"' in line:
             try:
-                return next(csv.reader([line], delimiter=self.delim))
+                parsed = next(csv.reader([line], delimiter=self.delim))
             except (csv.Error, StopIteration):
-                pass
-        return line.split(self.delim)
+                parsed = None
+            plain = line.split(self.delim)
+            if parsed is not None and not (line.count('"') % 2 and len(parsed) < len(plain)):
+                return parsed
+            # An unbalanced quote would swallow the rest of the line into one cell.
+            self.stray_quotes.append(i + 1)
+            return [cell.replace('"', "") for cell in plain]
+        fields = line.split(self.delim)
+        if len(fields) == 1 and self.delim == ",":
+            for other in (";", "\t"):
+                if line.count(other) >= 2:
+                    # A row separated unlike the header (pasted from a re-saved copy).
+                    self.other_separator.append(i + 1)
+                    return line.split(other)
+        return fields
 
     def is_blank(self, i: int) -> bool:
         return not self.text(i).replace(self.delim, "").strip()
@@ -444,8 +490,20 @@ def read_sipri(source) -> SipriExport:
         _read_register_deliveries(lines, blocks, export)
     else:
         _read_register_legacy(lines, blocks, export)
+    _report_line_repairs(lines, export)
     _finish(export)
     return export
+
+
+def _report_line_repairs(lines: _Lines, export: SipriExport) -> None:
+    for found, what in (
+        (lines.stray_quotes, "an unbalanced quote was ignored"),
+        (lines.other_separator, "the row is separated by ';' or tabs, unlike the header"),
+    ):
+        numbers = sorted(set(found))
+        if numbers:
+            shown = ", ".join(str(n) for n in numbers[:10]) + (" …" if len(numbers) > 10 else "")
+            export.notes.append(f"Line(s) {shown}: {what}; read anyway.")
 
 
 @dataclass
@@ -571,6 +629,12 @@ def _tiv_number(cell: str, line: int, column: str) -> float | None:
         raise SipriFormatError(f"The cell for {column} holds a negative TIV ({s}).", line)
     if value != value or value in (float("inf"),):
         raise SipriFormatError(f"The cell for {column} holds '{s}', not a TIV value.", line)
+    if value > MAX_TIV:
+        raise SipriFormatError(
+            f"The cell for {column} holds {s}, far more than any country's yearly arms imports "
+            "(TIV is in millions): this is not a SIPRI value.",
+            line,
+        )
     return value
 
 
@@ -1077,8 +1141,17 @@ def _flag(series: pd.Series) -> pd.Series:
     return series.isin(_TRUE_FLAGS).astype("boolean")
 
 
-def _num(series: pd.Series) -> pd.Series:
-    """Numbers from text; '(12)' and '12?' (old uncertainty marks) count as 12, '' as <NA>."""
+def _num(
+    series: pd.Series,
+    label: str = "",
+    export: SipriExport | None = None,
+    line_no: pd.Series | None = None,
+) -> pd.Series:
+    """Numbers from text; '(12)' and '12?' (old uncertainty marks) count as 12, '' as <NA>.
+
+    Text that is no number at all ('n/a', 'twenty') is left empty, and when ``export`` is
+    given a note says how many such cells ``label`` had and where the first one is.
+    """
     if series.dtype.kind in "if":
         return series.astype("Float64")
     values = pd.to_numeric(series, errors="coerce")
@@ -1086,6 +1159,16 @@ def _num(series: pd.Series) -> pd.Series:
     if retry.any():
         cleaned = series[retry].astype("str").str.strip().str.strip("()?").str.strip()
         values[retry] = pd.to_numeric(cleaned, errors="coerce")
+        lost = retry & values.isna()
+        if lost.any() and export is not None:
+            k = lost.idxmax()
+            where = f" (first: '{str(series[k])[:30]}'" + (
+                f" on line {int(line_no[k])})" if line_no is not None else ")"
+            )
+            export.notes.append(
+                f"{int(lost.sum())} cell(s) of '{label}' are not numbers{where}; they were "
+                "left empty."
+            )
     return values.astype("Float64")
 
 
@@ -1146,14 +1229,23 @@ def _check_negative(frame: pd.DataFrame, cols: list[str], lines_no: pd.Series) -
         if bad.any():
             k = bad.idxmax()
             raise SipriFormatError(
-                f"Negative value in '{col}' ({frame[col][k]}).", int(lines_no[k])
+                f"Negative value in '{_LABELS.get(col, col)}' ({frame[col][k]}).", int(lines_no[k])
             )
         # 'inf' parses as a number: refuse it, as the TIV tables do, rather than store it.
-        bad = frame[col].notna() & np.isinf(frame[col].astype("float64").fillna(0.0))
+        values = frame[col].astype("float64").fillna(0.0)
+        bad = np.isinf(values)
         if bad.any():
             k = bad.idxmax()
             raise SipriFormatError(
-                f"The value in '{col}' ({frame[col][k]}) is not a finite number.",
+                f"The value in '{_LABELS.get(col, col)}' ({frame[col][k]}) is not a finite number.",
+                int(lines_no[k]),
+            )
+        bad = values > MAX_TIV
+        if bad.any():
+            k = bad.idxmax()
+            raise SipriFormatError(
+                f"The value in '{_LABELS.get(col, col)}' ({frame[col][k]:g}) is implausibly large "
+                "for SIPRI data.",
                 int(lines_no[k]),
             )
 
@@ -1192,10 +1284,10 @@ def _read_register(lines: _Lines, blocks: list[_Block], export: SipriExport) -> 
         return
     n = len(raw)
     numbers = {
-        col: _num(raw[col])
+        col: _num(raw[col], C_LABELS[col], export, line_no)
         for col in ("number_ordered", "number_delivered", "tiv_unit", "tiv_order", "tiv_delivered")
     }
-    order_year = _num(raw["order_year"]).round().astype("Int64")
+    order_year = _num(raw["order_year"], "Year of order", export, line_no).round().astype("Int64")
     _check_years(order_year, "Year of order", line_no)
     _check_negative(pd.DataFrame(numbers), list(numbers), line_no)
     recipient, supplier = _canonical_pair(raw["recipient"], raw["supplier"], export)
@@ -1335,14 +1427,14 @@ def _read_register_deliveries(lines: _Lines, blocks: list[_Block], export: Sipri
             .fillna(_text(raw["category"]).str.strip()),
             "order_year": _num(raw["order_year"]).round().astype("Int64"),
             "order_est": _flag(raw["order_est"]),
-            "delivered": _num(raw["delivered"]),
+            "delivered": _num(raw["delivered"], "Numbers delivered", export, line_no),
             "delivered_est": _flag(raw["delivered_est"]),
             "year": _num(raw["year"]).round().astype("Int64"),
             "year_est": _flag(raw["year_est"]),
             "status": _text(raw["status"]).str.strip(),
-            "tiv_new": _num(raw["tiv_new"]),
-            "tiv_unit": _num(raw["tiv_unit"]),
-            "tiv": _num(raw["tiv"]),
+            "tiv_new": _num(raw["tiv_new"], "SIPRI estimate", export, line_no),
+            "tiv_unit": _num(raw["tiv_unit"], "TIV deal unit", export, line_no),
+            "tiv": _num(raw["tiv"], "TIV delivery values", export, line_no),
             "local": _flag(raw["local"]),
             "line": line_no,
         }
