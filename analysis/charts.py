@@ -560,7 +560,12 @@ def _finish(
         )
         offset += len(lines) * FOOTER_LINE_PX + 4
     top = 92 + (drawing.marker_rows * ROW_PX if drawing.drawn and drawing.mode != "listed" else 0)
+    named_traces = [
+        t for t in fig.data if t.type in ("bar", "scatter") and t.name and t.showlegend is not False
+    ]
     fig.update_layout(
+        # plotly hides the legend of a one-trace chart; a reader still needs the series' name.
+        showlegend=True if named_traces else None,
         template=PRINT_TEMPLATE,
         title={
             "text": f"<b>{_escape(meta.title)}</b>",

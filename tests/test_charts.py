@@ -362,3 +362,11 @@ def test_every_shown_event_is_drawn_once_or_listed(specs):
     for e in events:
         in_range = e.start.year <= 2020 and (e.end or e.start).year >= 2000
         assert (e.title in drawn) == in_range
+
+
+def test_a_single_series_keeps_its_legend():
+    """plotly hides a lone trace's legend; the reader must still see whose bars these are."""
+    one = pd.DataFrame({"year": [2020, 2021], "recipient": ["India", "India"], "tiv": [5.0, 6.0]})
+    fig = build_customers_over_time(one, meta=META, exporter="Russia")
+    assert fig.layout.showlegend is True
+    assert [t.name for t in fig.data if t.type == "bar"] == ["India"]
