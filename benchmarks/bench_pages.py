@@ -53,6 +53,7 @@ def main() -> bool:
         page.switch_page("pages/import_mix.py")
         page.run()
         assert not page.exception, [e.value for e in page.exception]
+        assert len(page.get("plotly_chart")) == 1, "the page drew no chart"
 
         frame = import_mix_view(store.flows(), [], recipient="India", top_n=6).data
         data = Path(tmp) / "frame.pkl"
@@ -62,6 +63,7 @@ def main() -> bool:
         bare = AppTest.from_file(str(script), default_timeout=120)
         bare.run()
         assert not bare.exception
+        assert len(bare.get("plotly_chart")) == 1
 
         subject = median_seconds(page.run, repeats=REPEATS)
         baseline = median_seconds(bare.run, repeats=REPEATS)

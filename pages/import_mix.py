@@ -6,14 +6,15 @@ import pandas as pd
 import streamlit as st
 
 from analysis import views
-from analysis.events import Event
 from analysis.shares import sipri_round
+from pages.cached_views import event_window as _window_view
+from pages.cached_views import import_mix as _mix_view
+from pages.cached_views import recipients as _recipients
 from pages.common import (
     DEFAULT_COUNTRY,
     event_category_filter,
     index_of,
     load_events,
-    load_flows,
     render_chart,
     set_url,
     state_token,
@@ -25,25 +26,6 @@ from pages.common import (
 
 BY_LABELS = {"year": "By year", "period": "By SIPRI 5-year period"}
 MEASURE_LABELS = {"share": "Share of imports", "tiv": "TIV (millions)"}
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def _recipients(token: str) -> list[str]:
-    return views.recipients_with_data(load_flows())
-
-
-# Views are cached as resources (shared, not copied): unpickling a cached plotly figure on
-# every rerun would cost more than the chart itself. Keyed on the store token and every
-# option, so a rerun with the same choices neither re-queries the store nor recomputes the
-# shares or the figure; the pages never mutate a view.
-@st.cache_resource(show_spinner=False, max_entries=32)
-def _mix_view(token: str, **options: object) -> views.ChartView:
-    return views.for_display(views.import_mix_view(load_flows(), load_events(), **options))
-
-
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _window_view(token: str, event: Event, **options: object) -> views.ChartView:
-    return views.for_display(views.event_window_view(load_flows(), event, **options))
 
 
 token = state_token()
@@ -128,6 +110,15 @@ if outside:
 
 # --------------------------------------------------------------------------- event window
 st.subheader("Event window: suppliers before and after an event")
+# Off until asked for: it costs a table and two widgets on every rerun of the page.
+if not st.toggle(
+    "Compare the suppliers' shares before and after an event",
+    value=url_bool("window_on", False),
+    key="mix_window_on",
+):
+    set_url(window_on=False)
+    st.stop()
+set_url(window_on=True)
 candidates = [e for e in load_events() if e.concerns(country)]
 if not candidates:
     st.info(f"No event concerns {country}. Add one on the Events page.")

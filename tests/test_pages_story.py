@@ -98,6 +98,9 @@ def test_import_mix_toggles_and_url(india_db):
     assert "Events outside the plotted years" in _captions(at)
     params = _params(at)
     assert params["by"] == "period" and params["lineage"] == "1" and params["top"] == "3"
+    assert not at.dataframe  # the event window waits to be asked for
+    at.toggle(key="mix_window_on").set_value(True).run()
+    assert _params(at)["window_on"] == "1"
     window = at.dataframe[0].value.set_index("Supplier")
     assert "Share 2017-21 (before)" in window.columns
     assert "Deliveries lag orders by years" in _captions(at)
