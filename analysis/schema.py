@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 LAYOUTS = ("tiv_table", "tiv_regional", "register", "register_deliveries", "register_legacy")
@@ -97,6 +98,9 @@ def _coerce(frame: pd.DataFrame, columns: list[str], dtypes: dict[str, str], fil
     for col in columns:
         if col in frame.columns:
             series = frame[col].reset_index(drop=True)
+        elif dtypes[col] == "str":
+            # An all-missing text column, built without a Python list (registers are large).
+            series = pd.Series(pd.array([None], dtype="str").take(np.full(n, -1), allow_fill=True))
         else:
             series = pd.Series(fill(col, n))
         # Only convert what is not already in the declared dtype: loaders build most columns

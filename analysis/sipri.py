@@ -6,7 +6,6 @@ import csv
 import datetime as dt
 import io
 import itertools
-import operator
 import os
 import re
 from dataclasses import dataclass, field
@@ -1014,7 +1013,7 @@ def _register_records(
     raw = lines.lines
     strip = lines.strip_semicolon
     body = raw[i:end] if not strip else [lines.text(k) for k in range(i, end)]
-    counts = list(map(operator.methodcaller("count", delim), body))
+    counts = list(map(str.count, body, itertools.repeat(delim)))
     if '"' not in lines.joined:
         # Fast path: whole, unquoted records go straight to the C parser; only the lines with
         # the wrong number of separators (split records, blank lines) get the slow path below.
@@ -1172,17 +1171,25 @@ def _num(
     return values.astype("Float64")
 
 
-def _years_list(series: pd.Series) -> np.ndarray:
-    """'1979; 1980' (new) or '2010 - 2012' / '(2013)' (old) -> sorted list of years per row."""
-    # Many deals share the same delivery-year text: parse each distinct text once, then take.
+def _years_index(series: pd.Series) -> tuple[np.ndarray, list[list[int]]]:
+    """Each row's code into a list of distinct parsed year lists (-1: no delivery year).
+
+    Many deals share the same delivery-year text: each distinct text is parsed once.
+    """
     codes, uniques = pd.factorize(series)
     # A column of bare numbers comes back as floats; 'inf' there is text, not a year.
     texts = [
         t if isinstance(t, str) else str(int(t)) if np.isfinite(t) else str(t)
         for t in uniques.tolist()
     ]
-    parsed = np.empty(len(texts) + 1, dtype=object)
-    parsed[:-1] = _parse_years(texts) if texts else []
+    return codes, (_parse_years(texts) if texts else [])
+
+
+def _years_list(series: pd.Series, index=None) -> np.ndarray:
+    """'1979; 1980' (new) or '2010 - 2012' / '(2013)' (old) -> sorted list of years per row."""
+    codes, lists = index if index is not None else _years_index(series)
+    parsed = np.empty(len(lists) + 1, dtype=object)
+    parsed[:-1] = lists
     parsed[-1] = []  # code -1: an empty cell
     return parsed[codes]
 
@@ -1224,30 +1231,24 @@ def _check_years(values: pd.Series, what: str, lines_no: pd.Series) -> None:
 
 
 def _check_negative(frame: pd.DataFrame, cols: list[str], lines_no: pd.Series) -> None:
+    """Refuse negative, infinite or implausibly large numbers, naming the line."""
     for col in cols:
-        bad = frame[col].notna() & (frame[col] < 0)
-        if bad.any():
-            k = bad.idxmax()
-            raise SipriFormatError(
-                f"Negative value in '{_LABELS.get(col, col)}' ({frame[col][k]}).", int(lines_no[k])
-            )
-        # 'inf' parses as a number: refuse it, as the TIV tables do, rather than store it.
-        values = frame[col].astype("float64").fillna(0.0)
-        bad = np.isinf(values)
-        if bad.any():
-            k = bad.idxmax()
-            raise SipriFormatError(
-                f"The value in '{_LABELS.get(col, col)}' ({frame[col][k]}) is not a finite number.",
-                int(lines_no[k]),
-            )
-        bad = values > MAX_TIV
-        if bad.any():
-            k = bad.idxmax()
-            raise SipriFormatError(
-                f"The value in '{_LABELS.get(col, col)}' ({frame[col][k]:g}) is implausibly large "
-                "for SIPRI data.",
-                int(lines_no[k]),
-            )
+        values = frame[col].to_numpy(dtype="float64", na_value=0.0)
+        label = _LABELS.get(col, col)
+        for bad, message in (
+            (values < 0, "Negative value in '{label}' ({value:g})."),
+            # 'inf' parses as a number: refuse it, as the TIV tables do, rather than store it.
+            (np.isinf(values), "The value in '{label}' ({value}) is not a finite number."),
+            (
+                values > MAX_TIV,
+                "The value in '{label}' ({value:g}) is implausibly large for SIPRI data.",
+            ),
+        ):
+            if bad.any():
+                k = int(np.argmax(bad))
+                raise SipriFormatError(
+                    message.format(label=label, value=values[k]), int(lines_no.iloc[k])
+                )
 
 
 def _all_records(lines, blocks, width, export, columns, numeric) -> tuple[pd.DataFrame, pd.Series]:
@@ -1291,6 +1292,7 @@ def _read_register(lines: _Lines, blocks: list[_Block], export: SipriExport) -> 
     _check_years(order_year, "Year of order", line_no)
     _check_negative(pd.DataFrame(numbers), list(numbers), line_no)
     recipient, supplier = _canonical_pair(raw["recipient"], raw["supplier"], export)
+    years_index = _years_index(raw["delivery_years"])
     delivered_flag = _flag(raw["number_delivered_uncertain"])
     # Built once, in the declared column order and dtypes, so coerce_deals has nothing to redo.
     deals = pd.DataFrame(
@@ -1304,7 +1306,7 @@ def _read_register(lines: _Lines, blocks: list[_Block], export: SipriExport) -> 
             "description": _text(raw["description"]),
             "category": pd.array([None], dtype="str").take(np.full(n, -1), allow_fill=True),
             "number_delivered": numbers["number_delivered"],
-            "delivery_years": _years_list(raw["delivery_years"]),
+            "delivery_years": _years_list(raw["delivery_years"], years_index),
             "status": _text(raw["status"]),
             "comments": _text(raw["comments"]),
             "tiv_unit": numbers["tiv_unit"],
@@ -1317,7 +1319,7 @@ def _read_register(lines: _Lines, blocks: list[_Block], export: SipriExport) -> 
             "local_production": pd.array([pd.NA] * n, dtype="boolean"),
         }
     )
-    flows, unplaced = _spread_deliveries(deals, line_no)
+    flows, unplaced = _spread_deliveries(deals, line_no, years_index)
     export.flows = coerce_flows(flows)
     export.deals = coerce_deals(deals)
     export.notes.insert(
@@ -1338,17 +1340,28 @@ def _read_register(lines: _Lines, blocks: list[_Block], export: SipriExport) -> 
     _range_note(blocks, export)
 
 
-def _spread_deliveries(deals: pd.DataFrame, line_no: pd.Series) -> tuple[pd.DataFrame, int]:
+def _spread_deliveries(
+    deals: pd.DataFrame, line_no: pd.Series, years_index=None
+) -> tuple[pd.DataFrame, int]:
     """Yearly flows from per-deal totals: each deal's delivered TIV spread evenly over its
     delivery years. Returns the flows and the number of deals with TIV but no year."""
-    years = deals["delivery_years"].tolist()
-    counts = np.fromiter(map(len, years), dtype=np.int64, count=len(years))
+    codes, lists = (
+        years_index
+        if years_index is not None
+        else _years_index(pd.Series(deals["delivery_years"].map(lambda v: "; ".join(map(str, v)))))
+    )
+    # Expand every deal to its delivery years with array arithmetic on the distinct lists.
+    sizes = np.array([len(v) for v in lists] + [0], dtype=np.int64)  # last: code -1
+    flat_lists = np.fromiter(
+        itertools.chain.from_iterable(lists), dtype=np.int64, count=int(sizes.sum())
+    )
+    first = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+    counts = sizes[codes]
     tiv = deals["tiv_delivered"].to_numpy(dtype="float64", na_value=0.0)
     unplaced = int(((tiv > 0) & (counts == 0)).sum())
-    flat = np.fromiter(
-        itertools.chain.from_iterable(years), dtype=np.int64, count=int(counts.sum())
-    )
-    owner = np.repeat(np.arange(len(years)), counts)
+    owner = np.repeat(np.arange(len(codes)), counts)
+    within = np.arange(len(owner)) - np.repeat(np.cumsum(counts) - counts, counts)
+    flat = flat_lists[first[codes][owner] + within] if len(owner) else flat_lists[:0]
     bad = (flat < MIN_YEAR) | (flat > MAX_YEAR)
     if bad.any():
         k = int(np.argmax(bad))
