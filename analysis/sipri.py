@@ -976,22 +976,24 @@ def _slow_record(lines, body, base, k, need, width, block, export, texts, number
             line,
         )
     if count > need:
-        f = text.split(delim)
-        if all(not c.strip() for c in f[width:]):
-            text = delim.join(f[:width])
-        elif block.layout == "register":
-            # Separators typed into a comment by hand: keep them in the comment (field 13).
-            extra = len(f) - width
-            f = f[:12] + [" ".join(f[12 : 13 + extra])] + f[13 + extra :]
-            text = delim.join(f)
-            export.notes.append(f"Line {line}: extra separators kept inside the comment.")
-        else:
-            raise SipriFormatError(
-                f"This record has {len(f)} fields but the header has {width}.", line
-            )
+        text = _fit_long_record(text, delim, width, block, export, line)
     texts.append(text)
     numbers.append(line)
     return j + 1
+
+
+def _fit_long_record(text, delim, width, block, export, line) -> str:
+    """A record with more separators than the header: padding, or commas typed in a comment."""
+    f = text.split(delim)
+    if all(not c.strip() for c in f[width:]):
+        return delim.join(f[:width])
+    if block.layout == "register":
+        # Separators typed into a comment by hand: keep them in the comment (field 13).
+        extra = len(f) - width
+        f = f[:12] + [" ".join(f[12 : 13 + extra])] + f[13 + extra :]
+        export.notes.append(f"Line {line}: extra separators kept inside the comment.")
+        return delim.join(f)
+    raise SipriFormatError(f"This record has {len(f)} fields but the header has {width}.", line)
 
 
 def _register_records(
@@ -1067,19 +1069,7 @@ def _register_records(
                 start + 1,
             )
         if count > need and not quoted:
-            f = text.split(delim)
-            if all(not c.strip() for c in f[width:]):
-                text = delim.join(f[:width])
-            elif block.layout == "register":
-                # Commas typed into a comment by hand: keep them in the comment (field 13).
-                k = len(f) - width
-                f = f[:12] + [" ".join(f[12 : 13 + k])] + f[13 + k :]
-                text = delim.join(f)
-                export.notes.append(f"Line {start + 1}: extra separators kept inside the comment.")
-            else:
-                raise SipriFormatError(
-                    f"This record has {len(f)} fields but the header has {width}.", start + 1
-                )
+            text = _fit_long_record(text, delim, width, block, export, start + 1)
         texts.append(text)
         numbers.append(start + 1)
         i += 1
