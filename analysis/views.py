@@ -93,6 +93,32 @@ def exporters_with_data(flows: pd.DataFrame) -> list[str]:
     return sorted(str(s) for s in rows["supplier"].unique()) if len(rows) else []
 
 
+def headline_suppliers(
+    flows: pd.DataFrame | None, recipient: str, published: pd.DataFrame | None = None
+) -> list[str]:
+    """Suppliers worth a headline card for ``recipient``, the usual first.
+
+    Russia leads wherever SIPRI's published figures or the data name it (the seed story);
+    then the recipient's suppliers by total TIV in the loaded data.
+
+    Returns:
+        Supplier names; empty when neither the data nor the published figures have any.
+    """
+    published = load_published() if published is None else published
+    ranked: list[str] = []
+    named = published.loc[published["recipient"] == recipient, "supplier"].dropna()
+    if flows is not None and len(flows):
+        rows = _split(flows)
+        rows = rows[rows["recipient"] == recipient]
+        totals = rows.groupby("supplier")["tiv"].sum().sort_values(ascending=False, kind="stable")
+        ranked = [str(name) for name in totals.index]
+    candidates = list(dict.fromkeys([*named.astype(str), *ranked]))
+    if "Russia" in candidates:
+        candidates.remove("Russia")
+        candidates.insert(0, "Russia")
+    return candidates
+
+
 def has_recipient_data(flows: pd.DataFrame, recipient: str) -> bool:
     """Whether the loaded flows split ``recipient``'s imports by supplier."""
     rows = _split(flows)

@@ -31,6 +31,11 @@ def _countries(token: str) -> tuple[list[str], list[str]]:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
+def _suppliers(token: str, country: str) -> list[str]:
+    return views.headline_suppliers(load_flows(), country)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
 def _cards(token: str, country: str, supplier: str) -> list[views.Headline]:
     return views.headline_cards(load_flows(), country, supplier)
 
@@ -76,9 +81,17 @@ loaded = country in with_data
 if flows.empty:
     upload_hint()
 
-# The seed story is Russia's share of India's imports; for other countries the cards keep
-# the same comparison and say "n/a" where neither the data nor SIPRI's releases have it.
-cards = _cards(token, country, "Russia")
+# The seed story is Russia's share of India's imports; other countries get their own main
+# suppliers to choose from (Russia first wherever it appears).
+suppliers = _suppliers(token, country)
+supplier = st.selectbox(
+    "Supplier in the headline",
+    suppliers or ["Russia"],
+    index=index_of(suppliers, url_value("supplier", "Russia")) if suppliers else 0,
+    key="overview_supplier",
+)
+set_url(supplier=supplier)
+cards = _cards(token, country, supplier)
 columns = st.columns(len(cards))
 for column, card in zip(columns, cards, strict=True):
     with column:

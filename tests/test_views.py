@@ -190,3 +190,20 @@ def test_india_sample_story(sample_path):
     check = views.self_check(flows, "India")
     seed = check[check["Release"] == "2025-12"]
     assert list(seed["Verdict"]) == ["match", "match"]
+
+
+def test_headline_suppliers_put_russia_first_then_the_data_order():
+    flows = pd.DataFrame(
+        {
+            "recipient": ["Chile", "Chile", "Chile", "India"],
+            "supplier": ["United States", "Spain", "Russia", "France"],
+            "year": [2020, 2020, 2021, 2020],
+            "tiv": [10.0, 30.0, 1.0, 5.0],
+            "category": pd.array([pd.NA] * 4, dtype="str"),
+        }
+    )
+    empty = pd.DataFrame(columns=["recipient", "supplier", "share"])
+    assert views.headline_suppliers(flows, "Chile", empty) == ["Russia", "Spain", "United States"]
+    assert views.headline_suppliers(None, "Chile", empty) == []
+    published = pd.DataFrame({"recipient": ["India"], "supplier": ["Russia"], "share": [0.76]})
+    assert views.headline_suppliers(flows, "India", published) == ["Russia", "France"]
