@@ -33,6 +33,8 @@ LABEL_MAX_CHARS = 40
 LABEL_PAD_PX = 8
 MARKER_WIDTH_PX = 22
 ROW_PX = 20
+PLOT_HEIGHT_PX = 380  # the plotting area on screen, whatever the footer's length
+DEFAULT_HEIGHT_PX = 520
 FOOTER_LINE_PX = 16
 FOOTER_WRAP_CHARS = 130
 
@@ -560,6 +562,9 @@ def _finish(
         )
         offset += len(lines) * FOOTER_LINE_PX + 4
     top = 92 + (drawing.marker_rows * ROW_PX if drawing.drawn and drawing.mode != "listed" else 0)
+    # The footer (event legend, notes, source) grows with its text: grow the figure with it so
+    # the plot itself keeps its height on screen (exports pin their own size).
+    height = max(DEFAULT_HEIGHT_PX, top + PLOT_HEIGHT_PX + offset + 8)
     named_traces = [
         t for t in fig.data if t.type in ("bar", "scatter") and t.name and t.showlegend is not False
     ]
@@ -578,6 +583,7 @@ def _finish(
             "yanchor": "top",
         },
         margin={"t": top, "b": offset + 8, "l": 70, "r": 30},
+        height=height,
         meta={
             "chart": chart,
             "title": meta.title,
