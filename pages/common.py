@@ -223,17 +223,34 @@ def render_chart(
         data: what the chart plots; defaults to ``plotted_data(fig)``.
     """
     stem = chart_export.safe_file_stem(meta.title)
+    width, height, scale = _chosen_size(key)
     st.plotly_chart(
         fig,
         theme=None,
         width="stretch",
-        config=chart_export.plotly_config(stem, 1600, 900, 2),
+        # The toolbar's own PNG button gives the size chosen in the download panel (slide 2x
+        # until one is chosen), under the same file name as the server-rendered export.
+        config=chart_export.plotly_config(stem, width, height, scale),
         key=f"{key}_chart",
     )
     # A toggle rather than an expander: a closed expander still runs its widgets on every rerun.
     if st.toggle("Download for a report (PNG, SVG, data, bundle)", key=f"{key}_downloads"):
         with st.container(border=True):
             _download_panel(fig, meta, key=key, events=events, data=data, stem=stem)
+
+
+def _chosen_size(key: str) -> tuple[int, int, int]:
+    """Width, height and scale picked in this chart's download panel (read from its widgets)."""
+    state = st.session_state
+    preset = state.get(f"{key}_preset", "slide")
+    width = height = None
+    if preset == "custom":
+        width, height = int(state.get(f"{key}_w", 1600)), int(state.get(f"{key}_h", 900))
+    try:
+        width, height = chart_export.resolve_size(preset, width, height)
+    except ValueError:
+        width, height = chart_export.SIZE_PRESETS["slide"]
+    return width, height, int(state.get(f"{key}_scale", 2))
 
 
 def _download_panel(fig, meta, *, key, events, data, stem) -> None:

@@ -142,3 +142,22 @@ def test_suppliers_page(india_db):
     assert at.selectbox(key="sup_exporter").value == "France"
     assert len(at.get("plotly_chart")) == 2
     assert "Counts only the recipients in the loaded data" in _captions(at)
+
+
+def test_toolbar_png_button_follows_the_size_chosen_for_downloads(db):
+    """The plotly toolbar's PNG gets the download panel's size, scale and file name."""
+    import json
+
+    at = _open("overview")
+
+    def toolbar() -> dict:
+        return json.loads(at.get("plotly_chart")[0].proto.config)["toImageButtonOptions"]
+
+    assert (toolbar()["width"], toolbar()["height"], toolbar()["scale"]) == (1600, 900, 2)
+    at.toggle(key="overview_mix_downloads").set_value(True).run()
+    at.selectbox(key="overview_mix_preset").set_value("square").run()
+    at.selectbox(key="overview_mix_scale").set_value(3).run()
+    assert not at.exception
+    options = toolbar()
+    assert (options["width"], options["height"], options["scale"]) == (1080, 1080, 3)
+    assert options["filename"].startswith("indias-arms-imports")
