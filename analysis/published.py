@@ -8,7 +8,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.shares import Period, period_shares, select_vintage, sipri_round, world_share_and_rank
+from analysis.shares import (
+    COMPLETE_FOR,
+    Period,
+    period_shares,
+    select_vintage,
+    sipri_round,
+    world_share_and_rank,
+)
 
 SEED_PATH = Path(__file__).resolve().parents[1] / "data" / "seed" / "published_figures.csv"
 MEASURES = ("supplier_share", "world_import_share")
@@ -76,6 +83,10 @@ def _coverage(flows: pd.DataFrame) -> pd.DataFrame:
     """First and last year of each recipient's supplier-split rows (newest vintage)."""
     rows = select_vintage(flows)
     rows = rows[rows["supplier"].notna() & rows["recipient"].notna()]
+    if "scope" in rows.columns:
+        # Only exports that split a recipient's imports completely can stand for its shares
+        # (an exporter's table names one supplier: India would be "100% Russia").
+        rows = rows[rows["scope"].isin(COMPLETE_FOR["recipient"])]
     return rows.groupby("recipient")["year"].agg(["min", "max"])
 
 

@@ -92,19 +92,46 @@ def sipri_round(share: float) -> str:
 # --------------------------------------------------------------------------- vintages
 
 
-def select_vintage(flows: pd.DataFrame, vintage: str | None = None) -> pd.DataFrame:
-    """Keep one export's rows per recipient when several vintages cover it.
+# Scopes (analysis.sipri.SCOPES) whose rows give a complete split of an owner's trade.
+COMPLETE_FOR = {"recipient": ("imports", "world"), "supplier": ("exports", "world")}
+
+
+def _newest_rows(flows: pd.DataFrame, candidates: pd.Series, keys: list[pd.Series]) -> pd.Series:
+    """Among ``candidates``, the rows of the newest vintage (then the latest loaded dataset)
+    within each group of ``keys``."""
+    stamp = flows["vintage"].fillna("").astype(str).where(candidates, "")
+    keep = candidates & (stamp == stamp.groupby(keys).transform("max"))
+    if "dataset_id" in flows.columns:
+        ids = flows["dataset_id"].astype("Float64").fillna(-1.0).where(keep, -2.0)
+        keep &= ids == ids.groupby(keys).transform("max")
+    return keep
+
+
+def select_vintage(
+    flows: pd.DataFrame, vintage: str | None = None, owner: str = "recipient"
+) -> pd.DataFrame:
+    """Keep, for each country, the rows of one export when several cover it.
 
     SIPRI revises its whole series every spring, so summing two exports of different
-    "Data generated" dates would double-count and mix revisions. Rows are grouped by
-    recipient and by kind (rows with supplier <NA>, i.e. all-importers totals, versus
-    supplier-split rows); in each group only the newest vintage is kept (rows without a
-    vintage count as oldest), and among datasets of that same vintage only the highest
-    ``dataset_id`` (the latest loaded copy).
+    "Data generated" dates would double-count and mix revisions. Per ``owner`` country
+    (the recipient for import shares, the supplier for an exporter's customers):
+
+    - rows of exports that split its trade completely (``scope`` "imports"/"world" for a
+      recipient, "exports"/"world" for a supplier) come from its newest such export only
+      (then the latest loaded copy);
+    - a country with no complete export falls back to partial rows (e.g. exporters' tables
+      naming it), deduplicated per (recipient, supplier) pair, never per country, so two
+      exporters' tables both count;
+    - totals rows (one side <NA>) and regional rows are deduplicated per (recipient,
+      supplier, scope).
+
+    Without a ``scope`` column (one export straight from the loader) rows are grouped by the
+    owner and by whether they carry the supplier split.
 
     Args:
-        flows: Flows, optionally with ``vintage`` (ISO date str) and ``dataset_id`` columns.
-        vintage: Keep exactly this vintage's rows instead (recipients without it drop out).
+        flows: Flows, optionally with ``vintage``, ``dataset_id`` and ``scope`` columns.
+        vintage: Keep exactly this vintage's rows instead (countries without it drop out).
+        owner: "recipient" or "supplier": whose trade the caller splits.
 
     Returns:
         The selected rows (``flows`` itself when there is no ``vintage`` column).
@@ -113,16 +140,39 @@ def select_vintage(flows: pd.DataFrame, vintage: str | None = None) -> pd.DataFr
         return flows
     if vintage is not None:
         return flows[flows["vintage"] == vintage]
-    stamp = flows["vintage"].fillna("").astype(str)
-    # A sentinel instead of <NA> so that all-exporters rows (recipient <NA>) form a group.
-    keys = [flows["recipient"].fillna("\0").astype(str), flows["supplier"].isna()]
-    keep = stamp == stamp.groupby(keys).transform("max")
-    if "dataset_id" in flows.columns:
-        ids = flows["dataset_id"].astype("Float64").fillna(-1.0).where(keep, -2.0)
-        keep &= ids == ids.groupby(keys).transform("max")
+    other = "supplier" if owner == "recipient" else "recipient"
+    # Sentinels instead of <NA> so that rows with one side missing still form groups.
+    owner_key = flows[owner].fillna("\0").astype(str)
+    other_key = flows[other].fillna("\0").astype(str)
+    split = (flows[owner].notna() & flows[other].notna()).to_numpy()
+    if "scope" not in flows.columns:
+        everything = pd.Series(True, index=flows.index)
+        keep = _newest_rows(flows, everything, [owner_key, flows["supplier"].isna()])
+    else:
+        scope = flows["scope"].fillna("partial").astype(str)
+        complete = pd.Series(split, index=flows.index) & scope.isin(COMPLETE_FOR[owner])
+        keep = _newest_rows(flows, complete, [owner_key])
+        covered = owner_key.isin(set(owner_key[complete]))
+        partial = pd.Series(split, index=flows.index) & ~complete & ~covered
+        partial &= scope != "regional"
+        keep |= _newest_rows(flows, partial, [owner_key, other_key])
+        rest = ~pd.Series(split, index=flows.index) | (scope == "regional")
+        keep |= _newest_rows(
+            flows, rest, [flows["recipient"].fillna("\0").astype(str), other_key, scope]
+        )
     if bool(keep.all()):
         return flows
     return flows[keep.to_numpy()]
+
+
+def partial_owners(rows: pd.DataFrame, owner: str = "recipient") -> list[str]:
+    """Countries whose split in ``rows`` comes from partial exports only (not all partners)."""
+    if "scope" not in rows.columns or rows.empty:
+        return []
+    other = "supplier" if owner == "recipient" else "recipient"
+    split = rows[rows[owner].notna() & rows[other].notna()]
+    partial = split[~split["scope"].isin(COMPLETE_FOR[owner])]
+    return sorted(str(n) for n in partial[owner].unique())
 
 
 def _newest_vintage(frame: pd.DataFrame) -> str | None:
@@ -175,6 +225,7 @@ def _prepare(
     merge_lineage: bool,
     vintage: str | None,
     mapping: Mapping[str, str] | None,
+    owner: str = "recipient",
 ) -> pd.DataFrame:
     missing = [c for c in _REQUIRED if c not in flows.columns]
     if missing:
@@ -183,7 +234,7 @@ def _prepare(
     # this point; work on a view without attrs so they do not travel into every result.
     frame = flows.copy(deep=False)
     frame.attrs = {}
-    frame = select_vintage(frame, vintage)
+    frame = select_vintage(frame, vintage, owner)
     if frame["tiv"].isna().any():  # NaN means no delivery; skip the copy when there is none
         frame = frame[frame["tiv"].notna()]
     if merge_lineage:
@@ -286,7 +337,9 @@ def _aggregate(
     return out.iloc[order].reset_index(drop=True)
 
 
-def _sipri_totals(flows: pd.DataFrame, owner: str) -> dict[tuple[str, int], float] | None:
+def _sipri_totals(
+    flows: pd.DataFrame, owner: str, datasets: set[int] | None = None
+) -> dict[tuple[str, int], float] | None:
     """(owner, year) -> SIPRI's own Total row, from the loader's ``flows.attrs["totals"]``.
 
     A table's Total row is rounded once per year, while the supplier cells are rounded one by
@@ -298,7 +351,11 @@ def _sipri_totals(flows: pd.DataFrame, owner: str) -> dict[tuple[str, int], floa
         return None
     side = "import" if owner == "recipient" else "export"
     out: dict[tuple[str, int], float] = {}
-    for recipient, supplier, year, tiv, kind in records:
+    for record in records:
+        recipient, supplier, year, tiv, kind = record[:5]
+        # Store records name their dataset: use only the Total rows of the exports kept.
+        if datasets is not None and len(record) > 5 and record[5] not in datasets:
+            continue
         name = recipient if owner == "recipient" else supplier
         other = supplier if owner == "recipient" else recipient
         if kind == side and isinstance(name, str) and not isinstance(other, str):
@@ -339,8 +396,9 @@ def _shares(
     mapping: Mapping[str, str] | None,
 ) -> pd.DataFrame:
     periods = _check_periods(periods)
-    sipri_totals = None if merge_lineage else _sipri_totals(flows, owner)
-    frame = _prepare(flows, merge_lineage, vintage, mapping)
+    frame = _prepare(flows, merge_lineage, vintage, mapping, owner)
+    kept = set(frame["dataset_id"].dropna().astype(int)) if "dataset_id" in frame else None
+    sipri_totals = None if merge_lineage else _sipri_totals(flows, owner, kept)
     owner_name = _lineage_name(owner_name, merge_lineage, mapping)
     rows = _split_rows(frame, owner, part, owner_name)
     keep_owner = owner_name is None
@@ -352,6 +410,7 @@ def _shares(
         out = pd.concat(parts, ignore_index=True)
     else:
         out = _aggregate(rows, owner, part, sorted(periods), keep_owner, sipri_totals)
+    out.attrs["partial"] = partial_owners(rows, owner)
     return _stamp(out, rows)
 
 
@@ -421,7 +480,7 @@ def customers(
 
 
 def _yearly(flows, owner, part, owner_name, merge_lineage, vintage, mapping) -> pd.DataFrame:
-    frame = _prepare(flows, merge_lineage, vintage, mapping)
+    frame = _prepare(flows, merge_lineage, vintage, mapping, owner)
     name = _lineage_name(owner_name, merge_lineage, mapping)
     rows = _split_rows(frame, owner, part, name)
     if rows.empty:
@@ -430,6 +489,7 @@ def _yearly(flows, owner, part, owner_name, merge_lineage, vintage, mapping) -> 
         years = [(y, y) for y in range(int(rows["year"].min()), int(rows["year"].max()) + 1)]
     out = _aggregate(rows, owner, part, years, keep_owner=name is None)
     out = out.rename(columns={"start": "year"}).drop(columns="end")
+    out.attrs["partial"] = partial_owners(rows, owner)
     return _stamp(out, rows)
 
 
@@ -577,6 +637,12 @@ def period_change(
 # --------------------------------------------------------------------------- world share
 
 
+def _is_region(name: str) -> bool:
+    from analysis.names import name_kind
+
+    return name_kind(name) == "region"
+
+
 def _is_rankable(names: pd.Series) -> np.ndarray:
     """States only: SIPRI marks armed groups ``*``, organisations ``**``; unknowns are unnamed."""
     text = names.astype(str)
@@ -621,11 +687,23 @@ def world_share_and_rank(
         ("recipient", "supplier") if side == "import" else ("supplier", "recipient")
     )
     periods = _check_periods(periods)
-    frame = _prepare(flows, False, vintage, None)
-    table = frame[frame[other_col].isna() & frame[country_col].notna()]
+    frame = _prepare(flows, False, vintage, None, country_col)
+    # Never the world: weapon-category totals, regions (a regional table), or one country's
+    # partners (a single country's table or a register between named countries).
+    frame = frame[frame["category"].isna()] if "category" in frame.columns else frame
+    if "scope" in frame.columns:
+        totals_scope = "importer_totals" if side == "import" else "exporter_totals"
+        table = frame[frame["scope"] == totals_scope]
+        world = frame[frame["scope"] == "world"]
+    else:
+        table = frame[frame[other_col].isna() & frame[country_col].notna()]
+        world = frame[frame[other_col].notna() & frame[country_col].notna()]
+        regional = frame[country_col].map(_is_region, na_action="ignore").fillna(False)
+        world = world[~regional[world.index].astype(bool)]
+    table = table[table[country_col].notna()]
     source = "all-importers table" if side == "import" else "all-exporters table"
     if table.empty:
-        table = frame[frame[other_col].notna() & frame[country_col].notna()]
+        table = world[world[other_col].notna() & world[country_col].notna()]
         source = "world-wide flows"
         if table[country_col].nunique() < min_countries:
             table = table.iloc[:0]

@@ -48,6 +48,8 @@ class SipriExport:
     encoding: str = "utf-8"
     countries: list[str] = field(default_factory=list)  # the named country of each table, if any
     unknown_names: list[str] = field(default_factory=list)  # names the mapping does not know
+    # What the rows cover (one of SCOPES): which shares they can honestly answer.
+    scope: str = "partial"
     # SIPRI's own Total rows of TIV tables (never flows): recipient, supplier, year, tiv, side.
     # "Total exports to India" -> recipient India, supplier <NA>, side "import"; "Total world
     # import" -> both <NA>. Also attached as flows.attrs["totals"] for the share denominators.
@@ -755,12 +757,10 @@ def _read_tiv_blocks(lines: _Lines, blocks: list[_Block], export: SipriExport, f
             raise SipriFormatError("The regional table has no region rows.", block.header_line + 1)
         # Orientation: whose rows are these?
         country, side = _orientation(block, label, total_label, file_name, export.notes)
+        if rows and all(r[2].strip().lower() in CATEGORIES for r in rows):
+            side = f"{side}:categories"
         tables.append((block, country, side))
-        if (
-            total_values
-            and side in ("suppliers", "recipients")
-            and not all(r[2].strip().lower() in CATEGORIES for r in rows)
-        ):
+        if total_values and side in ("suppliers", "recipients"):
             # Keep SIPRI's Total row aside (never a flow): shares use it as the denominator,
             # since its yearly values are rounded once instead of once per supplier.
             for (_, year), value in zip(year_idx, total_values, strict=True):
@@ -797,7 +797,7 @@ def _read_tiv_blocks(lines: _Lines, blocks: list[_Block], export: SipriExport, f
         frame = pd.DataFrame(recs, columns=["line", "region", "name", "year", "tiv"])
         if categories:
             frame["category"] = frame["name"].str.lower().map(CATEGORIES)
-            frame["recipient"], frame["supplier"] = _sides(country, side, None)
+            frame["recipient"], frame["supplier"] = _sides(country, side.split(":")[0], None)
         elif regional:
             frame["recipient"] = frame["region"]
             frame["supplier"] = frame["name"]
@@ -825,6 +825,7 @@ def _read_tiv_blocks(lines: _Lines, blocks: list[_Block], export: SipriExport, f
         )
     if len(blocks) > 1:
         export.notes.append(f"Read {len(blocks)} tables pasted into one file.")
+    export.scope = _tiv_scope({(bool(c), s) for _, c, s in tables})
     kinds = sorted({_describe_table(c, s) for _, c, s in tables})
     export.notes.insert(
         0, f"Understood as a {LAYOUT_LABELS[export.layout]}: " + "; ".join(kinds) + "."
@@ -848,6 +849,46 @@ def _read_tiv_blocks(lines: _Lines, blocks: list[_Block], export: SipriExport, f
         # A tuple of plain tuples (not a DataFrame): pandas compares attrs with == when it
         # concatenates frames, which a DataFrame cannot answer.
         export.flows.attrs["totals"] = totals_records(export.totals)
+
+
+SCOPES = (
+    "imports",  # the named recipients' imports, split by supplier, complete
+    "exports",  # the named suppliers' exports, split by recipient, complete
+    "world",  # every recipient and supplier (a register of all countries)
+    "importer_totals",  # each importer's total (all-importers table)
+    "exporter_totals",  # each exporter's total (all-exporters table)
+    "categories",  # totals by weapon category
+    "regional",  # suppliers to regions and organisations
+    "partial",  # a selection that is complete for nobody (or unknown)
+)
+
+
+def _tiv_scope(kinds: set[tuple[bool, str]]) -> str:
+    """What the file's tables cover, from (names a country?, side of the rows) per table."""
+    scopes = set()
+    for named, side in kinds:
+        if side == "regional":
+            scopes.add("regional")
+        elif side.endswith(":categories"):
+            scopes.add("categories")
+        elif named:
+            scopes.add("imports" if side == "suppliers" else "exports")
+        else:
+            scopes.add("importer_totals" if side == "recipients" else "exporter_totals")
+    return scopes.pop() if len(scopes) == 1 else "partial"
+
+
+def register_scope(title: str) -> str:
+    """What a register covers, from its title 'Transfers ... from X to Y'."""
+    parties = re.search(r"from (.+?)\s+to (.+?)\s*\.", title or "")
+    if not parties:
+        return "partial"
+    everyone = [p.strip().lower() == "all countries" for p in parties.groups()]
+    return {
+        (True, True): "world",
+        (True, False): "imports",
+        (False, True): "exports",
+    }.get(tuple(everyone), "partial")
 
 
 def totals_records(totals: pd.DataFrame | None) -> tuple[tuple, ...]:
@@ -908,6 +949,10 @@ def _sides(country, side, names_col):
 def _describe_table(country, side) -> str:
     if side == "regional":
         return "suppliers to each region"
+    if side.endswith(":categories"):
+        whose = f"{country}'s" if country else "all"
+        what = "imports" if side.startswith("suppliers") == bool(country) else "exports"
+        return f"{whose} {what} by weapon category"
     if country:
         return (
             f"{country}'s imports by supplier"
@@ -1384,6 +1429,7 @@ def _spread_deliveries(
 
 def _range_note(blocks, export):
     title = blocks[0].title
+    export.scope = register_scope(title)
     parties = re.search(r"from (.+?)\s+to (.+?)\s*\.", title)
     if parties:
         export.countries = sorted(

@@ -56,7 +56,8 @@ CREATE TABLE datasets (
     countries TEXT NOT NULL DEFAULT '[]',
     unknown_names TEXT NOT NULL DEFAULT '[]',
     encoding TEXT NOT NULL DEFAULT '',
-    size_bytes INTEGER NOT NULL DEFAULT 0
+    size_bytes INTEGER NOT NULL DEFAULT 0,
+    scope TEXT NOT NULL DEFAULT 'partial'
 );
 CREATE TABLE flows (
     dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
@@ -131,6 +132,7 @@ DATASET_COLUMNS = [
     "unknown_names",
     "encoding",
     "size_bytes",
+    "scope",
 ]
 _JSON_DATASET_COLUMNS = ("notes", "countries", "unknown_names")
 _BOOL_DEAL_COLUMNS = [c for c, t in schema.DEAL_DTYPES.items() if t == "boolean"]
@@ -581,8 +583,8 @@ class Store:
                 return ImportOutcome(name, digest, len(data), "duplicate", existing, export=export)
             cursor = conn.execute(
                 "INSERT INTO datasets (file_name, sha256, layout, vintage, uploaded_at, n_flows,"
-                " n_deals, notes, title, countries, unknown_names, encoding, size_bytes)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " n_deals, notes, title, countries, unknown_names, encoding, size_bytes, scope)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     name,
                     digest,
@@ -597,6 +599,7 @@ class Store:
                     json.dumps(list(export.unknown_names), ensure_ascii=False),
                     export.encoding or "",
                     len(data),
+                    getattr(export, "scope", "partial") or "partial",
                 ),
             )
             dataset_id = int(cursor.lastrowid)
@@ -686,6 +689,7 @@ class Store:
                 "title": "str",
                 "encoding": "str",
                 "size_bytes": "int64",
+                "scope": "str",
             }
         )
 
@@ -727,20 +731,31 @@ class Store:
             dataset_ids: which datasets; None for all.
 
         Returns:
-            ``schema.FLOW_COLUMNS`` in their dtypes plus ``dataset_id`` (Int64) and ``vintage``
-            (ISO date str or missing), in dataset and file order.
+            ``schema.FLOW_COLUMNS`` in their dtypes plus the provenance of each row:
+            ``dataset_id`` (Int64), ``vintage`` (ISO date str or missing), ``scope`` (what its
+            export covers, ``analysis.sipri.SCOPES``) and ``layout``; in dataset and file order.
+            ``attrs["totals"]`` holds the datasets' SIPRI Total rows.
         """
         where, params = self._id_filter(dataset_ids, "f.dataset_id")
         sql = (
-            "SELECT f.recipient, f.supplier, f.year, f.tiv, f.category, f.dataset_id, d.vintage"
+            "SELECT f.recipient, f.supplier, f.year, f.tiv, f.category, f.dataset_id, d.vintage,"
+            " d.scope, d.layout"
             " FROM flows f JOIN datasets d ON d.id = f.dataset_id"
             f"{where} ORDER BY f.dataset_id, f.rowid"
         )
         rows = self._run(lambda conn: conn.execute(sql, params).fetchall(), write=False)
-        columns = [*schema.FLOW_COLUMNS, "dataset_id", "vintage"]
+        columns = [*schema.FLOW_COLUMNS, "dataset_id", "vintage", "scope", "layout"]
         frame = pd.DataFrame.from_records(rows, columns=columns)
         frame["tiv"] = pd.to_numeric(frame["tiv"], errors="coerce")
-        frame = frame.astype({**schema.FLOW_DTYPES, "dataset_id": "Int64", "vintage": "str"})
+        frame = frame.astype(
+            {
+                **schema.FLOW_DTYPES,
+                "dataset_id": "Int64",
+                "vintage": "str",
+                "scope": "str",
+                "layout": "str",
+            }
+        )
         frame.attrs["totals"] = self.totals(dataset_ids)
         return frame
 
@@ -748,13 +763,17 @@ class Store:
         """SIPRI's Total rows of the chosen datasets, as ``SipriExport.totals`` records.
 
         Returns:
-            (recipient, supplier, year, tiv, side) tuples, the form ``flows.attrs["totals"]``
-            takes (hashable, so pandas can still concatenate frames carrying it).
+            (recipient, supplier, year, tiv, side, dataset_id) tuples, the form
+            ``flows.attrs["totals"]`` takes (hashable, so pandas can still concatenate frames
+            carrying it); the dataset id lets shares use only the totals of the rows they keep.
         """
         where, params = self._id_filter(dataset_ids, "dataset_id")
-        sql = f"SELECT recipient, supplier, year, tiv, side FROM totals{where} ORDER BY rowid"
+        sql = (
+            "SELECT recipient, supplier, year, tiv, side, dataset_id FROM totals"
+            f"{where} ORDER BY rowid"
+        )
         rows = self._run(lambda conn: conn.execute(sql, params).fetchall(), write=False)
-        return tuple((r, s, int(y), float(t), side) for r, s, y, t, side in rows)
+        return tuple((r, s, int(y), float(t), side, int(d)) for r, s, y, t, side, d in rows)
 
     def deals(self, dataset_ids: Sequence[int] | None = None) -> pd.DataFrame:
         """Deals of the chosen datasets (all when None), with their dataset id and vintage.

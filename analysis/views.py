@@ -25,10 +25,12 @@ from analysis.charts import (
 from analysis.events import Event
 from analysis.published import headline_shares, load_published, reconcile
 from analysis.shares import (
+    COMPLETE_FOR,
     Period,
     customers,
     event_window,
     latest_complete_periods,
+    partial_owners,
     period_change,
     period_shares,
     select_vintage,
@@ -119,9 +121,40 @@ def headline_suppliers(
     return candidates
 
 
-def has_recipient_data(flows: pd.DataFrame, recipient: str) -> bool:
-    """Whether the loaded flows split ``recipient``'s imports by supplier."""
+ESTIMATED_NOTE = (
+    "Yearly volumes estimated from a one-row-per-deal register: each deal's TIV is spread "
+    "evenly over its delivery years (a TIV table or the per-delivery register is exact)."
+)
+
+
+def provenance_notes(flows: pd.DataFrame | None, recipient: str) -> list[str]:
+    """What a reader should know about the rows behind ``recipient``'s shares.
+
+    Returns:
+        Sentences: the split is partial (only some suppliers' exports are loaded), or the
+        yearly volumes are estimates from a per-deal register.
+    """
+    if flows is None or flows.empty or "scope" not in flows.columns:
+        return []
     rows = _split(flows)
+    rows = rows[rows["recipient"] == recipient]
+    notes = []
+    if recipient in partial_owners(rows, "recipient"):
+        notes.append(
+            f"Only part of {recipient}'s suppliers are in the loaded data (exporters' tables or "
+            "a register limited to some suppliers): shares are of the loaded suppliers only. "
+            f"Load {recipient}'s own import table or a register of all its suppliers."
+        )
+    if "layout" in rows.columns and (rows["layout"] == "register").any():
+        notes.append(ESTIMATED_NOTE)
+    return notes
+
+
+def has_recipient_data(flows: pd.DataFrame, recipient: str) -> bool:
+    """Whether the loaded flows split ``recipient``'s imports by supplier (all suppliers)."""
+    rows = _split(flows)
+    if "scope" in rows.columns:
+        rows = rows[rows["scope"].isin(COMPLETE_FOR["recipient"])]
     return bool(len(rows)) and bool((rows["recipient"] == recipient).any())
 
 
@@ -294,6 +327,7 @@ def import_mix_view(
             top_n=top_n,
         )
         notes = []
+    notes.extend(provenance_notes(flows, recipient))
     return ChartView(fig, meta, _plotted(fig), notes, shown, "computed")
 
 
@@ -414,12 +448,14 @@ class Headline:
     source: str
 
 
-def _headline_from_row(row: pd.Series, supplier: str) -> Headline:
+def _headline_from_row(row: pd.Series, supplier: str, estimated: bool = False) -> Headline:
     period = period_label(int(row["start"]), int(row["end"]))
     if row["origin"] == "computed":
         source = (
             f"Computed from the loaded SIPRI export, data generated {vintage_text(row['vintage'])}"
         )
+        if estimated:
+            source += " (yearly volumes estimated from a per-deal register)"
     elif row["origin"] == "published":
         source = f"Published by SIPRI (release {row['release']}): {row['source']}"
     else:
@@ -451,7 +487,8 @@ def headline_cards(
     published = load_published() if published is None else published
     flows = flows if flows is not None and len(flows) else None
     table = headline_shares(recipient, supplier, list(periods), flows, published)
-    cards = [_headline_from_row(row, supplier) for _, row in table.iterrows()]
+    estimated = ESTIMATED_NOTE in provenance_notes(flows, recipient)
+    cards = [_headline_from_row(row, supplier, estimated) for _, row in table.iterrows()]
     everything = headline_shares(recipient, supplier, None, flows, published)
     candidates = everything[everything["origin"] != "unavailable"]
     years = recipient_years(flows, recipient) if flows is not None else None
@@ -467,7 +504,7 @@ def headline_cards(
         latest = max(latest_rows, key=lambda r: (int(r["end"]), r["origin"] == "computed"))
         key = (int(latest["start"]), int(latest["end"]))
         if key not in {(int(s), int(e)) for s, e in periods}:
-            card = _headline_from_row(latest, supplier)
+            card = _headline_from_row(latest, supplier, estimated)
             cards.append(
                 Headline(
                     label=f"Latest period: {card.label}",

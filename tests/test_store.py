@@ -125,10 +125,17 @@ def test_stored_rows_come_back_with_the_declared_dtypes(db):
     outcome = db.store_export("india.csv", b"bytes of india.csv", make_export())
     assert (outcome.status, outcome.dataset_id, outcome.ok) == ("stored", 1, True)
     flows = db.flows()
-    assert list(flows.columns) == [*schema.FLOW_COLUMNS, "dataset_id", "vintage"]
+    assert list(flows.columns) == [
+        *schema.FLOW_COLUMNS,
+        "dataset_id",
+        "vintage",
+        "scope",
+        "layout",
+    ]
     pd.testing.assert_frame_equal(flows[schema.FLOW_COLUMNS], make_flows())
     assert flows["dataset_id"].dtype == "Int64" and flows["dataset_id"].tolist() == [1, 1, 1]
     assert flows["vintage"].tolist() == ["2025-03-13"] * 3
+    assert flows["scope"].tolist() == [make_export().scope] * 3
     deals = db.deals()
     pd.testing.assert_frame_equal(deals[schema.DEAL_COLUMNS], make_deals())
     assert deals["delivery_years"].tolist() == [[2003, 2004], []]
@@ -473,7 +480,8 @@ def test_flows_carry_sipri_total_rows_so_shares_match_sipri(tmp_path):
     outcome = store.import_bytes("india.csv", data)
     assert outcome.ok
     flows = store.flows()
-    assert ("India", None, 2013, 550.0, "import") in flows.attrs["totals"]
+    assert ("India", None, 2013, 550.0, "import", outcome.dataset_id) in flows.attrs["totals"]
+    assert set(flows["scope"]) == {"imports"}
     shares = period_shares(flows, "India", [(2009, 2013)]).set_index("supplier")["share"]
     # Russia 1000 of SIPRI's Total 1600 (the cells add up to 1600 here too).
     assert shares["Russia"] == pytest.approx(1000 / 1600)
