@@ -15,6 +15,7 @@ from pages.common import (
     event_category_filter,
     index_of,
     load_events,
+    md_escape,
     render_chart,
     set_url,
     state_token,
@@ -98,15 +99,15 @@ try:
         extend_to_events=True,
     )
 except ValueError as exc:
-    st.error(str(exc))
+    st.error(md_escape(exc))
     st.stop()
 
 render_chart(view.fig, view.meta, key="mix", events=view.events, data=view.data)
 for note in view.notes:
-    st.caption(note)
+    st.caption(md_escape(note))
 outside = view.fig.layout.meta["events"]["outside"]
 if outside:
-    st.caption("Events outside the plotted years: " + "; ".join(outside))
+    st.caption("Events outside the plotted years: " + md_escape("; ".join(outside)))
 
 # --------------------------------------------------------------------------- event window
 st.subheader("Event window: suppliers before and after an event")
@@ -121,7 +122,7 @@ if not st.toggle(
 set_url(window_on=True)
 candidates = [e for e in load_events() if e.concerns(country)]
 if not candidates:
-    st.info(f"No event concerns {country}. Add one on the Events page.")
+    st.info(f"No event concerns {md_escape(country)}. Add one on the Events page.")
     st.stop()
 labels = [f"{e.start:%d %b %Y}: {e.title}" for e in candidates]
 w1, w2 = st.columns([3, 1])
@@ -147,7 +148,7 @@ st.caption(views.DELIVERY_LAG_CAVEAT)
 try:
     window = _window_view(token, event, recipient=country, years=years, merge_lineage=lineage)
 except ValueError as exc:
-    st.error(str(exc))
+    st.error(md_escape(exc))
     st.stop()
 table = window.data
 a_col, b_col = [c for c in table.columns if c.startswith("share_")]
@@ -166,7 +167,7 @@ st.dataframe(
     key="mix_window_table",
 )
 for note in window.notes[1:]:
-    st.caption(note)
+    st.caption(md_escape(note))
 if st.toggle("Show as a chart", value=url_bool("window_chart", False), key="mix_window_chart"):
     render_chart(window.fig, window.meta, key="mix_window", events=window.events, data=table)
 set_url(window_chart=bool(st.session_state.get("mix_window_chart")))

@@ -14,6 +14,7 @@ from pages.common import (
     index_of,
     load_events,
     load_flows,
+    md_escape,
     render_chart,
     set_url,
     state_token,
@@ -95,7 +96,11 @@ cards = _cards(token, country, supplier)
 columns = st.columns(len(cards))
 for column, card in zip(columns, cards, strict=True):
     with column:
-        st.metric(card.label, card.value, border=True, help=card.source)
+        # The label names the supplier (a file-supplied name): only that part is escaped, so
+        # the label's own wording stays as written. The source is built from the shipped seed
+        # figures and a parsed date.
+        label = card.label.replace(supplier, md_escape(supplier))
+        st.metric(label, card.value, border=True, help=card.source)
         st.caption(card.source)
 
 hidden = event_category_filter("overview")
@@ -103,19 +108,19 @@ if loaded or country in with_published:
     try:
         view = _mix(token, country, tuple(hidden), loaded)
     except ValueError as exc:
-        st.error(str(exc))
+        st.error(md_escape(exc))
     else:
         render_chart(view.fig, view.meta, key="overview_mix", events=view.events, data=view.data)
         for note in view.notes:
-            st.caption(note)
+            st.caption(md_escape(note))
         if not loaded:
             st.caption(
-                f"No loaded export covers {country}: the chart shows SIPRI's published figures. "
+                f"No loaded export covers {md_escape(country)}: the chart shows SIPRI's published figures. "
                 "Upload a SIPRI export on the Data page to chart every year."
             )
 else:
     st.info(
-        f"Nothing is loaded for {country}. Upload a SIPRI export covering it on the Data page.",
+        f"Nothing is loaded for {md_escape(country)}. Upload a SIPRI export covering it on the Data page.",
         icon=":material/info:",
     )
 
@@ -127,7 +132,7 @@ if covers or (not loaded and country in with_published):
     try:
         changed = _changed(token, country, covers)
     except ValueError as exc:
-        st.info(str(exc))
+        st.info(md_escape(exc))
     else:
         st.dataframe(changed, hide_index=True, key="overview_changed")
         vintage = views.vintage_text(changed.attrs.get("vintage"))
@@ -141,4 +146,4 @@ if covers or (not loaded and country in with_published):
             )
         )
 else:
-    st.info(f"The loaded data for {country} do not span {a} to {b}.")
+    st.info(f"The loaded data for {md_escape(country)} do not span {a} to {b}.")

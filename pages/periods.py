@@ -13,6 +13,7 @@ from pages.common import (
     index_of,
     load_events,
     load_flows,
+    md_escape,
     render_chart,
     set_url,
     state_token,
@@ -71,7 +72,7 @@ if not recipients:
     view = views.published_comparison_view(load_events(), recipient=DEFAULT_COUNTRY)
     render_chart(view.fig, view.meta, key="periods_published", events=view.events)
     for note in view.notes:
-        st.caption(note)
+        st.caption(md_escape(note))
     st.stop()
 
 country = st.selectbox(
@@ -85,7 +86,9 @@ span = _span(token, country)
 # period with the one before, which is the default.
 windows = [period_label(s, s + 4) for s in range(span[1] - 4, span[0] - 1, -1)]
 if not windows:
-    st.error(f"{country}'s data ({span[0]}-{span[1]}) do not span a whole 5-year period.")
+    st.error(
+        f"{md_escape(country)}'s data ({span[0]}-{span[1]}) do not span a whole 5-year period."
+    )
     st.stop()
 defaults = [period_label(*p) for p in _defaults(token, country)]
 default_a = defaults[0] if len(defaults) == 2 else windows[-1]
@@ -109,10 +112,16 @@ lineage = c3.toggle(
 hidden = event_category_filter("periods")
 set_url(country=country, a=label_a, b=label_b, lineage=lineage)
 period_a, period_b = parse_period(label_a), parse_period(label_b)
+if period_a == period_b:
+    st.info(
+        "Choose two different periods to compare"
+        + (f" ({md_escape(country)}'s data span only {label_a})." if len(windows) == 1 else ".")
+    )
+    st.stop()
 
 view, table, world = _facts(token, country, period_a, period_b, lineage, tuple(hidden))
 vintage = views.vintage_text(table.attrs.get("vintage"))
-st.subheader(f"{country}'s suppliers, {label_a} and {label_b}")
+st.subheader(f"{md_escape(country)}'s suppliers, {label_a} and {label_b}")
 st.dataframe(table, hide_index=True, key="periods_table")
 st.caption(
     "Share = the supplier's TIV over the 5 years / all of the recipient's TIV over the same "
@@ -125,7 +134,7 @@ if world.empty:
         "on the Data page to see them."
     )
 else:
-    st.markdown(f"**{country}'s share of world arms imports**")
+    st.markdown(f"**{md_escape(country)}'s share of world arms imports**")
     st.dataframe(world, hide_index=True, key="periods_world")
     st.caption(
         "Source: SIPRI Arms Transfers Database, data generated "
@@ -134,12 +143,12 @@ else:
 
 render_chart(view.fig, view.meta, key="periods_chart", events=view.events, data=view.data)
 for note in view.notes:
-    st.caption(note)
+    st.caption(md_escape(note))
 
 st.subheader("Self-check against SIPRI's published figures")
 check = _self_check(token, country)
 if check.empty:
-    st.info(f"No published SIPRI figure for {country} falls within the loaded years.")
+    st.info(f"No published SIPRI figure for {md_escape(country)} falls within the loaded years.")
 else:
     matches = int((check["Verdict"] == "match").sum())
     st.markdown(f"{matches} of {len(check)} published figures match the recomputed shares.")

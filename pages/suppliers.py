@@ -11,6 +11,7 @@ from pages.common import (
     index_of,
     load_events,
     load_flows,
+    md_escape,
     render_chart,
     set_url,
     state_token,
@@ -95,11 +96,11 @@ try:
         hidden_categories=tuple(hidden),
     )
 except ValueError as exc:
-    st.error(str(exc))
+    st.error(md_escape(exc))
 else:
     render_chart(view.fig, view.meta, key="sup_customers", events=view.events, data=view.data)
     for note in view.notes:
-        st.caption(note)
+        st.caption(md_escape(note))
 
 st.subheader("Where a recipient's arms come from")
 recipient = st.selectbox(
@@ -136,8 +137,8 @@ try:
         hidden_categories=tuple(hidden),
     )
 except ValueError as exc:
-    st.error(str(exc))
+    st.error(md_escape(exc))
 else:
     render_chart(world.fig, world.meta, key="sup_map", events=world.events, data=world.data)
     for note in world.notes:
-        st.caption(note)
+        st.caption(md_escape(note))

@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from analysis.store import Store
 
-from .conftest import ROOT
+from .conftest import DATA, ROOT
 
 
 @pytest.fixture
@@ -161,3 +161,11 @@ def test_toolbar_png_button_follows_the_size_chosen_for_downloads(db):
     options = toolbar()
     assert (options["width"], options["height"], options["scale"]) == (1080, 1080, 3)
     assert options["filename"].startswith("indias-arms-imports")
+
+
+def test_periods_page_with_a_single_period_asks_for_two(db):
+    """Data spanning one 5-year period: no crash, a sentence instead of the comparison."""
+    Store(db).import_bytes("india.csv", (DATA / "B_india_by_supplier.csv").read_bytes())
+    at = _open("periods", country="India")
+    assert not at.exception
+    assert any("Choose two different periods" in i.value for i in at.info)
