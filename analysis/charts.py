@@ -1037,7 +1037,14 @@ def build_period_comparison(
             "tickformat": ".0%",
             "rangemode": "tozero",
         },
-        yaxis={"type": "category", "autorange": "reversed", "showgrid": False, "title": None},
+        yaxis={
+            "type": "category",
+            "autorange": "reversed",
+            "showgrid": False,
+            "title": None,
+            # Long supplier names and value labels must not be cut at the left edge.
+            "automargin": True,
+        },
         legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 1, "xanchor": "right"},
     )
     return _finish(fig, meta, "period_comparison", drawing, table)

@@ -122,8 +122,10 @@ def select_vintage(
     - a country with no complete export falls back to partial rows (e.g. exporters' tables
       naming it), deduplicated per (recipient, supplier) pair, never per country, so two
       exporters' tables both count;
-    - totals rows (one side <NA>) and regional rows are deduplicated per (recipient,
-      supplier, scope).
+    - among complete exports, SIPRI's exact yearly volumes (TIV tables, the per-delivery
+      register) are preferred to those estimated from a per-deal register;
+    - totals rows (one side <NA>) are deduplicated per (recipient, supplier, scope);
+      regional rows (suppliers to regions and organisations) are left out.
 
     Without a ``scope`` column (one export straight from the loader) rows are grouped by the
     owner and by whether they carry the supplier split.
@@ -151,12 +153,23 @@ def select_vintage(
     else:
         scope = flows["scope"].fillna("partial").astype(str)
         complete = pd.Series(split, index=flows.index) & scope.isin(COMPLETE_FOR[owner])
-        keep = _newest_rows(flows, complete, [owner_key])
+        # SIPRI's own yearly volumes (TIV tables, the per-delivery register) beat yearly
+        # volumes estimated from a per-deal register, whatever their vintages.
+        exact = (
+            flows["layout"].astype(str) != "register"
+            if "layout" in flows.columns
+            else pd.Series(True, index=flows.index)
+        )
+        ranked = flows.assign(
+            vintage=exact.map({True: "1", False: "0"}) + flows["vintage"].fillna("")
+        )
+        keep = _newest_rows(ranked, complete, [owner_key])
         covered = owner_key.isin(set(owner_key[complete]))
         partial = pd.Series(split, index=flows.index) & ~complete & ~covered
         partial &= scope != "regional"
         keep |= _newest_rows(flows, partial, [owner_key, other_key])
-        rest = ~pd.Series(split, index=flows.index) | (scope == "regional")
+        # Totals rows (one side <NA>); regional rows (regions are not countries) are left out.
+        rest = ~pd.Series(split, index=flows.index) & (scope != "regional")
         keep |= _newest_rows(
             flows, rest, [flows["recipient"].fillna("\0").astype(str), other_key, scope]
         )
@@ -863,6 +876,23 @@ def dependency(
 # --------------------------------------------------------------------------- deals, events
 
 
+def latest_deals(deals: pd.DataFrame) -> pd.DataFrame:
+    """Each deal once: the copy from the newest register among those that list it.
+
+    Registers of different vintages (or layouts: the 2014 report, today's per-deal export)
+    list the same deal again, sometimes with revised numbers. A deal is known by recipient,
+    supplier, designation and order year; registers covering different deals all count.
+    """
+    if deals.empty or "vintage" not in deals.columns:
+        return deals
+    keys = [
+        deals[col].astype("object").where(deals[col].notna(), "\0").astype(str)
+        for col in ("recipient", "supplier", "designation", "order_year")
+    ]
+    keep = _newest_rows(deals, pd.Series(True, index=deals.index), keys)
+    return deals if bool(keep.all()) else deals[keep.to_numpy()]
+
+
 def orders_pipeline(deals: pd.DataFrame, recipient: str | None = None) -> pd.DataFrame:
     """TIV ordered but not yet delivered, by supplier (the order backlog).
 
@@ -878,7 +908,7 @@ def orders_pipeline(deals: pd.DataFrame, recipient: str | None = None) -> pd.Dat
     Returns:
         ``supplier, tiv_order, tiv_delivered, tiv_pending, deals`` largest backlog first.
     """
-    frame = select_vintage(deals)
+    frame = latest_deals(deals)
     if recipient is not None:
         frame = frame[frame["recipient"] == recipient]
     valued = frame["tiv_order"].notna()

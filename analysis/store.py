@@ -27,7 +27,7 @@ MAX_UPLOAD_MB = 200  # keep equal to server.maxUploadSize in .streamlit/config.t
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024  # Streamlit counts its limit in MiB
 
 DEFAULT_DB = Path(__file__).resolve().parents[1] / "data" / "arms.sqlite"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BUSY_TIMEOUT_SECONDS = 30.0
 # Beyond sqlite's own busy timeout we retry whole transactions for this long before telling the
 # user the store is busy: with 8 writers a long import can hold the write lock for seconds.
@@ -56,8 +56,7 @@ CREATE TABLE datasets (
     countries TEXT NOT NULL DEFAULT '[]',
     unknown_names TEXT NOT NULL DEFAULT '[]',
     encoding TEXT NOT NULL DEFAULT '',
-    size_bytes INTEGER NOT NULL DEFAULT 0,
-    scope TEXT NOT NULL DEFAULT 'partial'
+    size_bytes INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE flows (
     dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
@@ -68,15 +67,6 @@ CREATE TABLE flows (
     category TEXT
 );
 CREATE INDEX flows_by_dataset ON flows(dataset_id);
-CREATE TABLE totals (
-    dataset_id INTEGER NOT NULL REFERENCES datasets(id),
-    recipient TEXT,
-    supplier TEXT,
-    year INTEGER NOT NULL,
-    tiv REAL NOT NULL,
-    side TEXT NOT NULL
-);
-CREATE INDEX totals_by_dataset ON totals(dataset_id);
 CREATE TABLE deals (
     dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
     deal_id INTEGER,
@@ -114,8 +104,23 @@ CREATE TABLE events (
     source_url TEXT NOT NULL DEFAULT ''
 );
 """
+# Version 2: SIPRI's Total rows beside the flows, and what each dataset covers. Datasets
+# stored before it get scope 'partial' (never taken for a country's complete breakdown):
+# import them again to use them for shares.
+_SCHEMA_V2 = """
+CREATE TABLE IF NOT EXISTS totals (
+    dataset_id INTEGER NOT NULL REFERENCES datasets(id),
+    recipient TEXT,
+    supplier TEXT,
+    year INTEGER NOT NULL,
+    tiv REAL NOT NULL,
+    side TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS totals_by_dataset ON totals(dataset_id);
+ALTER TABLE datasets ADD COLUMN scope TEXT NOT NULL DEFAULT 'partial'
+"""
 # MIGRATIONS[i] brings a store from user_version i to i + 1.
-MIGRATIONS = [_SCHEMA_V1]
+MIGRATIONS = [_SCHEMA_V1, _SCHEMA_V2]
 
 DATASET_COLUMNS = [
     "id",

@@ -256,6 +256,12 @@ def import_mix_view(
         raise ValueError(f"the loaded data have no imports of {recipient} by supplier")
     shown = _shown(events, recipient, hidden_categories)
     filters = {"Recipient": recipient}
+    caveats = provenance_notes(flows, recipient)
+    # What a reader of an exported chart must see on the chart itself, not only under it.
+    if any(c.startswith("Only part") for c in caveats):
+        filters["Coverage"] = "PARTIAL: only the suppliers in the loaded exporters' tables"
+    if ESTIMATED_NOTE in caveats:
+        filters["Volumes"] = "estimated from a per-deal register"
     if by == "year":
         mix = yearly_shares(flows, recipient, merge_lineage)
         vintage = vintage_date(mix.attrs.get("vintage"))
@@ -327,7 +333,7 @@ def import_mix_view(
             top_n=top_n,
         )
         notes = []
-    notes.extend(provenance_notes(flows, recipient))
+    notes.extend(caveats)
     return ChartView(fig, meta, _plotted(fig), notes, shown, "computed")
 
 
@@ -647,6 +653,17 @@ def published_comparison_view(
     table = table[table["period"].isin([label_a, label_b])]
     if table.empty:
         raise ValueError(f"no published SIPRI figures for {recipient} in {label_a} or {label_b}")
+    # Compare only suppliers SIPRI named in both periods: a missing figure is unknown, not 0%
+    # (and "Others" is a remainder that changes with which suppliers were named).
+    named = table.groupby("supplier")["period"].nunique()
+    both = [n for n in named[named == 2].index if n != "Others"]
+    dropped = sorted(set(table["supplier"]) - set(both) - {"Others"})
+    table = table[table["supplier"].isin(both)]
+    if table.empty:
+        raise ValueError(
+            f"SIPRI's published figures name no supplier of {recipient} in both {label_a} "
+            f"and {label_b}"
+        )
     shown = _shown(events, recipient, hidden_categories)
     meta = ChartMeta(
         title=f"{recipient}'s suppliers: {label_a} versus {label_b}, as published",
@@ -662,7 +679,9 @@ def published_comparison_view(
         recipient=recipient,
         top_n=None,
     )
-    notes = ["Published SIPRI figures; a supplier not named in a period shows as 0%."]
+    notes = ["Published SIPRI figures: only suppliers named in both periods are compared."]
+    if dropped:
+        notes.append("Named in one period only (not compared): " + ", ".join(dropped) + ".")
     return ChartView(fig, meta, _plotted(fig), notes, shown, "published")
 
 

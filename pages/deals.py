@@ -7,7 +7,7 @@ import streamlit as st
 
 from analysis.charts import ChartMeta
 from analysis.export import chart_data_csv
-from analysis.shares import orders_pipeline
+from analysis.shares import latest_deals, orders_pipeline
 from pages.common import (
     DEFAULT_COUNTRY,
     index_of,
@@ -178,7 +178,8 @@ def _show_pipeline(deals: pd.DataFrame) -> None:
 
 def main() -> None:
     st.title("Deals")
-    deals = load_deals()
+    # The same deal listed by several registers (another vintage, the 2014 report) once.
+    deals = latest_deals(load_deals())
     if deals.empty:
         st.info(EMPTY_STATE, icon=":material/list_alt:")
         return

@@ -86,3 +86,33 @@ def test_denominator_comes_from_the_kept_vintage(tmp_path):
 def test_a_per_deal_register_says_its_volumes_are_estimates(tmp_path, sample_path):
     flows = _store(tmp_path, sample_path("EXTRACT_new_register_INDIA")).flows()
     assert any("estimated" in n for n in provenance_notes(flows, "India"))
+
+
+def test_a_deal_listed_by_two_registers_counts_once():
+    import pandas as pd
+
+    from analysis.shares import latest_deals
+
+    deals = pd.DataFrame(
+        {
+            "recipient": ["India", "India", "India"],
+            "supplier": ["Russia", "Russia", "France"],
+            "designation": ["MiG-29SMT", "MiG-29SMT", "Rafale"],
+            "order_year": pd.array([2008, 2008, 2016], dtype="Int64"),
+            "number_ordered": [62.0, 63.0, 36.0],
+            "dataset_id": pd.array([1, 2, 2], dtype="Int64"),
+            "vintage": pd.array([None, "2025-03-13", "2025-03-13"], dtype="str"),
+        }
+    )
+    kept = latest_deals(deals)
+    assert kept["number_ordered"].tolist() == [63.0, 36.0]  # the newer register's figures
+
+
+@pytest.mark.samples
+def test_a_partial_chart_says_so_on_the_chart(tmp_path, sample_path):
+    from analysis.views import import_mix_view
+
+    flows = _store(tmp_path, sample_path("old_tiv_exports-from-RUSSIA")).flows()
+    view = import_mix_view(flows, [], recipient="Pakistan")
+    assert "PARTIAL" in view.meta.subtitle_line()
+    assert any("Only part of Pakistan's suppliers" in n for n in view.notes)

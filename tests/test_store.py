@@ -487,3 +487,30 @@ def test_flows_carry_sipri_total_rows_so_shares_match_sipri(tmp_path):
     assert shares["Russia"] == pytest.approx(1000 / 1600)
     store.remove(outcome.dataset_id)
     assert store.totals() == ()
+
+
+def test_a_version_1_store_is_upgraded_in_place(tmp_path):
+    """A store written before totals and scopes existed opens, keeps its datasets, upgrades."""
+    path = tmp_path / "old.sqlite"
+    conn = sqlite3.connect(path)
+    for statement in store.MIGRATIONS[0].split(";"):
+        if statement.strip():
+            conn.execute(statement)
+    conn.execute("INSERT INTO meta (key, value) VALUES ('instance', 'old'), ('revision', '0')")
+    conn.execute(
+        "INSERT INTO datasets (file_name, sha256, layout, vintage, uploaded_at, n_flows, n_deals)"
+        " VALUES ('india.csv', 'abc', 'tiv_table', '2024-10-10', '2025-01-01T00:00:00Z', 1, 0)"
+    )
+    conn.execute(
+        "INSERT INTO flows (dataset_id, recipient, supplier, year, tiv, category)"
+        " VALUES (1, 'India', 'Russia', 2020, 5.0, NULL)"
+    )
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    conn.close()
+    upgraded = Store(path)
+    flows = upgraded.flows()
+    assert flows["scope"].tolist() == ["partial"] and flows["tiv"].tolist() == [5.0]
+    assert upgraded.totals() == ()
+    assert upgraded.import_bytes("b.csv", (DATA / "B_india_by_supplier.csv").read_bytes()).ok
+    assert upgraded.integrity_check() == "ok"
