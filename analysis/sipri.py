@@ -102,6 +102,7 @@ _TOTAL_ROW = re.compile(
     re.I,
 )
 _FILE_HINT = re.compile(r"TIV-(Import|Export)-([A-Z]{2,4})-", re.I)
+_CP1252_ONLY = re.compile(rb"[\x80-\x9f]")
 _BINARY_MAGIC = [
     (b"\x89PNG", "a PNG image"),
     (b"\xff\xd8\xff", "a JPEG image"),
@@ -224,7 +225,7 @@ def _read_source(source) -> tuple[bytes, str]:
 
 def _decode(data: bytes, notes: list[str]) -> tuple[str, str]:
     """Text and the encoding used; binary files are refused with what they look like."""
-    if not data.strip():
+    if not data or data.isspace():  # isspace() scans without copying a large file
         raise SipriFormatError("The file is empty.")
     for magic, what in _BINARY_MAGIC:
         if data.startswith(magic):
@@ -263,7 +264,9 @@ def _decode(data: bytes, notes: list[str]) -> tuple[str, str]:
     except UnicodeDecodeError:
         pass
     try:
-        text = data.decode("cp1252")
+        # cp1252 differs from latin-1 only in bytes 0x80-0x9f (curly quotes, dashes, euro);
+        # without them latin-1 gives the same text, and decodes several times faster.
+        text = data.decode("cp1252" if _CP1252_ONLY.search(data) else "latin-1")
         encoding = "cp1252"
     except UnicodeDecodeError:
         text = data.decode("latin-1")
