@@ -297,7 +297,9 @@ def chart_data_csv(frame: pd.DataFrame, meta: ChartMeta, url: str = "") -> bytes
     # CRLF (RFC 4180): with a bare LF terminator the csv writer would leave a cell holding a
     # lone CR unquoted, and spreadsheets would split the row there.
     buffer.write("\r\n".join(metadata_lines(meta, url)) + "\r\n")
-    _neutralise_frame(frame).to_csv(buffer, index=False, lineterminator="\r\n")
+    # Shares and TIV to 6 significant digits: spreading a deal over its years gives long
+    # fractions that mean nothing (SIPRI's TIV cells are whole millions).
+    _neutralise_frame(frame).to_csv(buffer, index=False, lineterminator="\r\n", float_format="%.6g")
     return buffer.getvalue().encode("utf-8")
 
 

@@ -227,6 +227,7 @@ def import_mix_view(
     hidden_categories: Iterable[str] = (),
     period_end: int | None = None,
     extend_to_events: bool = False,
+    since: int | None = None,
 ) -> ChartView:
     """A recipient's imports by supplier, by year or by SIPRI 5-year period, with events.
 
@@ -243,6 +244,7 @@ def import_mix_view(
         period_end: last year of the newest period (default: the recipient's last year).
         extend_to_events: widen the yearly axis up to the latest shown event (recent events
             drawn on the chart instead of listed under it).
+        since: first year of the yearly chart (default: the data's first year).
 
     Returns:
         The view; ``data`` is the plotted table.
@@ -266,12 +268,14 @@ def import_mix_view(
         mix = yearly_shares(flows, recipient, merge_lineage)
         vintage = vintage_date(mix.attrs.get("vintage"))
         first, last = years
+        if since is not None:
+            first = min(max(first, int(since)), last)
         if extend_to_events and shown:
             latest = max(event_end(e).year for e in shown)
             last = max(last, min(latest, dt.date.today().year))
         filters.update(
             {
-                "Years": f"{years[0]}-{years[1]}",
+                "Years": f"{first}-{years[1]}",
                 "Measure": "share of imports" if measure == "share" else "TIV (millions)",
                 "Lineage": lineage_label(merge_lineage),
             }

@@ -52,6 +52,8 @@ def _mix(token: str, country: str, hidden: tuple[str, ...], loaded: bool) -> vie
             top_n=6,
             hidden_categories=hidden,
             extend_to_events=True,
+            # The story is the last quarter-century; the Import mix page shows every year.
+            since=2000,
         )
     return views.published_mix_view(load_events(), recipient=country, hidden_categories=hidden)
 

@@ -207,3 +207,13 @@ def test_headline_suppliers_put_russia_first_then_the_data_order():
     assert views.headline_suppliers(None, "Chile", empty) == []
     published = pd.DataFrame({"recipient": ["India"], "supplier": ["Russia"], "share": [0.76]})
     assert views.headline_suppliers(flows, "India", published) == ["Russia", "France"]
+
+
+def test_yearly_view_can_start_later_than_the_data():
+    from analysis.sipri import read_sipri
+    from tests.conftest import DATA
+
+    flows = read_sipri(DATA / "B_india_by_supplier.csv").flows
+    view = views.import_mix_view(flows, [], recipient="India", since=2011)
+    assert view.meta.filters["Years"] == "2011-2013"
+    assert sorted(set(view.data["year"])) == [2011, 2012, 2013]
