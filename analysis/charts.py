@@ -359,6 +359,13 @@ def _draw_events_on_dates(
 _PERIOD_RE = re.compile(r"^\s*(\d{4})\s*\D+\s*(\d{2,4})\s*$")
 
 
+def _share_text(share: float) -> str:
+    """SIPRI's rounding for a printed share: whole percent from 10%, one decimal below."""
+    if share != share:
+        return ""
+    return f"{share:.0%}" if share >= 0.095 else f"{share:.1%}"
+
+
 def period_label(first_year: int, last_year: int) -> str:
     """SIPRI's period label, e.g. ``period_label(2019, 2023) == "2019-23"``."""
     if first_year // 100 == last_year // 100:
@@ -1012,7 +1019,7 @@ def build_period_comparison(
         mode="markers+text",
         name=period_a,
         marker={"symbol": "circle-open", "size": 13, "color": colors, "line": {"width": 2.5}},
-        text=[f"{v:.0%}" for v in table[f"share_{period_a}"]],
+        text=[_share_text(v) for v in table[f"share_{period_a}"]],
         textposition="top center",
         hovertemplate="%{y} " + period_a + ": %{x:.1%}<extra></extra>",
     )
@@ -1023,19 +1030,23 @@ def build_period_comparison(
         name=period_b,
         marker={"symbol": "circle", "size": 13, "color": colors},
         text=[
-            f"{v:.0%} ({c:+.0f} pp)"
+            f"{_share_text(v)} ({'±0' if abs(c) < 0.5 else f'{c:+.0f}'} pp)"
             for v, c in zip(table[f"share_{period_b}"], table["change_pp"], strict=True)
         ],
         textposition="bottom center",
         hovertemplate="%{y} " + period_b + ": %{x:.1%}<extra></extra>",
     )
+    shares = table[[f"share_{period_a}", f"share_{period_b}"]].to_numpy(dtype="float64")
+    x_max = float(np.nanmax(shares)) if shares.size and np.isfinite(shares).any() else 1.0
+    x_max = x_max if x_max > 0 else 1.0
     shown = events_for_chart(events, recipient, hidden_categories)
     drawing = _list_events_in_years(shown, [parse_period(period_a), parse_period(period_b)])
     fig.update_layout(
         xaxis={
             "title": {"text": f"Share of imports ({period_a} hollow, {period_b} filled)"},
             "tickformat": ".0%",
-            "rangemode": "tozero",
+            # Room on both sides for the value labels centred on markers near 0 and the top.
+            "range": [-0.08 * x_max, 1.1 * x_max],
         },
         yaxis={
             "type": "category",
