@@ -102,7 +102,6 @@ _TOTAL_ROW = re.compile(
     re.I,
 )
 _FILE_HINT = re.compile(r"TIV-(Import|Export)-([A-Z]{2,4})-", re.I)
-_CP1252_ONLY = re.compile(rb"[\x80-\x9f]")
 _BINARY_MAGIC = [
     (b"\x89PNG", "a PNG image"),
     (b"\xff\xd8\xff", "a JPEG image"),
@@ -264,9 +263,7 @@ def _decode(data: bytes, notes: list[str]) -> tuple[str, str]:
     except UnicodeDecodeError:
         pass
     try:
-        # cp1252 differs from latin-1 only in bytes 0x80-0x9f (curly quotes, dashes, euro);
-        # without them latin-1 gives the same text, and decodes several times faster.
-        text = data.decode("cp1252" if _CP1252_ONLY.search(data) else "latin-1")
+        text = data.decode("cp1252")
         encoding = "cp1252"
     except UnicodeDecodeError:
         text = data.decode("latin-1")
@@ -1142,6 +1139,8 @@ def _register_records(
             quoting=csv.QUOTE_MINIMAL if quoted else csv.QUOTE_NONE,
             skip_blank_lines=False,
             engine="c",
+            # One pass over the whole register: chunked parsing is slower at this size.
+            low_memory=False,
         )
     except pd.errors.ParserError:
         # An unclosed quote swallows the rest of the file: the C parser gives up at its end.
