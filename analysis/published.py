@@ -90,6 +90,16 @@ def _coverage(flows: pd.DataFrame) -> pd.DataFrame:
     return rows.groupby("recipient")["year"].agg(["min", "max"])
 
 
+def _computed_share(
+    flows: pd.DataFrame, recipient: str, supplier: str, period: tuple[int, int]
+) -> tuple[float, str | None]:
+    """One supplier's share of a recipient's imports in a period (0 when it delivered
+    nothing), and the vintage of the data used."""
+    shares = period_shares(flows, recipient, [period])
+    hit = shares[shares["supplier"] == supplier]
+    return (float(hit["share"].iloc[0]) if len(hit) else 0.0), shares.attrs["vintage"]
+
+
 def _covers(coverage: pd.DataFrame, recipient: str, start: int, end: int) -> bool:
     if recipient not in coverage.index:
         return False
@@ -134,10 +144,7 @@ def headline_shares(
     for start, end in periods:
         base = {"recipient": recipient, "supplier": supplier, "start": start, "end": end}
         if flows is not None and _covers(coverage, recipient, start, end):
-            shares = period_shares(flows, recipient, [(start, end)])
-            hit = shares[shares["supplier"] == supplier]
-            share = float(hit["share"].iloc[0]) if len(hit) else 0.0
-            vintage = shares.attrs["vintage"]
+            share, vintage = _computed_share(flows, recipient, supplier, (start, end))
             source = "SIPRI Arms Transfers Database, loaded export" + (
                 f" (data generated {vintage})" if vintage else ""
             )
@@ -231,10 +238,7 @@ def reconcile(flows: pd.DataFrame, published: pd.DataFrame | None = None) -> pd.
         if fig.measure == "supplier_share":
             if not _covers(coverage, fig.recipient, *period):
                 continue
-            shares = period_shares(flows, fig.recipient, [period])
-            hit = shares[shares["supplier"] == fig.supplier]
-            computed = float(hit["share"].iloc[0]) if len(hit) else 0.0
-            vintage = shares.attrs["vintage"]
+            computed, vintage = _computed_share(flows, fig.recipient, fig.supplier, period)
         else:
             world = world_share_and_rank(flows, fig.recipient, [period])
             if world.empty or not bool(world["complete"].iloc[0]):

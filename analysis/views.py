@@ -264,40 +264,16 @@ def import_mix_view(
         filters["Coverage"] = "PARTIAL: only the suppliers in the loaded exporters' tables"
     if ESTIMATED_NOTE in caveats:
         filters["Volumes"] = "estimated from a per-deal register"
+    notes: list[str] = []
     if by == "year":
         mix = yearly_shares(flows, recipient, merge_lineage)
-        vintage = vintage_date(mix.attrs.get("vintage"))
         first, last = years
         if since is not None:
             first = min(max(first, int(since)), last)
         if extend_to_events and shown:
             latest = max(event_end(e).year for e in shown)
             last = max(last, min(latest, dt.date.today().year))
-        filters.update(
-            {
-                "Years": f"{first}-{years[1]}",
-                "Measure": "share of imports" if measure == "share" else "TIV (millions)",
-                "Lineage": lineage_label(merge_lineage),
-            }
-        )
-        if top_n:
-            filters["Suppliers"] = f"top {top_n} + Others"
-        meta = ChartMeta(
-            title=f"{recipient}'s arms imports by supplier, by year",
-            filters=filters,
-            vintage=vintage,
-        )
-        fig = build_import_mix_by_year(
-            mix[["year", "supplier", "tiv"]],
-            meta=meta,
-            events=shown,
-            recipient=recipient,
-            measure=measure,
-            top_n=top_n,
-            moving_average=moving_average,
-            year_range=(first, last),
-        )
-        notes = []
+        filters["Years"] = f"{first}-{years[1]}"
         if last > years[1]:
             notes.append(
                 f"The loaded data end in {years[1]}; the axis runs to {last} so that recent "
@@ -309,34 +285,32 @@ def import_mix_view(
         periods = sipri_periods(end, count)
         if not periods:
             raise ValueError(f"{recipient}'s data do not span a whole 5-year period")
-        shares = period_shares(flows, recipient, periods, merge_lineage)
-        vintage = vintage_date(shares.attrs.get("vintage"))
-        mix = shares.assign(
-            period=[period_label(s, e) for s, e in zip(shares["start"], shares["end"], strict=True)]
+        mix = period_shares(flows, recipient, periods, merge_lineage)
+        mix = mix.assign(
+            period=[period_label(s, e) for s, e in zip(mix["start"], mix["end"], strict=True)]
         )
-        filters.update(
-            {
-                "Periods": f"{period_label(*periods[0])} to {period_label(*periods[-1])}",
-                "Measure": "share of imports" if measure == "share" else "TIV (millions)",
-                "Lineage": lineage_label(merge_lineage),
-            }
-        )
-        if top_n:
-            filters["Suppliers"] = f"top {top_n} + Others"
-        meta = ChartMeta(
-            title=f"{recipient}'s arms imports by supplier, by 5-year period",
-            filters=filters,
-            vintage=vintage,
-        )
-        fig = build_import_mix_by_period(
-            mix[["period", "supplier", "tiv"]],
-            meta=meta,
-            events=shown,
-            recipient=recipient,
-            measure=measure,
+        filters["Periods"] = f"{period_label(*periods[0])} to {period_label(*periods[-1])}"
+    filters["Measure"] = "share of imports" if measure == "share" else "TIV (millions)"
+    filters["Lineage"] = lineage_label(merge_lineage)
+    if top_n:
+        filters["Suppliers"] = f"top {top_n} + Others"
+    meta = ChartMeta(
+        title=f"{recipient}'s arms imports by supplier, "
+        + ("by year" if by == "year" else "by 5-year period"),
+        filters=filters,
+        vintage=vintage_date(mix.attrs.get("vintage")),
+    )
+    common = {"meta": meta, "events": shown, "recipient": recipient, "measure": measure}
+    if by == "year":
+        fig = build_import_mix_by_year(
+            mix[["year", "supplier", "tiv"]],
+            **common,
             top_n=top_n,
+            moving_average=moving_average,
+            year_range=(first, last),
         )
-        notes = []
+    else:
+        fig = build_import_mix_by_period(mix[["period", "supplier", "tiv"]], **common, top_n=top_n)
     notes.extend(caveats)
     return ChartView(fig, meta, _plotted(fig), notes, shown, "computed")
 

@@ -171,6 +171,49 @@ def view_url() -> str:
     return f"{base}?{query}" if query else base
 
 
+def measure_and_top_n(
+    measure_column,
+    top_column,
+    *,
+    key: str,
+    labels: dict[str, str],
+    default_top: int,
+    counted: str,
+) -> tuple[str, int]:
+    """The "share or TIV" radio and the "N shown, the rest as Others" input, from the URL.
+
+    Args:
+        measure_column: where the radio goes (a column or st).
+        top_column: where the number input goes.
+        key: widget key prefix (keys ``<key>_measure`` and ``<key>_top``).
+        labels: measure -> label, the default measure first.
+        default_top: how many series are shown by default.
+        counted: what is counted ("Suppliers", "Customers").
+
+    Returns:
+        The measure and the number of series shown.
+    """
+    options = list(labels)
+    measure = measure_column.radio(
+        "Measure",
+        options,
+        index=index_of(options, url_value("measure", options[0])),
+        format_func=labels.get,
+        key=f"{key}_measure",
+        horizontal=True,
+    )
+    top_n = int(
+        top_column.number_input(
+            f"{counted} shown (the rest as Others)",
+            min_value=1,
+            max_value=30,
+            value=min(max(url_int("top", default_top), 1), 30),
+            key=f"{key}_top",
+        )
+    )
+    return measure, top_n
+
+
 # --------------------------------------------------------------------------- events
 
 

@@ -16,6 +16,7 @@ from pages.common import (
     index_of,
     load_events,
     md_escape,
+    measure_and_top_n,
     render_chart,
     set_url,
     state_token,
@@ -52,22 +53,8 @@ by = c1.radio(
     key="mix_by",
     horizontal=True,
 )
-measure = c2.radio(
-    "Measure",
-    list(MEASURE_LABELS),
-    index=index_of(list(MEASURE_LABELS), url_value("measure", "share")),
-    format_func=MEASURE_LABELS.get,
-    key="mix_measure",
-    horizontal=True,
-)
-top_n = int(
-    c3.number_input(
-        "Suppliers shown (the rest as Others)",
-        min_value=1,
-        max_value=30,
-        value=min(max(url_int("top", 6), 1), 30),
-        key="mix_top",
-    )
+measure, top_n = measure_and_top_n(
+    c2, c3, key="mix", labels=MEASURE_LABELS, default_top=6, counted="Suppliers"
 )
 c4, c5 = st.columns(2)
 lineage = c4.toggle(

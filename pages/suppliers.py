@@ -12,6 +12,7 @@ from pages.common import (
     load_events,
     load_flows,
     md_escape,
+    measure_and_top_n,
     render_chart,
     set_url,
     state_token,
@@ -69,22 +70,8 @@ exporter = c1.selectbox(
     index=index_of(exporters, url_value("exporter", "Russia")),
     key="sup_exporter",
 )
-measure = c2.radio(
-    "Measure",
-    list(MEASURE_LABELS),
-    index=index_of(list(MEASURE_LABELS), url_value("measure", "tiv")),
-    format_func=MEASURE_LABELS.get,
-    key="sup_measure",
-    horizontal=True,
-)
-top_n = int(
-    c3.number_input(
-        "Customers shown (the rest as Others)",
-        min_value=1,
-        max_value=30,
-        value=min(max(url_int("top", 10), 1), 30),
-        key="sup_top",
-    )
+measure, top_n = measure_and_top_n(
+    c2, c3, key="sup", labels=MEASURE_LABELS, default_top=10, counted="Customers"
 )
 try:
     view = _customers(
