@@ -37,6 +37,8 @@ PLOT_HEIGHT_PX = 380  # the plotting area on screen, whatever the footer's lengt
 DEFAULT_HEIGHT_PX = 520
 FOOTER_LINE_PX = 16
 FOOTER_WRAP_CHARS = 130
+SUBTITLE_WRAP_CHARS = 110
+SUBTITLE_LINE_PX = 17
 
 EVENT_DASH = {
     "visit": "dot",
@@ -526,6 +528,17 @@ def drawn_events(fig: go.Figure) -> list[dict[str, Any]]:
 # Layout finishing: title, subtitle, footer (event legend, outside events, notes, source)
 
 
+def _wrap_items(items: list[str], width: int) -> list[str]:
+    """Pack " · "-separated items into lines of about ``width`` characters, never splitting one."""
+    lines: list[str] = []
+    for item in items:
+        if lines and len(lines[-1]) + 3 + len(item) <= width:
+            lines[-1] += " · " + item
+        else:
+            lines.append(item)
+    return lines or [""]
+
+
 def _wrap(text: str) -> list[str]:
     return textwrap.wrap(text, FOOTER_WRAP_CHARS, break_long_words=False) or [""]
 
@@ -568,7 +581,10 @@ def _finish(
             name=name,
         )
         offset += len(lines) * FOOTER_LINE_PX + 4
+    # Long filter lists wrap instead of running off the right edge (plotly does not wrap).
+    subtitle_lines = _wrap_items(meta.subtitle_line().split(" · "), SUBTITLE_WRAP_CHARS)
     top = 92 + (drawing.marker_rows * ROW_PX if drawing.drawn and drawing.mode != "listed" else 0)
+    top += (len(subtitle_lines) - 1) * SUBTITLE_LINE_PX
     # The footer (event legend, notes, source) grows with its text: grow the figure with it so
     # the plot itself keeps its height on screen (exports pin their own size).
     height = max(DEFAULT_HEIGHT_PX, top + PLOT_HEIGHT_PX + offset + 8)
@@ -582,7 +598,7 @@ def _finish(
         title={
             "text": f"<b>{_escape(meta.title)}</b>",
             "subtitle": {
-                "text": _escape(meta.subtitle_line()),
+                "text": "<br>".join(_escape(line) for line in subtitle_lines),
                 "font": {"size": 13, "color": "#555555"},
             },
             "y": 0.98,

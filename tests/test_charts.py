@@ -370,3 +370,13 @@ def test_a_single_series_keeps_its_legend():
     fig = build_customers_over_time(one, meta=META, exporter="Russia")
     assert fig.layout.showlegend is True
     assert [t.name for t in fig.data if t.type == "bar"] == ["India"]
+
+
+def test_a_long_subtitle_wraps_and_the_plot_moves_down():
+    filters = {f"Filter {i}": "a fairly long value for the subtitle" for i in range(6)}
+    short = build_import_mix_by_year(mix([2020, 2021]), meta=META)
+    long = build_import_mix_by_year(
+        mix([2020, 2021]), meta=ChartMeta(title="T", filters=filters, vintage="2024-10-10")
+    )
+    assert "<br>" in long.layout.title.subtitle.text
+    assert long.layout.margin.t > short.layout.margin.t
