@@ -29,7 +29,9 @@ CAVEATS_TEXT = """
   period can carry different figures in different releases (Russia's share of India's imports
   in 2009-13 was published as 75% in 2014 and 76% in 2019). Every computed figure here carries
   the date its data were generated (the *vintage*); datasets of different vintages are not
-  summed: the newest one is used for each country.
+  summed: the newest one is used for each country, except that SIPRI's exact yearly volumes
+  (TIV tables, the per-delivery register) are preferred to those estimated from a per-deal
+  register.
 - **Soviet Union and Russia** are separate suppliers in SIPRI's data. Statements such as "the
   first 5-year period since 1960-64" count them as one lineage: the *lineage* toggle on the
   charts does that, and says so.
