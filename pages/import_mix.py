@@ -155,6 +155,7 @@ st.dataframe(
 )
 for note in window.notes[1:]:
     st.caption(md_escape(note))
-if st.toggle("Show as a chart", value=url_bool("window_chart", False), key="mix_window_chart"):
+# The toggle's key must not collide with the keys render_chart derives from its prefix.
+if st.toggle("Show as a chart", value=url_bool("window_chart", False), key="mix_window_show"):
     render_chart(window.fig, window.meta, key="mix_window", events=window.events, data=table)
-set_url(window_chart=bool(st.session_state.get("mix_window_chart")))
+set_url(window_chart=bool(st.session_state.get("mix_window_show")))
