@@ -1,14 +1,76 @@
-"""Shared fixtures: the project's own small files, and the real samples when they are present."""
+"""Shared fixtures: the project's own small files, and the real samples when they are present.
+
+Test layers (markers registered in pyproject.toml):
+- no marker: unit and property tests on small frames: `make test-fast` runs only these, with
+  subprocesses forbidden (ARMS_TEST_LAYER=fast) so that the layer stays free of servers,
+  browsers and child processes;
+- ``slow``: subprocesses (CLI, kaleido's Chromium, killed writers) or large generated inputs;
+- ``app``: AppTest runs of the pages (every test_pages_* module is marked here);
+- ``browser``: Playwright against a started server; ``samples``: reads ../shared/sipri-samples/.
+
+Hypothesis: the ``ci`` profile (loaded when CI=true) runs every property with the example
+count written in the test; the ``dev`` profile runs a fifth of it. Tests write
+``@settings(max_examples=examples(N))``.
+"""
 
 from __future__ import annotations
 
+import os
+import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
 SAMPLES = ROOT.parent / "shared" / "sipri-samples"
+
+settings.register_profile(
+    "ci", max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile(
+    "dev", max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") == "true" else "dev")
+)
+
+
+def examples(n: int) -> int:
+    """N examples under the ``ci`` profile, proportionally fewer (at least 10) under ``dev``."""
+    return max(10, round(n * settings.default.max_examples / 100))
+
+
+def needs_chromium(test):
+    """Image export through kaleido's Chromium: a slow test, skipped without Chromium outside CI."""
+    from analysis.export import chromium_available
+
+    missing = pytest.mark.skipif(
+        not chromium_available() and os.environ.get("CI") != "true",
+        reason="no Chromium for kaleido (apt-get install -y chromium); required under CI",
+    )
+    return pytest.mark.slow(missing(test))
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.path.name.startswith("test_pages_"):
+            item.add_marker(pytest.mark.app)
+
+
+@pytest.fixture(autouse=True)
+def _fast_layer_has_no_subprocess(request, monkeypatch):
+    """In the fast layer a child process is a bug in the test's marking: fail with a sentence."""
+    if os.environ.get("ARMS_TEST_LAYER") != "fast":
+        return
+
+    def refuse(*args, **kwargs):
+        raise AssertionError(
+            f"{request.node.nodeid} starts a subprocess: mark it slow (test-fast runs none)"
+        )
+
+    monkeypatch.setattr(subprocess.Popen, "__init__", refuse)
 
 
 @pytest.fixture

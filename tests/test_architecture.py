@@ -5,6 +5,8 @@ from __future__ import annotations
 import ast
 import subprocess
 
+import pytest
+
 from tests.conftest import ROOT
 
 
@@ -23,6 +25,7 @@ def test_analysis_never_imports_streamlit():
     assert offenders == []
 
 
+@pytest.mark.slow
 def test_no_sipri_export_is_tracked():
     """SIPRI allows reproducing under 10% of a data set: fixtures are small and hand-written."""
     tracked = subprocess.run(

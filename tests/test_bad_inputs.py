@@ -25,6 +25,8 @@ from analysis.schema import FLOW_COLUMNS
 from analysis.sipri import SipriExport, SipriFormatError, read_sipri
 from analysis.store import MAX_UPLOAD_MB, Store
 
+from .conftest import examples
+
 ROOT = Path(__file__).resolve().parents[1]
 BAD = ROOT / "tests" / "data" / "bad"
 EXPECTED_CSV = BAD / "EXPECTED.csv"
@@ -262,6 +264,7 @@ def test_huge_lines_are_refused_with_a_sentence(name):
     assert_user_sentence(result)
 
 
+@pytest.mark.slow
 def test_cli_refuses_a_file_far_above_the_limit_without_reading_it(tmp_path):
     huge = tmp_path / "whole-database.csv"
     with open(huge, "wb") as fh:  # sparse: 64 GB by stat, no disk used
@@ -340,7 +343,7 @@ TOKENS = [
 ]
 
 
-@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(250), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(hs.sampled_from(SMALL), hs.data())
 def test_mutated_corpus_gives_a_result_or_the_named_error(base, data):
     """Cut, splice, repeat and inject tokens into corpus files: never another exception."""

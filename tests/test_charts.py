@@ -30,6 +30,8 @@ from analysis.charts import (
 from analysis.colors import MAIN_COLORS, color_map, supplier_color
 from analysis.events import Event
 
+from .conftest import examples
+
 DELEGATION = Event(
     dt.date(2025, 10, 29),
     "Indian defence-industry delegation in Moscow",
@@ -311,7 +313,7 @@ def test_main_colours_are_fixed_and_lineage_hues_close():
     assert len(set(MAIN_COLORS.values())) == len(MAIN_COLORS)
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=examples(50), deadline=None)
 @given(st.lists(st.text(min_size=1, max_size=20), min_size=1, max_size=8, unique=True))
 def test_colours_do_not_depend_on_other_names(names):
     full = color_map(names)
@@ -320,6 +322,7 @@ def test_colours_do_not_depend_on_other_names(names):
     assert all(c.startswith("#") and len(c) == 7 for c in full.values())
 
 
+@pytest.mark.slow
 def test_hashed_colour_is_stable_across_processes():
     import subprocess
     import sys
@@ -335,7 +338,7 @@ def test_hashed_colour_is_stable_across_processes():
     assert out == supplier_color("Kazakhstan")
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=examples(30), deadline=None)
 @given(
     st.lists(
         st.tuples(st.integers(1990, 2030), st.integers(1, 365), st.integers(0, 3)),

@@ -13,6 +13,8 @@ import pytest
 from analysis.__main__ import build_parser
 from analysis.store import MAX_UPLOAD_MB, Store
 
+pytestmark = pytest.mark.slow  # child processes
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
 

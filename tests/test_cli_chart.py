@@ -9,6 +9,8 @@ import pytest
 from analysis import export
 from analysis.__main__ import main
 
+from .conftest import needs_chromium
+
 
 @pytest.fixture
 def db(tmp_path, monkeypatch):
@@ -22,7 +24,7 @@ def _png_size(data: bytes) -> tuple[int, int]:
     return struct.unpack(">II", data[16:24])
 
 
-@pytest.mark.skipif(not export.chromium_available(), reason="no Chromium for image export")
+@needs_chromium
 def test_png_has_requested_pixel_size(db, tmp_path):
     out = tmp_path / "india.png"
     argv = ["chart", "import-mix", "--recipient", "India", "--format", "png"]

@@ -29,6 +29,8 @@ from analysis.events import (
     validate_event,
 )
 
+from .conftest import examples
+
 VISIT = Event(
     start=dt.date(2025, 10, 29),
     end=dt.date(2025, 10, 30),
@@ -285,7 +287,7 @@ _events = st.builds(
 )
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(st.lists(_events, max_size=4))
 def test_csv_export_then_import_gives_the_same_events(events):
     text = events_to_csv(events)
@@ -296,7 +298,7 @@ def test_csv_export_then_import_gives_the_same_events(events):
             assert not cell.startswith(("=", "+", "-", "@", "\t", "\r"))
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.lists(_events, max_size=4))
 def test_json_export_then_import_gives_the_same_events(events):
     assert events_from_json(events_to_json(events)) == events

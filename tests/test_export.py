@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import struct
 import xml.etree.ElementTree as ET
 import zipfile
@@ -17,7 +16,6 @@ from analysis.events import Event
 from analysis.export import (
     SIZE_PRESETS,
     chart_data_csv,
-    chromium_available,
     chromium_missing_message,
     events_csv,
     export_figure,
@@ -26,6 +24,8 @@ from analysis.export import (
     report_bundle,
     resolve_size,
 )
+
+from .conftest import needs_chromium
 
 META = ChartMeta(
     "India's arms imports by supplier",
@@ -40,11 +40,6 @@ PUTIN = Event(
     countries=("India",),
     source_name="The Moscow Times",
     source_url="https://www.themoscowtimes.com/",
-)
-
-needs_chromium = pytest.mark.skipif(
-    not chromium_available() and os.environ.get("CI") != "true",
-    reason="no Chromium for kaleido (apt-get install -y chromium); required under CI",
 )
 
 

@@ -10,6 +10,8 @@ from hypothesis import strategies as st
 from analysis.schema import coerce_flows
 from analysis.shares import period_shares
 
+from .conftest import examples
+
 RECIPIENTS = ["India", "Pakistan", "Chile"]
 SUPPLIERS = ["Russia", "Soviet Union", "France", "United States", "unknown supplier(s)"]
 PERIODS = [(2000, 2004), (2005, 2009), (2010, 2012)]
@@ -31,7 +33,7 @@ def to_flows(items) -> pd.DataFrame:
     return coerce_flows(frame.astype({"tiv": "float64"}))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(rows)
 def test_shares_lie_in_unit_interval_and_sum_to_one(items):
     got = period_shares(to_flows(items), None, PERIODS)
@@ -42,7 +44,7 @@ def test_shares_lie_in_unit_interval_and_sum_to_one(items):
     np.testing.assert_allclose(sums, 1.0)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(rows, st.randoms(use_true_random=False))
 def test_row_order_does_not_matter(items, rnd):
     shuffled = list(items)
@@ -53,7 +55,7 @@ def test_row_order_does_not_matter(items, rnd):
     )
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(rows, st.data())
 def test_splitting_a_suppliers_row_does_not_matter(items, data):
     index = data.draw(st.integers(0, len(items) - 1))
@@ -67,7 +69,7 @@ def test_splitting_a_suppliers_row_does_not_matter(items, data):
     )
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(rows, st.sampled_from(RECIPIENTS))
 def test_merge_lineage_never_lowers_the_merged_suppliers_share(items, recipient):
     frame = to_flows(items)
@@ -86,7 +88,7 @@ def test_merge_lineage_never_lowers_the_merged_suppliers_share(items, recipient)
         assert merged_share >= best_before - 1e-12
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(rows, st.sampled_from(RECIPIENTS))
 def test_every_recipient_at_once_matches_one_recipient(items, recipient):
     frame = to_flows(items)

@@ -7,7 +7,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analysis.sipri import SipriExport, SipriFormatError, read_sipri
-from tests.conftest import DATA
+
+from .conftest import DATA, examples
 
 FIXTURES = sorted(p.read_bytes() for p in DATA.glob("*.csv"))
 
@@ -23,13 +24,13 @@ def _read_or_error(data: bytes) -> None:
     assert (export.flows["tiv"] >= 0).all()
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.binary(max_size=2000))
 def test_arbitrary_bytes(data):
     _read_or_error(data)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(FIXTURES), st.data())
 def test_mutated_fixtures(base, data):
     """Cut, splice and flip bytes of real-layout fixtures: still a result or the named error."""
@@ -42,7 +43,7 @@ def test_mutated_fixtures(base, data):
     _read_or_error(base[:start] + insert + base[end:])
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.text(alphabet=st.characters(codec="utf-8"), max_size=400))
 def test_arbitrary_text_after_a_sipri_header(text):
     header = b"Volume of transfers of major arms\nSupplier,2020,2021\n"

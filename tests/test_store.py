@@ -18,6 +18,8 @@ from analysis.events import Event, InvalidEventError, load_seed_events
 from analysis.sipri import SipriExport, SipriFormatError
 from analysis.store import Store, StoreError, describe_export
 
+from .conftest import examples
+
 DATA = Path(__file__).resolve().parent / "data"
 
 
@@ -340,7 +342,7 @@ _flow_frames = st.lists(
 ).map(lambda rows: schema.coerce_flows(pd.DataFrame(rows, columns=schema.FLOW_COLUMNS)))
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=examples(25), deadline=None)
 @given(frames=st.lists(_flow_frames, min_size=1, max_size=3))
 def test_any_flows_come_back_exactly_per_dataset(frames):
     with tempfile.TemporaryDirectory() as folder:

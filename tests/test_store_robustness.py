@@ -18,6 +18,8 @@ from analysis import store
 from analysis.sipri import read_sipri
 from analysis.store import Store
 
+pytestmark = pytest.mark.slow  # child processes
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
 BAD_FILES = sorted(DATA.glob("bad_*"))
