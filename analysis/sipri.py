@@ -991,54 +991,121 @@ def _merge_tables(flows: pd.DataFrame, export: SipriExport) -> pd.DataFrame:
 # ----------------------------------------------------------------------------- registers
 
 
-def _slow_record(lines, body, base, k, need, width, block, export, texts, numbers) -> int:
-    """Handle the record starting at body[k] (blank, split or padded); return the next index."""
+# A cell broken over more lines than this is not joined (the record is refused instead).
+MAX_JOINED_LINES = 20
+
+
+def _unpad(fields: list[str], width: int) -> list[str]:
+    """Drop the empty fields a spreadsheet appended past the header's width."""
+    if len(fields) > width and not "".join(fields[width:]).strip():
+        return fields[:width]
+    return fields
+
+
+def _core(fields: list[str]) -> int:
+    """How many fields there are up to the last non-empty one (padding not counted)."""
+    n = len(fields)
+    while n and not fields[n - 1].strip():
+        n -= 1
+    return n
+
+
+def _quote(cell: str, delim: str) -> str:
+    if delim in cell or '"' in cell:
+        return '"' + cell.replace('"', '""') + '"'
+    return cell
+
+
+def _join_halves(first: list[str], nxt: list[str], width: int, text_columns) -> list[str] | None:
+    """One record from two lines that a line break inside a text cell split apart.
+
+    SIPRI writes no quotes, so a line break typed into a comment (or a description) ends the
+    line: the first half holds the fields up to the broken cell, the second half starts with the
+    rest of that cell. A spreadsheet re-save may have padded either half with empty fields to
+    the full width. The broken cell is the first text column at or after the first half's last
+    non-empty field that leaves room for the second half's non-empty fields. None when the two
+    lines cannot be one record.
+    """
+    core, next_core = _core(first), _core(nxt)
+    if core + max(next_core, 1) - 1 > width:
+        return None
+    lo, hi = max(core - 1, 0), width - max(next_core, 1)
+    cell = next((c for c in text_columns if lo <= c <= hi), lo if lo <= hi else None)
+    if cell is None or "".join(first[cell + 1 :]).strip() or "".join(nxt[width - cell :]).strip():
+        return None
+    head = first[:cell] + [""] * (cell - len(first))
+    broken = " ".join(
+        t for t in (first[cell].strip() if cell < len(first) else "", nxt[0].strip()) if t
+    )
+    # Unpadded halves keep their own length (a half still short waits for the next line).
+    return head + [broken] + nxt[1 : width - cell]
+
+
+def _record_at(lines, body, base, k, width, text_columns, quoted) -> tuple[list[str] | None, int]:
+    """The record starting at body[k] as fields, with any continuation lines joined; next k."""
     delim = lines.delim
+
+    def split(text: str) -> list[str]:
+        if quoted and '"' in text:
+            try:
+                return next(csv.reader([text], delimiter=delim))
+            except (csv.Error, StopIteration):
+                return [c.replace('"', "") for c in text.split(delim)]
+        return text.split(delim)
+
     text = body[k]
     if not text.replace(delim, "").strip():
-        return k + 1
+        return None, k + 1
     j = k
-    count = text.count(delim)
-    # SIPRI writes no quotes, so a line break inside a comment splits a record in two.
-    while count < need and j + 1 < len(body) and j - k < 5:
+    if quoted and text.count('"') % 2:
+        # A quoted cell holding a line break (a spreadsheet's own quoting) closes on a later
+        # line; a quote that never closes is a stray one: dropped, and reported.
+        whole = text
+        while whole.count('"') % 2 and j + 1 < len(body) and j - k < MAX_JOINED_LINES:
+            j += 1
+            whole = whole + " " + body[j]
+        if whole.count('"') % 2:
+            j = k
+            lines.stray_quotes.append(base + k + 1)
+            text = text.replace('"', "")
+        else:
+            text = whole
+    fields = _unpad(split(text), width)
+    while _core(fields) < width and j + 1 < len(body) and j - k < MAX_JOINED_LINES:
         nxt = body[j + 1]
         if not nxt.replace(delim, "").strip():
             break
-        j += 1
-        text = text + " " + nxt
-        count = text.count(delim)
-    line = base + k + 1
-    if count < need:
-        if j == len(body) - 1 or all(not t.strip() for t in body[j + 1 :]):
-            raise SipriFormatError(
-                f"The file ends in the middle of a record ({count + 1} of {width} fields): "
-                "it looks truncated. Download it again.",
-                line,
-            )
-        raise SipriFormatError(
-            f"This record has {count + 1} fields but the header has {width}: the file looks "
-            "truncated or edited.",
+        joined = _join_halves(fields, _unpad(split(nxt), width), width, text_columns)
+        if joined is None:
+            break
+        fields, j = joined, j + 1
+    return fields, j + 1
+
+
+def _too_few_fields(count: int, width: int, line: int, at_end: bool) -> SipriFormatError:
+    if at_end:
+        return SipriFormatError(
+            f"The file ends in the middle of a record ({count} of {width} fields): "
+            "it looks truncated. Download it again.",
             line,
         )
-    if count > need:
-        text = _fit_long_record(text, delim, width, block, export, line)
-    texts.append(text)
-    numbers.append(line)
-    return j + 1
+    return SipriFormatError(
+        f"This record has {count} fields but the header has {width}: the file looks "
+        "truncated or edited.",
+        line,
+    )
 
 
-def _fit_long_record(text, delim, width, block, export, line) -> str:
-    """A record with more separators than the header: padding, or commas typed in a comment."""
-    f = text.split(delim)
-    if all(not c.strip() for c in f[width:]):
-        return delim.join(f[:width])
+def _fit_long_record(fields, width, block, export, line) -> list[str]:
+    """A record with more separators than the header: separators typed into a comment."""
     if block.layout == "register":
         # Separators typed into a comment by hand: keep them in the comment (field 13).
-        extra = len(f) - width
-        f = f[:12] + [" ".join(f[12 : 13 + extra])] + f[13 + extra :]
+        extra = len(fields) - width
         export.notes.append(f"Line {line}: extra separators kept inside the comment.")
-        return delim.join(f)
-    raise SipriFormatError(f"This record has {len(f)} fields but the header has {width}.", line)
+        return fields[:12] + [" ".join(fields[12 : 13 + extra])] + fields[13 + extra :]
+    raise SipriFormatError(
+        f"This record has {len(fields)} fields but the header has {width}.", line
+    )
 
 
 def _register_records(
@@ -1046,78 +1113,61 @@ def _register_records(
 ) -> tuple[pd.DataFrame, list[int]]:
     """The block's records as a frame of strings, and each record's 1-based line number.
 
-    SIPRI writes no quotes, so a line break inside a comment splits a record in two; such
-    records are joined back. The clean text then goes through pandas' C parser in one call.
+    Whole records go straight to pandas' C parser in one call. Every other line (a blank line,
+    a record split by a line break in a comment, padded or not, a quoted cell) takes one path,
+    _record_at, the same for every register layout.
     """
     delim = lines.delim
     need = width - 1
+    start, end = block.header_line + 1, block.end
+    body = (
+        lines.lines[start:end]
+        if not lines.strip_semicolon
+        else [lines.text(k) for k in range(start, end)]
+    )
+    quoted = '"' in lines.joined
+    counts = list(map(str.count, body, itertools.repeat(delim)))
+    # A line needs a closer look when its separators are off, when it ends in a separator
+    # (padding, or an empty last cell) or, in a quoted file, when it holds a quote. The last two
+    # are rare: one search of the whole text says whether to look for them line by line.
+    joined_text = lines.joined
+    padded = (
+        lines.strip_semicolon
+        or (delim + "\n") in joined_text
+        or (delim + "\r") in joined_text
+        or joined_text.rstrip("\r\n").endswith(delim)
+    )
+    if padded or quoted:
+        odd = [
+            k
+            for k, (c, t) in enumerate(zip(counts, body, strict=True))
+            if c != need or t.endswith(delim) or (quoted and '"' in t)
+        ]
+    else:
+        odd = [k for k, c in enumerate(counts) if c != need]
     texts: list[str] = []
     numbers: list[int] = []
     joined = 0
-    quoted = False
-    i = block.header_line + 1
-    end = block.end
-    raw = lines.lines
-    strip = lines.strip_semicolon
-    body = raw[i:end] if not strip else [lines.text(k) for k in range(i, end)]
-    counts = list(map(str.count, body, itertools.repeat(delim)))
-    if '"' not in lines.joined:
-        # Fast path: whole, unquoted records go straight to the C parser; only the lines with
-        # the wrong number of separators (split records, blank lines) get the slow path below.
-        odd = [k for k, c in enumerate(counts) if c != need]
-        pos = 0
-        for k in odd:
-            if k < pos:
-                continue
-            texts.extend(body[pos:k])
-            numbers.extend(range(i + pos + 1, i + k + 1))
-            pos = _slow_record(lines, body, i, k, need, width, block, export, texts, numbers)
-            joined += pos - k - 1
-        texts.extend(body[pos:])
-        numbers.extend(range(i + pos + 1, i + len(body) + 1))
-        i = end
-    while i < end:
-        text = raw[i]
-        if strip:
-            text = lines.text(i)
-        count = text.count(delim)
-        if count == need and '"' not in text:
-            texts.append(text)
-            numbers.append(i + 1)
-            i += 1
+    pos = 0
+    for k in odd:
+        if k < pos:
             continue
-        if not text.replace(delim, "").strip():
-            i += 1
+        texts.extend(body[pos:k])
+        numbers.extend(range(start + pos + 1, start + k + 1))
+        fields, pos = _record_at(lines, body, start, k, width, text_columns, quoted)
+        if fields is None:
             continue
-        start = i
-        if '"' in text:
-            quoted = True
-            count = len(lines.fields(i)) - 1
-        while count < need and i + 1 < end and i - start < 5:
-            nxt = lines.text(i + 1)
-            if not nxt.replace(delim, "").strip():
-                break
-            i += 1
-            text = text + " " + nxt
-            count = text.count(delim)
-            joined += 1
-        if count < need:
-            if i == end - 1:
-                raise SipriFormatError(
-                    f"The file ends in the middle of a record ({count + 1} of {width} fields): "
-                    "it looks truncated. Download it again.",
-                    start + 1,
-                )
-            raise SipriFormatError(
-                f"This record has {count + 1} fields but the header has {width}: the file looks "
-                "truncated or edited.",
-                start + 1,
-            )
-        if count > need and not quoted:
-            text = _fit_long_record(text, delim, width, block, export, start + 1)
-        texts.append(text)
-        numbers.append(start + 1)
-        i += 1
+        line = start + k + 1
+        joined += pos - k > 1
+        if len(fields) < width:
+            rest = body[pos:]
+            raise _too_few_fields(len(fields), width, line, not any(t.strip() for t in rest))
+        if len(fields) > width:
+            fields = _fit_long_record(fields, width, block, export, line)
+        texts.append(delim.join(_quote(c, delim) for c in fields) if quoted else delim.join(fields))
+        numbers.append(line)
+    texts.extend(body[pos:])
+    numbers.extend(range(start + pos + 1, start + len(body) + 1))
     if joined:
         export.notes.append(
             f"Joined {joined} record(s) that a line break inside a comment had split across lines."
