@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import difflib
 import io
 import itertools
 import os
@@ -107,10 +108,20 @@ _BINARY_MAGIC = [
     (b"\xff\xd8\xff", "a JPEG image"),
     (b"GIF8", "a GIF image"),
     (b"%PDF", "a PDF document"),
-    (b"PK\x03\x04", "a zip archive or an Excel workbook (.xlsx): open it and save it as CSV first"),
     (b"\x1f\x8b", "a gzip archive: unpack it first"),
-    (b"\xd0\xcf\x11\xe0", "an old Excel workbook (.xls): open it and save it as CSV first"),
 ]
+# Workbooks (a SIPRI CSV saved from Excel or LibreOffice) are read through pandas + calamine.
+_WORKBOOK_MAGIC = {
+    b"PK\x03\x04": "a zip archive or an Excel workbook (.xlsx, .ods)",
+    b"\xd0\xcf\x11\xe0": "an old Excel workbook (.xls)",
+}
+READABLE_FILES = (
+    "SIPRI's CSV exports (.csv, .txt) and workbooks they were saved as (.xlsx, .xls, .ods)"
+)
+HOW_TO_DOWNLOAD = (
+    "Download the CSV again from armstransfers.sipri.org (Trade registers or "
+    "Importer/Exporter TIV tables, 'Download CSV')."
+)
 # SIPRI's own codes in old file names (TIV-Import-IND-...): only needed when the title is gone.
 _SIPRI_CODES = {"IND": "India", "RUS": "Russia", "USR": "Soviet Union", "USA": "United States"}
 
@@ -222,13 +233,65 @@ def _read_source(source) -> tuple[bytes, str]:
     )
 
 
+def _cell_text(value) -> str:
+    """A workbook cell as the CSV export wrote it: 2010.0 -> "2010", empty -> ""."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    if isinstance(value, dt.datetime | dt.date):
+        return value.strftime("%d %b %Y")  # a 'Data generated' date the spreadsheet converted
+    return str(value)
+
+
+def _workbook_text(data: bytes, notes: list[str]) -> str:
+    """A workbook's sheets as CSV text (quoted where a cell needs it), for the same detection."""
+    what = _WORKBOOK_MAGIC[data[:4]]
+    try:
+        sheets = pd.read_excel(
+            io.BytesIO(data), engine="calamine", header=None, sheet_name=None, dtype=object
+        )
+    except ImportError as exc:
+        raise SipriFormatError(
+            "Reading workbooks needs the python-calamine package: save the sheet as CSV "
+            "instead, or install python-calamine."
+        ) from exc
+    except Exception as exc:  # calamine's own errors: not a workbook, or a damaged one
+        raise SipriFormatError(
+            f"This is {what} that cannot be read as a workbook. The dashboard reads "
+            f"{READABLE_FILES}. {HOW_TO_DOWNLOAD}",
+            1,
+        ) from exc
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    used = []
+    for name, frame in sheets.items():
+        if frame.empty:
+            continue
+        if used:
+            out.write("\n")
+        used.append(str(name))
+        for row in frame.itertuples(index=False):
+            writer.writerow([_cell_text(v) for v in row])
+    if not used:
+        raise SipriFormatError("The workbook has no cells filled in.", 1)
+    notes.append(
+        f"Read from a workbook ({len(used)} sheet(s): {', '.join(used[:5])}"
+        + (" …" if len(used) > 5 else "")
+        + "), not a CSV."
+    )
+    return out.getvalue()
+
+
 def _decode(data: bytes, notes: list[str]) -> tuple[str, str]:
     """Text and the encoding used; binary files are refused with what they look like."""
     if not data or data.isspace():  # isspace() scans without copying a large file
         raise SipriFormatError("The file is empty.")
     for magic, what in _BINARY_MAGIC:
         if data.startswith(magic):
-            raise SipriFormatError(f"This is {what}, not a SIPRI CSV export.", 1)
+            raise SipriFormatError(
+                f"This is {what}, not a SIPRI export. The dashboard reads {READABLE_FILES}.", 1
+            )
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             text = data.decode("utf-16")
@@ -449,7 +512,10 @@ def read_sipri(source) -> SipriExport:
     """
     data, file_name = _read_source(source)
     notes: list[str] = []
-    text, encoding = _decode(data, notes)
+    if data[:4] in _WORKBOOK_MAGIC:
+        text, encoding = _workbook_text(data, notes), "workbook"
+    else:
+        text, encoding = _decode(data, notes)
     raw_lines, text = _split_lines(text, notes)
     delim = _detect_delimiter(raw_lines)
     lines = _Lines(raw_lines, delim, notes, text)
@@ -1338,10 +1404,78 @@ def _check_negative(frame: pd.DataFrame, cols: list[str], lines_no: pd.Series) -
                 )
 
 
+# SIPRI's header rows as written (blank names are SIPRI's own uncertainty columns).
+HEADER_NAMES = {
+    "register": [
+        "Recipient",
+        "Supplier",
+        "Year of order",
+        "",
+        "Number ordered",
+        "",
+        "Weapon designation",
+        "Weapon description",
+        "Number delivered",
+        "",
+        "Year(s) of delivery",
+        "Status",
+        "Comments",
+        "SIPRI TIV per unit",
+        "SIPRI TIV for total order",
+        "SIPRI TIV of delivered weapons",
+    ],  # fmt: skip
+    "register_deliveries": D_HEADER,
+    "register_legacy": E_HEADER,
+}
+# Names SIPRI itself has used in place of the ones above.
+_HEADER_ALIASES = {"deliveries in the year range": "number delivered"}
+
+
+def _check_header(lines: _Lines, block: _Block, export: SipriExport) -> None:
+    """Refuse a header row that is not SIPRI's (columns dropped or added), in one sentence.
+
+    Registers are read by position, so a header with other columns would shift every value;
+    a header with SIPRI's columns under a few other names is read, with a note.
+    """
+    expected = HEADER_NAMES[block.layout]
+    found = [c.strip() for c in _unpad(lines.fields(block.header_line), len(expected))]
+    norm = [_HEADER_ALIASES.get(c.lower(), c.lower()) for c in found]
+    renamed = [
+        (f, e) for f, n, e in zip(found, norm, expected, strict=False) if e and n != e.lower()
+    ]
+    named = sum(1 for e in expected if e)
+    if len(found) == len(expected) and len(renamed) <= named // 3:
+        if renamed:
+            export.notes.append(
+                f"The header on line {block.header_line + 1} names "
+                + "; ".join(f"'{f}' where SIPRI writes '{e}'" for f, e in renamed[:5])
+                + ": read by position."
+            )
+        return
+    missing = [e for e in expected if e and e.lower() not in norm]
+    unknown = [
+        f for f, n in zip(found, norm, strict=True) if f and n not in {e.lower() for e in expected}
+    ]
+    closest = []
+    for name in unknown[:5]:
+        match = difflib.get_close_matches(name, missing, n=1, cutoff=0.3)
+        closest.append(f"'{name}'" + (f" (closest: '{match[0]}')" if match else ""))
+    raise SipriFormatError(
+        f"The header on line {block.header_line + 1} is not SIPRI's: a "
+        f"{LAYOUT_LABELS[block.layout]} has {len(expected)} columns "
+        f"({', '.join(e or '(blank)' for e in expected)}), this one has {len(found)}"
+        + (f"; missing: {', '.join(missing)}" if missing else "")
+        + (f"; not SIPRI's: {', '.join(closest)}" if closest else "")
+        + ". Columns cannot be dropped or renamed: download the export again.",
+        block.header_line + 1,
+    )
+
+
 def _all_records(lines, blocks, width, export, columns, numeric) -> tuple[pd.DataFrame, pd.Series]:
     text_columns = [k for k, name in enumerate(columns) if name not in numeric]
     frames, numbers = [], []
     for block in blocks:
+        _check_header(lines, block, export)
         frame, nums = _register_records(lines, block, width, export, text_columns)
         frames.append(frame)
         numbers.extend(nums)
@@ -1590,6 +1724,7 @@ def _read_register_deliveries(lines: _Lines, blocks: list[_Block], export: Sipri
 def _read_register_legacy(lines: _Lines, blocks: list[_Block], export: SipriExport) -> None:
     recs = []
     for block in blocks:
+        _check_header(lines, block, export)
         for i in range(block.header_line + 1, block.end):
             if lines.is_blank(i):
                 continue

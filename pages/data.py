@@ -151,8 +151,10 @@ def upload_section() -> None:
     """File uploader, one preview per file, and Save / Save all."""
     limit = upload_limit_mb()
     files = st.file_uploader(
-        "SIPRI export files (CSV)",
-        type=["csv", "txt"],
+        "SIPRI export files (CSV, or a workbook saved from one: .xlsx, .xls, .ods)",
+        # Any file is taken: the loader names what it is and which files are read, instead of
+        # Streamlit's own "… files are not allowed".
+        type=None,
         accept_multiple_files=True,
         key="data_upload",
         help=f"Up to {limit} MB per file. Several files can be dropped at once.",

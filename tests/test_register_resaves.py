@@ -13,7 +13,7 @@ import io
 
 import pytest
 
-from analysis.sipri import read_sipri
+from analysis.sipri import SipriFormatError, read_sipri
 
 from .conftest import DATA
 
@@ -123,3 +123,36 @@ def test_every_resave_of_real_registers_keeps_the_deal_count(how, sample_path):
         again = read_sipri(resaved)
         assert len(again.deals) == len(original.deals), (prefix, again.notes)
         assert again.flows["tiv"].sum() == pytest.approx(original.flows["tiv"].sum())
+
+
+def _edited_register(rename: dict[str, str], drop: list[int]) -> bytes:
+    lines = (DATA / "C_register_cp1252.csv").read_bytes().decode("cp1252").split("\n")
+    header = next(i for i, ln in enumerate(lines) if ln.startswith("Recipient,"))
+    out = lines[:header]
+    for line in lines[header:]:
+        if not line.strip():
+            continue
+        cells = line.split(",")
+        if line is lines[header]:
+            cells = [rename.get(c, c) for c in cells]
+        out.append(",".join(c for k, c in enumerate(cells) if k not in drop))
+    return "\n".join(out).encode("cp1252")
+
+
+def test_a_header_with_columns_dropped_and_renamed_is_named_as_not_sipris():
+    data = _edited_register({"Weapon designation": "Weapon", "Comments": "Notes"}, [3, 5, 9])
+    with pytest.raises(SipriFormatError) as err:
+        read_sipri(data)
+    message, line = str(err.value), err.value.line
+    assert line == 12 and "The header on line 12 is not SIPRI's" in message
+    assert "has 16 columns" in message and "this one has 13" in message
+    assert "missing: Weapon designation, Comments" in message
+    assert "'Weapon' (closest: 'Weapon designation')" in message
+    assert "outside 1900-2100" not in message  # not "Year of order 3 is outside 1900-2100"
+
+
+def test_a_header_with_two_columns_renamed_is_read_by_position_with_a_note():
+    data = _edited_register({"Weapon designation": "Weapon", "Comments": "Notes"}, [])
+    export = read_sipri(data)
+    assert len(export.deals) == len(read_sipri(DATA / "C_register_cp1252.csv").deals)
+    assert any("'Weapon' where SIPRI writes 'Weapon designation'" in n for n in export.notes)
