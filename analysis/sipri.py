@@ -283,6 +283,56 @@ def _workbook_text(data: bytes, notes: list[str]) -> str:
     return out.getvalue()
 
 
+SNIFF_BYTES = 64 * 1024
+# SIPRI's largest exports hold about 30,000 lines (the whole per-deal register since 1950) and
+# fewer than 60,000 (the per-delivery register); no single export comes near this.
+MAX_LINES = 100_000
+
+
+def _check_line_count(data: bytes) -> None:
+    """Refuse, before decoding, a file with more lines than any SIPRI export (C-speed counts)."""
+    if len(data) < MAX_LINES * 8:
+        return
+    n_lines = max(data.count(b"\n"), data.count(b"\r"))
+    if n_lines > MAX_LINES:
+        raise SipriFormatError(
+            f"This file has {n_lines:,} lines, more than any SIPRI export: the whole trade "
+            "register (every deal since 1950) has about 30,000. It is not one SIPRI export; "
+            "if several were pasted together, upload them one by one.",
+            MAX_LINES + 1,
+        )
+
+
+def _sniff(data: bytes) -> None:
+    """Refuse at once a file whose first 64 KB hold no SIPRI title, date or header row.
+
+    SIPRI's preamble and header come in the first lines of every export, so the rest of a large
+    file need not be read to know that it is not one.
+    """
+    if len(data) <= SNIFF_BYTES:
+        return  # small files: the full reader gives the more precise sentence
+    head = data[:SNIFF_BYTES]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or (b"\x00" in head[:400]):
+        return  # UTF-16: _decode handles it (and binary files get their own sentence there)
+    for magic, _ in _BINARY_MAGIC:
+        if head.startswith(magic):
+            return
+    text = head.decode("cp1252", errors="replace").lstrip("\ufeff\u00ef\u00bb\u00bf")
+    for line in text.splitlines()[:-1] or text.splitlines():
+        cell = line.strip().strip('"')
+        if _is_title(cell[:400]) or _parse_date(cell[:200]):
+            return
+        for delim in (",", ";", "\t"):
+            if delim in line and _header_kind(line.split(delim)):
+                return
+    raise SipriFormatError(
+        "This is not a SIPRI Arms Transfers Database export: its first 64 KB hold no SIPRI "
+        "title, 'Data generated' date or header row (expected a trade register or a TIV table "
+        f"from armstransfers.sipri.org). The dashboard reads {READABLE_FILES}.",
+        1,
+    )
+
+
 def _decode(data: bytes, notes: list[str]) -> tuple[str, str]:
     """Text and the encoding used; binary files are refused with what they look like."""
     if not data or data.isspace():  # isspace() scans without copying a large file
@@ -515,7 +565,10 @@ def read_sipri(source) -> SipriExport:
     if data[:4] in _WORKBOOK_MAGIC:
         text, encoding = _workbook_text(data, notes), "workbook"
     else:
+        _sniff(data)
+        _check_line_count(data)
         text, encoding = _decode(data, notes)
+        del data  # the text replaces it: keep one copy of a large file, not two
     raw_lines, text = _split_lines(text, notes)
     delim = _detect_delimiter(raw_lines)
     lines = _Lines(raw_lines, delim, notes, text)
@@ -1213,7 +1266,9 @@ def _register_records(
         odd = [k for k, c in enumerate(counts) if c != need]
     texts: list[str] = []
     numbers: list[int] = []
-    joined = 0
+    # SIPRI's March 2025 register splits 4 of 29,515 records: more than 1 in 100 (past the
+    # first 50) is not a register as exported, and is refused before reading further.
+    joined = first_joined = 0
     pos = 0
     for k in odd:
         if k < pos:
@@ -1225,6 +1280,16 @@ def _register_records(
             continue
         line = start + k + 1
         joined += pos - k > 1
+        if joined > 50 and joined * 100 > len(texts) + 1:
+            raise SipriFormatError(
+                f"From line {first_joined or line} on, records do not have the header's "
+                f"{width} fields: more than {joined - 1} of them would have to be pieced "
+                "together from several lines, so this is not a SIPRI register as exported "
+                "(SIPRI splits only a few records, at line breaks in comments).",
+                first_joined or line,
+            )
+        if pos - k > 1 and not first_joined:
+            first_joined = line
         if len(fields) < width:
             rest = body[pos:]
             raise _too_few_fields(len(fields), width, line, not any(t.strip() for t in rest))
