@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import csv
 import datetime as dt
 import functools
@@ -51,6 +52,13 @@ EVENT_DASH = {
 }
 EVENT_LINE_COLOR = "#333333"
 EVENT_BAND_FILL = "rgba(90, 90, 90, 0.16)"
+# Thousands of events must not make a chart slow or unreadable: at most this many are drawn
+# (or listed, on charts without a time axis), the newest first; numbered markers stack in at
+# most MAX_MARKER_ROWS rows (per period on period charts); at most MAX_LISTED_OUTSIDE events
+# off the plotted years are named, the nearest first. A sentence counts the rest.
+MAX_DRAWN_EVENTS = 200
+MAX_MARKER_ROWS = 10
+MAX_LISTED_OUTSIDE = 30
 
 YEAR_AXIS_TITLE = "Year (each bar spans its calendar year; events at their exact dates)"
 
@@ -180,9 +188,26 @@ def events_for_chart(
     return sorted(shown, key=lambda e: (e.start, event_end(e), e.title))
 
 
-def _escape(text: str) -> str:
-    # plotly treats <b>, <br> etc. in text as markup; user-typed titles must stay literal.
-    return html.escape(str(text), quote=False)
+def plotly_text(text: object) -> str:
+    """Text from a file or a user, made safe to put in any plotly text field, shown literally.
+
+    plotly.js renders a subset of HTML in every text it draws (titles, legend names, category
+    tick labels, hover labels, annotations, SVG exports): ``<a href>`` becomes a live link and
+    ``<b>``, ``<br>``, ``<sup>`` render. It splits the text on ``<...>`` tags and then decodes the
+    entities ``&lt; &gt; &amp;`` (and numeric ones) in the pieces between, so ``&lt;b&gt;``
+    shows as ``<b>``. Quotes stay as they are: outside a tag they are inert, and plotly.js does
+    not decode ``&quot;`` (it would print literally). Before rendering, plotly.js also fills
+    ``%{...}`` templates in these fields from ``layout.meta`` (which holds the raw names): the
+    ``%`` of a ``%{`` is written as ``&#37;`` so that user text never pulls that in.
+
+    Escape each string exactly once, where it enters the figure (the plotted table keeps the
+    raw names). The chart's own markup (``<b>``, ``<br>``, ``%{x}``) is added around it.
+    """
+    return html.escape(str(text), quote=False).replace("%{", "&#37;{")
+
+
+def _plotly_texts(values: Iterable[object]) -> list[str]:
+    return [plotly_text(v) for v in values]
 
 
 def _truncate(text: str, limit: int = LABEL_MAX_CHARS) -> str:
@@ -220,6 +245,82 @@ class _EventDrawing:
     outside: list[str] = field(default_factory=list)
     legend_lines: list[str] = field(default_factory=list)
     marker_rows: int = 0
+    # Shown events neither drawn nor named under the chart (the caps below): only counted.
+    not_drawn: int = 0
+
+    def outside_items(self) -> list[str]:
+        """The events named as off the plotted years, then the sentence counting the rest."""
+        if not self.not_drawn:
+            return list(self.outside)
+        return [*self.outside, not_drawn_sentence(self.not_drawn)]
+
+
+def not_drawn_sentence(count: int) -> str:
+    """The sentence under a chart counting the events left off it, e.g. "9,800 more events ..."."""
+    if count == 1:
+        return "1 more event is not drawn or listed on this chart; see the Events page"
+    return f"{count:,} more events are not drawn or listed on this chart; see the Events page"
+
+
+def _year_span(first_year: int, last_year: int) -> tuple[dt.date, dt.date]:
+    """First day and the day after the last day of the years, within what ``date`` holds."""
+    first = dt.date(min(max(first_year, dt.MINYEAR), dt.MAXYEAR), 1, 1)
+    if last_year >= dt.MAXYEAR:
+        return first, dt.date.max
+    return first, dt.date(max(last_year + 1, dt.MINYEAR), 1, 1)
+
+
+def _days_away(event: Event, span: tuple[dt.date, dt.date]) -> int:
+    first_day, end_exclusive = span
+    if event_end(event) < first_day:
+        return (first_day - event_end(event)).days
+    if event.start >= end_exclusive:
+        return (event.start - end_exclusive).days
+    return 0
+
+
+def _newest_first(events: Sequence[Event]) -> list[int]:
+    """Indices of the events, the latest start (then end) first."""
+    return sorted(
+        range(len(events)), key=lambda i: (events[i].start, event_end(events[i]), i), reverse=True
+    )
+
+
+def _newest(events: Sequence[Event], limit: int) -> list[int]:
+    """Indices of the ``limit`` newest events, in their original order."""
+    if len(events) <= limit:
+        return list(range(len(events)))
+    return sorted(_newest_first(events)[:limit])
+
+
+def _list_outside(
+    drawing: _EventDrawing, events: Sequence[Event], span: tuple[dt.date, dt.date] | None
+) -> None:
+    """Name the events off the plotted dates, the nearest to them first; count the rest."""
+    if len(events) <= MAX_LISTED_OUTSIDE:
+        keep = list(range(len(events)))
+    elif span is None:
+        keep = _newest(events, MAX_LISTED_OUTSIDE)
+    else:
+        nearest = sorted(range(len(events)), key=lambda i: (_days_away(events[i], span), i))
+        keep = sorted(nearest[:MAX_LISTED_OUTSIDE])
+    drawing.outside = [f"{events[i].title} ({event_date_text(events[i])})" for i in keep]
+    drawing.not_drawn += len(events) - len(keep)
+
+
+def _visible_days(
+    event: Event, first_day: dt.date, end_exclusive: dt.date
+) -> tuple[dt.date, dt.date] | None:
+    """The part of an event on the axis: its first day there and the day after its last.
+
+    Clipping to the axis keeps every date drawable (an event ending 9999-12-31 has no next day)
+    and puts a long band's label over the part that is shown. None when nothing is shown.
+    """
+    start = max(event.start, first_day)
+    last = min(event_end(event), end_exclusive - dt.timedelta(days=1))
+    if last < start:
+        return None
+    return start, last + dt.timedelta(days=1)
 
 
 def _label_interval(x_px: float, text: str) -> tuple[float, float, str]:
@@ -229,129 +330,191 @@ def _label_interval(x_px: float, text: str) -> tuple[float, float, str]:
     return x_px - width, x_px, "right"
 
 
-def _assign_rows(positions: Sequence[Any], min_gap: float) -> list[int]:
-    """Greedy stacking: each marker goes to the lowest row where it keeps ``min_gap``."""
-    last_in_row: list[Any] = []
-    rows = []
-    for pos in positions:
-        for row, last in enumerate(last_in_row):
-            if pos - last >= min_gap:
-                last_in_row[row] = pos
-                rows.append(row)
+def _marker_rows(
+    positions: Sequence[float], order: Sequence[int], min_gap: float, max_rows: int, limit: int
+) -> list[int | None]:
+    """Rows for numbered markers at ``positions`` (px), placed in ``order`` (most relevant first).
+
+    Each marker goes to the lowest row where it keeps ``min_gap`` from the markers already
+    there. None (not drawn) when all ``max_rows`` rows are full around it, or once ``limit``
+    markers are placed.
+    """
+    taken: list[list[float]] = []  # sorted positions per row
+    rows: list[int | None] = [None] * len(positions)
+    placed = 0
+    for i in order:
+        if placed >= limit:
+            break
+        pos = positions[i]
+        for row, used in enumerate(taken):
+            k = bisect.bisect_left(used, pos)
+            if (k == 0 or pos - used[k - 1] >= min_gap) and (
+                k == len(used) or used[k] - pos >= min_gap
+            ):
+                used.insert(k, pos)
+                rows[i] = row
                 break
         else:
-            last_in_row.append(pos)
-            rows.append(len(last_in_row) - 1)
+            if len(taken) < max_rows:
+                taken.append([pos])
+                rows[i] = len(taken) - 1
+        placed += rows[i] is not None
     return rows
 
 
-def _number_marker(fig: go.Figure, number: int, x: str, row: int) -> None:
-    fig.add_annotation(
-        x=x,
-        y=1,
-        xref="x",
-        yref="paper",
-        yanchor="bottom",
-        xanchor="center",
-        yshift=2 + row * ROW_PX,
-        text=f"<b>{number}</b>",
-        showarrow=False,
-        font={"size": 11, "color": "#111111"},
-        bgcolor="#FFFFFF",
-        bordercolor=EVENT_LINE_COLOR,
-        borderwidth=1,
-        borderpad=2,
-        name=f"event-marker-{number}",
-    )
+def _number_marker(number: int, x: str, row: int) -> dict[str, Any]:
+    """A numbered marker above the plot (``x`` is an ISO date or an already-escaped category)."""
+    return {
+        "x": x,
+        "y": 1,
+        "xref": "x",
+        "yref": "paper",
+        "yanchor": "bottom",
+        "xanchor": "center",
+        "yshift": 2 + row * ROW_PX,
+        "text": f"<b>{number}</b>",
+        "showarrow": False,
+        "font": {"size": 11, "color": "#111111"},
+        "bgcolor": "#FFFFFF",
+        "bordercolor": EVENT_LINE_COLOR,
+        "borderwidth": 1,
+        "borderpad": 2,
+        "name": f"event-marker-{number}",
+    }
+
+
+def _append_layout(
+    fig: go.Figure,
+    shapes: Sequence[dict[str, Any]] = (),
+    annotations: Sequence[dict[str, Any]] = (),
+) -> None:
+    """Add shapes and annotations in one go: plotly's add_shape/add_annotation revalidate every
+    earlier item on each call, which makes a few hundred events cost seconds."""
+    # Assigned, not passed to update_layout: that would update the existing items one by one.
+    if shapes:
+        fig.layout.shapes = [*fig.layout.shapes, *shapes]
+    if annotations:
+        fig.layout.annotations = [*fig.layout.annotations, *annotations]
 
 
 def _draw_events_on_dates(
     fig: go.Figure, events: Sequence[Event], first_day: dt.date, end_exclusive: dt.date
 ) -> _EventDrawing:
-    """Draw lines (single days) and bands (ranges) on a date x axis; list the rest."""
+    """Draw lines (single days) and bands (ranges) on a date x axis; list the rest.
+
+    Events that fit are drawn, the newest first: numbered markers stack in at most
+    MAX_MARKER_ROWS rows and at most MAX_DRAWN_EVENTS are drawn. The rest are counted in the
+    drawing's ``not_drawn``.
+    """
     drawing = _EventDrawing()
-    inside = [e for e in events if event_end(e) >= first_day and e.start < end_exclusive]
-    drawing.outside = [f"{e.title} ({event_date_text(e)})" for e in events if e not in inside]
+    spans = [_visible_days(e, first_day, end_exclusive) for e in events]
+    inside = [(e, s) for e, s in zip(events, spans, strict=True) if s is not None]
+    outside = [e for e, s in zip(events, spans, strict=True) if s is None]
+    _list_outside(drawing, outside, (first_day, end_exclusive))
     if not inside:
         return drawing
     span_days = (end_exclusive - first_day).days
+    origin = dt.datetime.combine(first_day, dt.time())
 
-    def centre(e: Event) -> dt.datetime:
-        start = dt.datetime.combine(e.start, dt.time())
-        after_end = dt.datetime.combine(event_end(e) + dt.timedelta(days=1), dt.time())
-        return start if e.end is None else start + (after_end - start) / 2
+    def centre(e: Event, shown: tuple[dt.date, dt.date]) -> dt.datetime:
+        start = dt.datetime.combine(shown[0], dt.time())
+        if e.end is None:
+            return start
+        return start + (dt.datetime.combine(shown[1], dt.time()) - start) / 2
 
     def to_px(moment: dt.datetime) -> float:
-        days = (moment - dt.datetime.combine(first_day, dt.time())).total_seconds() / 86400
+        days = (moment - origin).total_seconds() / 86400
         return days / span_days * ASSUMED_PLOT_WIDTH_PX
 
-    centres = [centre(e) for e in inside]
-    labels = [_truncate(e.title) for e in inside]
+    centres = [centre(e, shown) for e, shown in inside]
+    labels = [_truncate(e.title) for e, _ in inside]
     intervals = [_label_interval(to_px(c), t) for c, t in zip(centres, labels, strict=True)]
     ordered = sorted(intervals)
-    collide = any(b[0] < a[1] + LABEL_PAD_PX for a, b in zip(ordered, ordered[1:], strict=False))
+    collide = len(inside) > MAX_DRAWN_EVENTS or any(
+        b[0] < a[1] + LABEL_PAD_PX for a, b in zip(ordered, ordered[1:], strict=False)
+    )
     drawing.mode = "numbered" if collide else "labels"
-    rows = _assign_rows([to_px(c) for c in centres], MARKER_WIDTH_PX) if collide else []
+    if collide:
+        rows = _marker_rows(
+            [to_px(c) for c in centres],
+            _newest_first([e for e, _ in inside]),
+            MARKER_WIDTH_PX,
+            MAX_MARKER_ROWS,
+            MAX_DRAWN_EVENTS,
+        )
+    else:
+        rows = [0] * len(inside)
+    placed = [i for i, row in enumerate(rows) if row is not None]
+    drawing.not_drawn += len(inside) - len(placed)
 
-    for i, (event, moment) in enumerate(zip(inside, centres, strict=True)):
-        number = i + 1
+    shapes: list[dict[str, Any]] = []
+    annotations: list[dict[str, Any]] = []
+    for number, i in enumerate(placed, start=1):
+        event, shown = inside[i]
+        row = rows[i] or 0
         dash = EVENT_DASH.get(event.category, "dot")
         # Shapes take ISO strings: plotly's add_vline(annotation_text=...) fails with
         # datetime.date on date axes, so lines/bands and their labels are drawn separately.
         if event.end is None:
             x = event.start.isoformat()
-            fig.add_shape(
-                type="line",
-                x0=x,
-                x1=x,
-                xref="x",
-                y0=0,
-                y1=1,
-                yref="paper",
-                line={"color": EVENT_LINE_COLOR, "width": 1.5, "dash": dash},
-                layer="above",
-                name=f"event-{number}",
+            shapes.append(
+                {
+                    "type": "line",
+                    "x0": x,
+                    "x1": x,
+                    "xref": "x",
+                    "y0": 0,
+                    "y1": 1,
+                    "yref": "paper",
+                    "line": {"color": EVENT_LINE_COLOR, "width": 1.5, "dash": dash},
+                    "layer": "above",
+                    "name": f"event-{number}",
+                }
             )
             kind = "line"
         else:
-            x0 = event.start.isoformat()
-            x1 = (event.end + dt.timedelta(days=1)).isoformat()  # the band covers its end day
-            fig.add_shape(
-                type="rect",
-                x0=x0,
-                x1=x1,
-                xref="x",
-                y0=0,
-                y1=1,
-                yref="paper",
-                fillcolor=EVENT_BAND_FILL,
-                line={"color": EVENT_LINE_COLOR, "width": 1},
-                layer="below",
-                name=f"event-{number}",
+            # The band covers its end day (to the start of the next), clipped to the axis.
+            shapes.append(
+                {
+                    "type": "rect",
+                    "x0": shown[0].isoformat(),
+                    "x1": shown[1].isoformat(),
+                    "xref": "x",
+                    "y0": 0,
+                    "y1": 1,
+                    "yref": "paper",
+                    "fillcolor": EVENT_BAND_FILL,
+                    "line": {"color": EVENT_LINE_COLOR, "width": 1},
+                    "layer": "below",
+                    "name": f"event-{number}",
+                }
             )
             kind = "band"
-        x_label = _datetime_iso(moment)
+        x_label = _datetime_iso(centres[i])
         if collide:
-            _number_marker(fig, number, x_label, rows[i])
+            annotations.append(_number_marker(number, x_label, row))
             drawing.legend_lines.append(_legend_line(number, event))
         else:
-            anchor = intervals[i][2]
-            fig.add_annotation(
-                x=x_label,
-                y=1,
-                xref="x",
-                yref="paper",
-                yanchor="bottom",
-                xanchor=anchor,
-                yshift=2,
-                text=_escape(labels[i]),
-                hovertext=_escape(_legend_line(number, event)),
-                showarrow=False,
-                font={"size": 11, "color": "#111111"},
-                name=f"event-label-{number}",
+            annotations.append(
+                {
+                    "x": x_label,
+                    "y": 1,
+                    "xref": "x",
+                    "yref": "paper",
+                    "yanchor": "bottom",
+                    "xanchor": intervals[i][2],
+                    "yshift": 2,
+                    "text": plotly_text(labels[i]),
+                    "hovertext": plotly_text(_legend_line(number, event)),
+                    "showarrow": False,
+                    "font": {"size": 11, "color": "#111111"},
+                    "name": f"event-label-{number}",
+                }
             )
         drawing.drawn.append(_event_record(number, event, kind, x_label))
-    drawing.marker_rows = (max(rows) + 1) if rows else 1
+    _append_layout(fig, shapes, annotations)
+    placed_rows = [rows[i] or 0 for i in placed]
+    drawing.marker_rows = (max(placed_rows) + 1) if collide and placed_rows else 1
     return drawing
 
 
@@ -398,44 +561,74 @@ def parse_period(label: str) -> tuple[int, int]:
 def _draw_events_on_periods(
     fig: go.Figure, events: Sequence[Event], periods: Sequence[str]
 ) -> _EventDrawing:
-    """Put a numbered marker on the period category holding each event's start year."""
+    """Put a numbered marker on the period category holding each event's start year.
+
+    The newest events first, at most MAX_MARKER_ROWS per period and MAX_DRAWN_EVENTS in all;
+    events left off are counted in the drawing's ``not_drawn``.
+    """
     drawing = _EventDrawing(mode="numbered")
     spans = [(p, *parse_period(p)) for p in periods]
-    per_period: dict[str, int] = {}
-    number = 0
-    for event in events:
+
+    def home_of(event: Event) -> str | None:
         home = next((p for p, a, b in spans if a <= event.start.year <= b), None)
         if home is None:
             # a range starting before the first period still belongs to one it reaches
             home = next(
                 (p for p, a, b in spans if event.start.year < a <= event_end(event).year), None
             )
-        if home is None:
-            drawing.outside.append(f"{event.title} ({event_date_text(event)})")
-            continue
-        number += 1
-        row = per_period.get(home, 0)
-        per_period[home] = row + 1
-        _number_marker(fig, number, home, row)
+        return home
+
+    homes = [home_of(e) for e in events]
+    years = (min(a for _, a, _ in spans), max(b for _, _, b in spans)) if spans else None
+    _list_outside(
+        drawing,
+        [e for e, h in zip(events, homes, strict=True) if h is None],
+        _year_span(*years) if years else None,
+    )
+    candidates = [(e, h) for e, h in zip(events, homes, strict=True) if h is not None]
+    # Newest first, each period takes at most MAX_MARKER_ROWS markers, the chart at most
+    # MAX_DRAWN_EVENTS.
+    per_period: dict[str, int] = {}
+    placed: set[int] = set()
+    for i in _newest_first([e for e, _ in candidates]):
+        if len(placed) >= MAX_DRAWN_EVENTS:
+            break
+        home = candidates[i][1]
+        if per_period.get(home, 0) < MAX_MARKER_ROWS:
+            per_period[home] = per_period.get(home, 0) + 1
+            placed.add(i)
+    drawing.not_drawn += len(candidates) - len(placed)
+    rows: dict[str, int] = {}
+    annotations = []
+    for number, i in enumerate(sorted(placed), start=1):
+        event, home = candidates[i]
+        row = rows.get(home, 0)
+        rows[home] = row + 1
+        annotations.append(_number_marker(number, plotly_text(home), row))
         drawing.legend_lines.append(f"{_legend_line(number, event)} — in {home}")
         drawing.drawn.append(_event_record(number, event, "marker", home))
-    drawing.marker_rows = max(per_period.values(), default=0)
+    _append_layout(fig, annotations=annotations)
+    drawing.marker_rows = max(rows.values(), default=0)
     return drawing
 
 
 def _list_events_in_years(
     events: Sequence[Event], years: Sequence[tuple[int, int]]
 ) -> _EventDrawing:
-    """For charts without a time axis: number and list the events inside the covered years."""
+    """For charts without a time axis: number and list the events inside the covered years.
+
+    At most MAX_DRAWN_EVENTS are listed (the newest); the rest are counted in ``not_drawn``.
+    """
     drawing = _EventDrawing(mode="listed")
-    number = 0
-    for event in events:
-        if any(event.start.year <= b and event_end(event).year >= a for a, b in years):
-            number += 1
-            drawing.legend_lines.append(_legend_line(number, event))
-            drawing.drawn.append(_event_record(number, event, "listed", None))
-        else:
-            drawing.outside.append(f"{event.title} ({event_date_text(event)})")
+    covered = [any(e.start.year <= b and event_end(e).year >= a for a, b in years) for e in events]
+    inside = [e for e, c in zip(events, covered, strict=True) if c]
+    span = _year_span(min(a for a, _ in years), max(b for _, b in years)) if years else None
+    _list_outside(drawing, [e for e, c in zip(events, covered, strict=True) if not c], span)
+    keep = _newest(inside, MAX_DRAWN_EVENTS)
+    drawing.not_drawn += len(inside) - len(keep)
+    for number, i in enumerate(keep, start=1):
+        drawing.legend_lines.append(_legend_line(number, inside[i]))
+        drawing.drawn.append(_event_record(number, inside[i], "listed", None))
     return drawing
 
 
@@ -560,27 +753,33 @@ def _finish(
         blocks.append(
             ("events-outside", _wrap("Not in plotted years: " + "; ".join(drawing.outside)))
         )
+    if drawing.not_drawn:
+        blocks.append(("events-not-drawn", _wrap(not_drawn_sentence(drawing.not_drawn) + ".")))
     for i, note in enumerate(notes):
         blocks.append((f"note-{i}", _wrap(note)))
     blocks.append(("source", _wrap(meta.source_line())))
 
     offset = axis_room_px
+    footer = []
     for name, lines in blocks:
-        fig.add_annotation(
-            x=0,
-            y=0,
-            xref="paper",
-            yref="paper",
-            xanchor="left",
-            yanchor="top",
-            yshift=-offset,
-            align="left",
-            showarrow=False,
-            text="<br>".join(_escape(line) for line in lines),
-            font={"size": 11, "color": "#444444" if name != "source" else "#222222"},
-            name=name,
+        footer.append(
+            {
+                "x": 0,
+                "y": 0,
+                "xref": "paper",
+                "yref": "paper",
+                "xanchor": "left",
+                "yanchor": "top",
+                "yshift": -offset,
+                "align": "left",
+                "showarrow": False,
+                "text": "<br>".join(plotly_text(line) for line in lines),
+                "font": {"size": 11, "color": "#444444" if name != "source" else "#222222"},
+                "name": name,
+            }
         )
         offset += len(lines) * FOOTER_LINE_PX + 4
+    _append_layout(fig, annotations=footer)
     # Long filter lists wrap instead of running off the right edge (plotly does not wrap).
     subtitle_lines = _wrap_items(meta.subtitle_line().split(" · "), SUBTITLE_WRAP_CHARS)
     top = 92 + (drawing.marker_rows * ROW_PX if drawing.drawn and drawing.mode != "listed" else 0)
@@ -596,9 +795,9 @@ def _finish(
         showlegend=True if named_traces else None,
         template=PRINT_TEMPLATE,
         title={
-            "text": f"<b>{_escape(meta.title)}</b>",
+            "text": f"<b>{plotly_text(meta.title)}</b>",
             "subtitle": {
-                "text": "<br>".join(_escape(line) for line in subtitle_lines),
+                "text": "<br>".join(plotly_text(line) for line in subtitle_lines),
                 "font": {"size": 13, "color": "#555555"},
             },
             "y": 0.98,
@@ -612,7 +811,14 @@ def _finish(
             "title": meta.title,
             "subtitle": meta.subtitle_line(),
             "source": meta.source_line(),
-            "events": {"mode": drawing.mode, "drawn": drawing.drawn, "outside": drawing.outside},
+            # "outside" names the events off the plotted years, then (when some were left off
+            # for the caps) the sentence counting them; "not_drawn" is that count.
+            "events": {
+                "mode": drawing.mode,
+                "drawn": drawing.drawn,
+                "outside": drawing.outside_items(),
+                "not_drawn": drawing.not_drawn,
+            },
             "data": _records(data),
         },
     )
@@ -708,8 +914,8 @@ def _stacked_by_year(
             x=[_year_midpoint(y) for y in years],
             y=part[value].to_numpy(dtype="float64"),
             width=np.array([_year_width_ms(y) for y in years], dtype="float64"),
-            name=name,
-            legendgroup=name,
+            name=plotly_text(name),
+            legendgroup=plotly_text(name),
             marker={"color": supplier_color(name), "line": {"color": "#FFFFFF", "width": 0.5}},
             customdata=np.column_stack(
                 [
@@ -719,7 +925,7 @@ def _stacked_by_year(
                 ]
             ),
             hovertemplate=(
-                f"{_escape(name)} %{{customdata[0]}}<br>%{{customdata[1]:,.0f}} TIV m"
+                f"{plotly_text(name)} %{{customdata[0]}}<br>%{{customdata[1]:,.0f}} TIV m"
                 "<br>%{customdata[2]:.1%} of the year<extra></extra>"
             ),
         )
@@ -736,7 +942,7 @@ def _stacked_by_year(
             x=[_year_midpoint(int(y)) for y in valid.index],
             y=valid.tolist(),
             mode="lines",
-            name=label,
+            name=plotly_text(label),
             line={
                 # near-black, not the supplier's colour: it must stay visible over its own bars
                 "color": "#111111",
@@ -746,7 +952,7 @@ def _stacked_by_year(
             hovertemplate="%{y:"
             + (".1%" if measure == "share" else ",.0f")
             + "}<extra>"
-            + _escape(label)
+            + plotly_text(label)
             + "</extra>",
         )
         notes.append(
@@ -767,10 +973,11 @@ def _stacked_by_year(
         first = last = None
     shown = events_for_chart(events, country, hidden_categories)
     if first is None:
-        drawing = _EventDrawing(outside=[f"{e.title} ({event_date_text(e)})" for e in shown])
+        drawing = _EventDrawing()
+        _list_outside(drawing, shown, None)
         notes.append("No deliveries in the selected data.")
     else:
-        first_day, end_exclusive = dt.date(first, 1, 1), dt.date(last + 1, 1, 1)
+        first_day, end_exclusive = _year_span(first, last)
         drawing = _draw_events_on_dates(fig, shown, first_day, end_exclusive)
         fig.update_xaxes(range=[first_day.isoformat(), end_exclusive.isoformat()])
     fig.update_layout(
@@ -932,15 +1139,16 @@ def build_import_mix_by_period(
     value = "share" if measure == "share" else "tiv"
     for name in _series_order(table, "supplier", "tiv"):
         part = table[table["supplier"] == name]
+        # Category values are drawn as tick labels and fill %{x}: escaped like any text.
         fig.add_bar(
-            x=part["period"].tolist(),
+            x=_plotly_texts(part["period"]),
             y=part[value].tolist(),
-            name=name,
-            legendgroup=name,
+            name=plotly_text(name),
+            legendgroup=plotly_text(name),
             marker={"color": supplier_color(name), "line": {"color": "#FFFFFF", "width": 0.5}},
             customdata=[[t, s] for t, s in zip(part["tiv"], part["share"], strict=True)],
             hovertemplate=(
-                f"{_escape(name)} %{{x}}<br>%{{customdata[0]:,.0f}} TIV m"
+                f"{plotly_text(name)} %{{x}}<br>%{{customdata[0]:,.0f}} TIV m"
                 "<br>%{customdata[1]:.1%} of the period<extra></extra>"
             ),
         )
@@ -952,7 +1160,7 @@ def build_import_mix_by_period(
         xaxis={
             "type": "category",
             "categoryorder": "array",
-            "categoryarray": periods,
+            "categoryarray": _plotly_texts(periods),
             "title": {"text": "SIPRI 5-year period (events marked in the period they fall in)"},
         },
         yaxis={
@@ -1017,40 +1225,43 @@ def build_period_comparison(
     )
     table["change_pp"] = (table[f"share_{period_b}"] - table[f"share_{period_a}"]) * 100
     suppliers = table["supplier"].tolist()
+    # Supplier names are the categories of the y axis (tick labels, %{y}); the table keeps them raw.
+    categories = _plotly_texts(suppliers)
+    label_a, label_b = plotly_text(period_a), plotly_text(period_b)
     fig = go.Figure()
-    for row in table.itertuples(index=False):
+    for category, row in zip(categories, table.itertuples(index=False), strict=True):
         fig.add_scatter(
             x=[row[1], row[2]],
-            y=[row[0], row[0]],
+            y=[category, category],
             mode="lines",
             line={"color": "#BBBBBB", "width": 3},
             showlegend=False,
             hoverinfo="skip",
-            name=f"{row[0]} change",
+            name=f"{category} change",
         )
     colors = [supplier_color(s) for s in suppliers]
     fig.add_scatter(
         x=table[f"share_{period_a}"].tolist(),
-        y=suppliers,
+        y=categories,
         mode="markers+text",
-        name=period_a,
+        name=label_a,
         marker={"symbol": "circle-open", "size": 13, "color": colors, "line": {"width": 2.5}},
         text=[_share_text(v) for v in table[f"share_{period_a}"]],
         textposition="top center",
-        hovertemplate="%{y} " + period_a + ": %{x:.1%}<extra></extra>",
+        hovertemplate="%{y} " + label_a + ": %{x:.1%}<extra></extra>",
     )
     fig.add_scatter(
         x=table[f"share_{period_b}"].tolist(),
-        y=suppliers,
+        y=categories,
         mode="markers+text",
-        name=period_b,
+        name=label_b,
         marker={"symbol": "circle", "size": 13, "color": colors},
         text=[
             f"{_share_text(v)} ({'±0' if abs(c) < 0.5 else f'{c:+.0f}'} pp)"
             for v, c in zip(table[f"share_{period_b}"], table["change_pp"], strict=True)
         ],
         textposition="bottom center",
-        hovertemplate="%{y} " + period_b + ": %{x:.1%}<extra></extra>",
+        hovertemplate="%{y} " + label_b + ": %{x:.1%}<extra></extra>",
     )
     shares = table[[f"share_{period_a}", f"share_{period_b}"]].to_numpy(dtype="float64")
     x_max = float(np.nanmax(shares)) if shares.size and np.isfinite(shares).any() else 1.0
@@ -1059,7 +1270,7 @@ def build_period_comparison(
     drawing = _list_events_in_years(shown, [parse_period(period_a), parse_period(period_b)])
     fig.update_layout(
         xaxis={
-            "title": {"text": f"Share of imports ({period_a} hollow, {period_b} filled)"},
+            "title": {"text": f"Share of imports ({label_a} hollow, {label_b} filled)"},
             "tickformat": ".0%",
             # Room on both sides for the value labels centred on markers near 0 and the top.
             "range": [-0.08 * x_max, 1.1 * x_max],
@@ -1129,7 +1340,7 @@ def build_supplier_map(
             locations=mapped["iso3"].tolist(),
             locationmode="ISO-3",
             z=(mapped["share"] * 100).tolist(),
-            text=mapped["supplier"].tolist(),
+            text=_plotly_texts(mapped["supplier"]),
             customdata=mapped["tiv"].tolist(),
             colorscale="Blues",
             zmin=0,

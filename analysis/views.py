@@ -779,14 +779,20 @@ def event_window_view(
     notes carry the delivery-lag caveat and say when a window is not fully covered.
 
     Raises:
-        ValueError: when the recipient has no supplier-split data or ``years`` < 1.
+        ValueError: when the recipient has no supplier-split data, ``years`` < 1 or the
+            window runs past the years a date can hold (an event dated 0001 or 9999).
     """
     if years < 1:
         raise ValueError("the window must be at least one year")
     if not has_recipient_data(flows, recipient):
         raise ValueError(f"the loaded data have no imports of {recipient} by supplier")
-    window = event_window(flows, recipient, event.start, years, merge_lineage)
     year = event.start.year
+    if year - years < dt.MINYEAR or year + years - 1 > dt.MAXYEAR:
+        raise ValueError(
+            f"An event dated {event.start.isoformat()} leaves no room for {years} years on "
+            "both sides: pick an event within the years of the data."
+        )
+    window = event_window(flows, recipient, event.start, years, merge_lineage)
     before, after = (year - years, year - 1), (year, year + years - 1)
     label_a, label_b = period_label(*before), period_label(*after)
     frame = window.assign(period=np.where(window["window"] == "before", label_a, label_b))
