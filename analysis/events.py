@@ -7,7 +7,8 @@ import dataclasses
 import datetime as dt
 import io
 import json
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -36,6 +37,28 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _NEUTRALISER = "'"
 _TRUE_WORDS = {"true", "1", "yes", "y"}
 _FALSE_WORDS = {"false", "0", "no", "n", ""}
+
+# Limits of an event (checked by ``validate_event``: the Events page, the store and imports).
+# The charts place events on a date axis: dates far outside the data (year 9999) overflow it.
+EARLIEST_DATE = dt.date(1900, 1, 1)
+LATEST_DATE = dt.date(2100, 12, 31)
+MAX_TITLE_CHARS = 200
+MAX_DESCRIPTION_CHARS = 2_000
+MAX_SOURCE_NAME_CHARS = 200
+MAX_SOURCE_URL_CHARS = 2_000
+MAX_COUNTRY_CHARS = 100
+MAX_COUNTRIES = 300
+
+# Limits of one import file. The exchange JSON is a list of flat objects (depth 2, 3 with a
+# countries list) or an object holding that list (depth 4): anything deeper is refused before
+# json.loads, whose recursion a deeply nested text would otherwise exhaust.
+MAX_JSON_DEPTH = 5
+MAX_IMPORT_EVENTS = 10_000
+MAX_LISTED_PROBLEMS = 20  # rejected rows listed one sentence each; the rest are counted
+
+# A JSON string (escapes included, possibly unterminated) or one bracket: strings are skipped
+# whole so that brackets inside them do not count towards the nesting depth.
+_JSON_TOKENS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?|[\[\]{}]', re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -130,6 +153,23 @@ def normalise_event(event: Event) -> Event:
     )
 
 
+def _shown(value: object, limit: int = 40) -> str:
+    """``value`` quoted for a message, cut to about ``limit`` characters (inputs can be huge)."""
+    text = str(value)
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return repr(text)
+
+
+def _is_storable(text: str) -> bool:
+    # A lone surrogate (possible from a JSON "\ud800" escape) cannot be written as UTF-8.
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _url_problem(url: str) -> str | None:
     if not url:
         return None
@@ -139,7 +179,7 @@ def _url_problem(url: str) -> str | None:
         parts = urlsplit(url)
         host = parts.hostname
     except ValueError:
-        return f"The source URL {url!r} cannot be read as a web address."
+        return f"The source URL {_shown(url)} cannot be read as a web address."
     if parts.scheme.lower() not in ("http", "https"):
         return "The source URL must start with http:// or https://."
     if not host:
@@ -147,36 +187,55 @@ def _url_problem(url: str) -> str | None:
     return None
 
 
-def validate_event(event: Event) -> list[str]:
-    """Every reason why ``event`` cannot be stored, as sentences for the user (empty when valid).
+def _is_date(value: object) -> bool:
+    return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
 
-    Args:
-        event: the event to check (run ``normalise_event`` first to accept alternative spellings).
 
-    Returns:
-        A list of problems; an empty list means the event is valid.
-    """
-    problems: list[str] = []
-    if not isinstance(event.start, dt.date) or isinstance(event.start, dt.datetime):
-        problems.append("The start must be a date.")
-    if event.end is not None and (
-        not isinstance(event.end, dt.date) or isinstance(event.end, dt.datetime)
-    ):
-        problems.append("The end must be a date or empty.")
-    elif (
-        event.end is not None
-        and isinstance(event.start, dt.date)
-        and not isinstance(event.start, dt.datetime)
-        and event.end < event.start
-    ):
-        problems.append(f"The end ({event.end}) is before the start ({event.start}).")
-    if not isinstance(event.title, str) or not event.title.strip():
-        problems.append("A title is required.")
-    if event.category not in CATEGORIES:
-        problems.append(f"The category {event.category!r} is not one of: {', '.join(CATEGORIES)}.")
+def _date_problem(value: dt.date, what: str) -> str | None:
+    if EARLIEST_DATE <= value <= LATEST_DATE:
+        return None
+    return f"The {what} ({value.isoformat()}) must be between {EARLIEST_DATE} and {LATEST_DATE}."
+
+
+def _text_problems(event: Event) -> list[str]:
+    problems = []
+    limits = [
+        ("title", "title", MAX_TITLE_CHARS),
+        ("description", "description", MAX_DESCRIPTION_CHARS),
+        ("source_name", "source name", MAX_SOURCE_NAME_CHARS),
+        ("source_url", "source URL", MAX_SOURCE_URL_CHARS),
+    ]
+    for field, what, limit in limits:
+        value = getattr(event, field)
+        if not isinstance(value, str):
+            continue
+        if len(value) > limit:
+            problems.append(
+                f"The {what} is {len(value):,} characters long; the limit is {limit:,}."
+            )
+        elif not _is_storable(value):
+            problems.append(f"The {what} contains characters that are not valid text.")
+    return problems
+
+
+def _country_problems(event: Event) -> list[str]:
+    if len(event.countries) > MAX_COUNTRIES:
+        return [
+            f"The event names {len(event.countries):,} countries; the limit is {MAX_COUNTRIES}."
+        ]
+    problems = []
     for name in event.countries:
         if not isinstance(name, str) or not name.strip():
             problems.append("A country name is empty.")
+            continue
+        if len(name) > MAX_COUNTRY_CHARS:
+            problems.append(
+                f"The country name {_shown(name)} is {len(name):,} characters long; "
+                f"the limit is {MAX_COUNTRY_CHARS}."
+            )
+            continue
+        if not _is_storable(name):
+            problems.append("A country name contains characters that are not valid text.")
             continue
         if COUNTRY_SEPARATOR in name:
             problems.append(f"The country name {name!r} contains {COUNTRY_SEPARATOR!r}.")
@@ -186,7 +245,42 @@ def validate_event(event: Event) -> list[str]:
             problems.append(f"The country {name!r} should be written {canonical!r}.")
     if not event.countries and not event.is_global:
         problems.append("Name at least one country, or mark the event as global.")
-    url_problem = _url_problem(event.source_url if isinstance(event.source_url, str) else "?")
+    return problems
+
+
+def validate_event(event: Event) -> list[str]:
+    """Every reason why ``event`` cannot be stored, as sentences for the user (empty when valid).
+
+    Dates must lie between ``EARLIEST_DATE`` and ``LATEST_DATE``; the title, description, source
+    name and source URL have length limits (``MAX_TITLE_CHARS`` and the like).
+
+    Args:
+        event: the event to check (run ``normalise_event`` first to accept alternative spellings).
+
+    Returns:
+        A list of problems; an empty list means the event is valid.
+    """
+    problems: list[str] = []
+    if not _is_date(event.start):
+        problems.append("The start must be a date.")
+    elif problem := _date_problem(event.start, "start"):
+        problems.append(problem)
+    if event.end is not None and not _is_date(event.end):
+        problems.append("The end must be a date or empty.")
+    elif event.end is not None and (problem := _date_problem(event.end, "end")):
+        problems.append(problem)
+    elif event.end is not None and _is_date(event.start) and event.end < event.start:
+        problems.append(f"The end ({event.end}) is before the start ({event.start}).")
+    if not isinstance(event.title, str) or not event.title.strip():
+        problems.append("A title is required.")
+    problems.extend(_text_problems(event))
+    if event.category not in CATEGORIES:
+        problems.append(
+            f"The category {_shown(event.category)} is not one of: {', '.join(CATEGORIES)}."
+        )
+    problems.extend(_country_problems(event))
+    url = event.source_url if isinstance(event.source_url, str) else "?"
+    url_problem = None if len(url) > MAX_SOURCE_URL_CHARS else _url_problem(url)
     if url_problem:
         problems.append(url_problem)
     return problems
@@ -285,7 +379,9 @@ def _parse_date(text: str, what: str, row: int) -> dt.date:
     try:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
-        raise EventFormatError(f"{what} {text!r} is not a date like 2025-10-29", row) from None
+        raise EventFormatError(
+            f"{what} {_shown(text)} is not a date like 2025-10-29", row
+        ) from None
 
 
 def _parse_bool(value: object, row: int) -> bool:
@@ -296,18 +392,18 @@ def _parse_bool(value: object, row: int) -> bool:
         return True
     if word in _FALSE_WORDS:
         return False
-    raise EventFormatError(f"is_global {value!r} is not true or false", row)
+    raise EventFormatError(f"is_global {_shown(value)} is not true or false", row)
 
 
 def _parse_id(value: object, row: int) -> int | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, bool):
-        raise EventFormatError(f"id {value!r} is not a whole number", row)
+        raise EventFormatError(f"id {_shown(value)} is not a whole number", row)
     try:
         return int(str(value).strip()) if not isinstance(value, int) else value
     except ValueError:
-        raise EventFormatError(f"id {value!r} is not a whole number", row) from None
+        raise EventFormatError(f"id {_shown(value)} is not a whole number", row) from None
 
 
 def _event_from_record(record: dict[str, object], row: int) -> Event:
@@ -346,18 +442,8 @@ def _event_from_record(record: dict[str, object], row: int) -> Event:
     )
 
 
-def events_from_csv(text: str) -> list[Event]:
-    """Read events written by ``events_to_csv`` (or by hand with the same header).
-
-    Args:
-        text: CSV text; required columns are ``start`` and ``title``, others are optional.
-
-    Returns:
-        The events in file order, not validated (see ``check_event``).
-
-    Raises:
-        EventFormatError: a missing column or an unreadable date, id or flag.
-    """
+def _csv_rows(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The lower-cased header and the non-blank rows (with their 1-based row numbers)."""
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))
     try:
         header = next(reader)
@@ -369,18 +455,45 @@ def events_from_csv(text: str) -> list[Event]:
     missing = [col for col in ("start", "title") if col not in header]
     if missing:
         raise EventFormatError(f"missing column(s): {', '.join(missing)}", 1)
-    events = []
+    rows = []
     try:
         for row_number, cells in enumerate(reader, start=2):
             if not any(cell.strip() for cell in cells):
                 continue
-            if len(cells) > len(header):
-                raise EventFormatError(f"{len(cells)} cells for {len(header)} columns", row_number)
-            record = {col: _unneutralise(cell) for col, cell in zip(header, cells, strict=False)}
-            events.append(_event_from_record(record, row_number))
+            if len(rows) == MAX_IMPORT_EVENTS:
+                raise EventFormatError(_too_many_events())
+            rows.append((row_number, cells))
     except csv.Error as exc:
         raise EventFormatError(f"not a CSV file: {exc}", reader.line_num) from None
-    return events
+    return header, rows
+
+
+def _csv_event(header: list[str], cells: list[str], row: int) -> Event:
+    if len(cells) > len(header):
+        raise EventFormatError(f"{len(cells)} cells for {len(header)} columns", row)
+    record = {col: _unneutralise(cell) for col, cell in zip(header, cells, strict=False)}
+    return _event_from_record(record, row)
+
+
+def _too_many_events() -> str:
+    return f"the file holds more than {MAX_IMPORT_EVENTS:,} events; import at most that many"
+
+
+def events_from_csv(text: str) -> list[Event]:
+    """Read events written by ``events_to_csv`` (or by hand with the same header).
+
+    Args:
+        text: CSV text; required columns are ``start`` and ``title``, others are optional.
+
+    Returns:
+        The events in file order, not validated (see ``check_event``).
+
+    Raises:
+        EventFormatError: a missing column, more than ``MAX_IMPORT_EVENTS`` rows, or an
+            unreadable date, id or flag (the first such row).
+    """
+    header, rows = _csv_rows(text)
+    return [_csv_event(header, cells, row) for row, cells in rows]
 
 
 # --- JSON -------------------------------------------------------------------------------------
@@ -389,6 +502,54 @@ def events_from_csv(text: str) -> list[Event]:
 def events_to_json(events: Iterable[Event]) -> str:
     """JSON text (a list of objects with ``CSV_COLUMNS`` keys) of ``events``."""
     return json.dumps([_event_record(e) for e in events], ensure_ascii=False, indent=2) + "\n"
+
+
+def json_depth(text: str, limit: int = MAX_JSON_DEPTH) -> int:
+    """How deeply the brackets of ``text`` nest, counting up to ``limit + 1`` at most.
+
+    Brackets inside strings are not counted. The scan is a regular expression and a loop (no
+    recursion), so it is safe on any text, and stops as soon as the depth exceeds ``limit``.
+    """
+    depth = deepest = 0
+    for match in _JSON_TOKENS.finditer(text):
+        bracket = match.group()
+        if bracket in ("[", "{"):
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > limit:
+                    break
+        elif bracket in ("]", "}"):
+            depth = max(depth - 1, 0)
+    return deepest
+
+
+def _json_items(text: str) -> list[object]:
+    """The list of event objects (not yet checked) of a JSON events text."""
+    if json_depth(text) > MAX_JSON_DEPTH:
+        raise EventFormatError(
+            f"the JSON is nested more than {MAX_JSON_DEPTH} levels deep; "
+            "expected a list of events, each a flat object"
+        )
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise EventFormatError(f"not JSON: {exc.msg} at line {exc.lineno}") from None
+    except (ValueError, RecursionError) as exc:  # e.g. an integer of more than 4,300 digits
+        raise EventFormatError(f"not JSON that can be read: {str(exc)[:80]}") from None
+    if isinstance(data, dict) and isinstance(data.get("events"), list):
+        data = data["events"]
+    if not isinstance(data, list):
+        raise EventFormatError("expected a list of events")
+    if len(data) > MAX_IMPORT_EVENTS:
+        raise EventFormatError(_too_many_events())
+    return data
+
+
+def _json_event(item: object, row: int) -> Event:
+    if not isinstance(item, dict):
+        raise EventFormatError("each event must be an object", row)
+    return _event_from_record(item, row)
 
 
 def events_from_json(text: str) -> list[Event]:
@@ -401,30 +562,82 @@ def events_from_json(text: str) -> list[Event]:
         The events in file order, not validated (see ``check_event``).
 
     Raises:
-        EventFormatError: text that is not JSON of that shape, or an unreadable field.
+        EventFormatError: text that is not JSON of that shape (or nested deeper than
+            ``MAX_JSON_DEPTH``, or more than ``MAX_IMPORT_EVENTS`` events), or an unreadable field.
     """
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise EventFormatError(f"not JSON: {exc.msg} at line {exc.lineno}") from None
-    if isinstance(data, dict) and isinstance(data.get("events"), list):
-        data = data["events"]
-    if not isinstance(data, list):
-        raise EventFormatError("expected a list of events")
-    events = []
-    for row_number, record in enumerate(data, start=1):
-        if not isinstance(record, dict):
-            raise EventFormatError("each event must be an object", row_number)
-        events.append(_event_from_record(record, row_number))
-    return events
+    return [_json_event(item, row) for row, item in enumerate(_json_items(text), start=1)]
+
+
+def _looks_like_json(text: str) -> bool:
+    return text.lstrip("\ufeff \t\r\n").startswith(("[", "{"))
 
 
 def events_from_text(text: str) -> list[Event]:
     """Read events from CSV or JSON text, telling them apart by the first character."""
-    stripped = text.lstrip("\ufeff \t\r\n")
-    if stripped.startswith(("[", "{")):
+    if _looks_like_json(text):
         return events_from_json(text)
     return events_from_csv(text)
+
+
+# --- import -----------------------------------------------------------------------------------
+
+
+def _row_sentence(where: str, exc: ValueError) -> str:
+    """One sentence for a rejected row: "The event in row 3 ('Title') is rejected: ..."."""
+    if isinstance(exc, InvalidEventError):
+        title = exc.event.title if exc.event is not None else ""
+        named = f"The event {where} ({_shown(title)})" if title.strip() else f"The event {where}"
+        return f"{named} is rejected: {' '.join(exc.problems)}"
+    reason = exc.reason if isinstance(exc, EventFormatError) else str(exc)
+    return f"The event {where} is rejected: {reason}."
+
+
+def read_events_to_import(text: str, fmt: str | None = None) -> list[Event]:
+    """Read, normalise and validate every event of an import file: all of them, or none.
+
+    Args:
+        text: CSV or JSON text as written by ``events_to_csv`` or ``events_to_json``.
+        fmt: "csv" or "json"; None tells them apart by the first character.
+
+    Returns:
+        Every event of the file, normalised and valid (``check_event``), in file order.
+
+    Raises:
+        EventFormatError: the file as a whole cannot be read (not CSV/JSON, a missing column,
+            JSON nested deeper than ``MAX_JSON_DEPTH``, more than ``MAX_IMPORT_EVENTS`` events).
+        InvalidEventError: some rows are rejected; ``problems`` holds one sentence per rejected
+            row naming it ("The event in row 3 ('Title') is rejected: ..."; for JSON "at
+            position 3"), at most ``MAX_LISTED_PROBLEMS`` of them, then a count of the others.
+    """
+    if fmt is None:
+        fmt = "json" if _looks_like_json(text) else "csv"
+    readers: list[tuple[str, Callable[[], Event]]]
+    if fmt == "json":
+        readers = [
+            (f"at position {row}", lambda item=item, row=row: _json_event(item, row))
+            for row, item in enumerate(_json_items(text), start=1)
+        ]
+    elif fmt == "csv":
+        header, rows = _csv_rows(text)
+        readers = [
+            (f"in row {row}", lambda cells=cells, row=row: _csv_event(header, cells, row))
+            for row, cells in rows
+        ]
+    else:
+        raise ValueError(f"unknown events format {fmt!r}: use 'csv' or 'json'")
+    events: list[Event] = []
+    rejected: list[str] = []
+    for where, read in readers:
+        try:
+            events.append(check_event(read()))
+        except (EventFormatError, InvalidEventError) as exc:
+            rejected.append(_row_sentence(where, exc))
+    if rejected:
+        listed = rejected[:MAX_LISTED_PROBLEMS]
+        if len(rejected) > len(listed):
+            listed.append(f"…and {len(rejected) - len(listed):,} more rejected rows.")
+        raise InvalidEventError(listed)
+    return events
 
 
 def load_seed_events(path: Path | None = None) -> list[Event]:

@@ -11,13 +11,17 @@ import streamlit as st
 from analysis.events import (
     CATEGORIES,
     COUNTRY_SEPARATOR,
+    EARLIEST_DATE,
+    LATEST_DATE,
+    MAX_DESCRIPTION_CHARS,
+    MAX_TITLE_CHARS,
     Event,
     EventFormatError,
     InvalidEventError,
     check_event,
-    events_from_text,
     events_to_csv,
     events_to_json,
+    read_events_to_import,
 )
 from analysis.store import StoreError
 from pages.common import (
@@ -107,17 +111,29 @@ def _filtered(events: list[Event]) -> tuple[list[Event], str, list[str]]:
 def _event_form(event: Event | None, key: str) -> None:
     """One form to add (``event`` None) or change an event; problems are shown as sentences."""
     base = event or Event(start=dt.date.today(), title="", category="other")
+    # The pickers offer the dates validate_event accepts, widened to show an event stored before
+    # the limits existed (a default outside the bounds is an error in Streamlit); saving such an
+    # event then names the problem. No max_chars on the text fields: Streamlit would cut a longer
+    # text silently, while validation says what is wrong and keeps the text for editing.
+    stored_dates = [d for d in (base.start, base.end) if d is not None]
+    earliest = min([EARLIEST_DATE, *stored_dates])
+    latest = max([LATEST_DATE, *stored_dates])
     with st.form(key=f"{key}_form"):
-        title = st.text_input("Title (required)", value=base.title, key=f"{key}_title")
+        title = st.text_input(
+            f"Title (required, at most {MAX_TITLE_CHARS} characters)",
+            value=base.title,
+            key=f"{key}_title",
+        )
         cols = st.columns(3)
         start = cols[0].date_input(
-            "Start", value=base.start, key=f"{key}_start", min_value=dt.date(1900, 1, 1)
+            "Start", value=base.start, key=f"{key}_start", min_value=earliest, max_value=latest
         )
         end = cols[1].date_input(
             "End (empty for a single day)",
             value=base.end,
             key=f"{key}_end",
-            min_value=dt.date(1900, 1, 1),
+            min_value=earliest,
+            max_value=latest,
         )
         category = cols[2].selectbox(
             "Category",
@@ -135,7 +151,11 @@ def _event_form(event: Event | None, key: str) -> None:
         is_global = cols[1].checkbox(
             "Global (on every country's charts)", value=base.is_global, key=f"{key}_global"
         )
-        description = st.text_area("Description", value=base.description, key=f"{key}_description")
+        description = st.text_area(
+            f"Description (at most {MAX_DESCRIPTION_CHARS:,} characters)",
+            value=base.description,
+            key=f"{key}_description",
+        )
         cols = st.columns(2)
         source_name = cols[0].text_input("Source", value=base.source_name, key=f"{key}_source")
         source_url = cols[1].text_input(
@@ -232,7 +252,8 @@ def _exchange_section(events: list[Event], country: str) -> None:
     if upload is not None and st.button("Import events", key="events_import"):
         try:
             text = upload.getvalue().decode("utf-8-sig")
-            added, skipped = get_store().import_events(events_from_text(text))
+            # Every row is read and checked first: one bad row and nothing is imported.
+            added, skipped = get_store().import_events(read_events_to_import(text))
         except UnicodeDecodeError:
             st.error("The file is not UTF-8 text; nothing was imported.")
             return
@@ -240,9 +261,13 @@ def _exchange_section(events: list[Event], country: str) -> None:
             st.error(md_escape(f"The file could not be read ({exc}); nothing was imported."))
             return
         except InvalidEventError as exc:
-            st.error("Nothing was imported; some events are not valid:")
-            for problem in exc.problems:
-                st.error(md_escape(problem))
+            # One message listing one sentence per rejected row.
+            lines = "\n".join(f"- {md_escape(problem)}" for problem in exc.problems)
+            heading = "Nothing was imported: some rows could not be read or are not valid."
+            st.error(f"{heading}\n\n{lines}")
+            return
+        except StoreError as exc:
+            st.error(md_escape(f"Nothing was imported: {exc}"))
             return
         _flash("success", f"{added} event(s) imported, {skipped} already stored.")
         clear_caches()
