@@ -3,32 +3,35 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import signal
 import sys
+import traceback
+import uuid
 from collections.abc import Sequence
 from pathlib import Path
 
 from analysis.events import (
     EventFormatError,
     InvalidEventError,
-    events_from_csv,
-    events_from_json,
-    events_from_text,
     events_to_csv,
     events_to_json,
+    read_events_to_import,
 )
 from analysis.store import (
     MAX_UPLOAD_BYTES,
     MAX_UPLOAD_MB,
     Store,
+    StoreBusyError,
     StoreError,
     describe_export,
 )
 
 EXIT_OK = 0
-EXIT_FAILED = 1  # the command could not run (missing dataset id, busy store)
+EXIT_FAILED = 1  # the command could not run (missing dataset id, busy store, unexpected error)
 EXIT_REJECTED = 2  # some input was rejected (also argparse's status for a bad command line)
+EXIT_STORE_FAULT = 2  # the store file cannot be used (not a store, damaged, read-only, ...)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -225,7 +228,7 @@ def run_chart(args: argparse.Namespace) -> int:
 
 def open_store(args: argparse.Namespace) -> Store:
     """The store named by ``--db``, else by ``$ARMS_DB``, else the project default."""
-    return Store(args.db) if args.db else Store()
+    return Store(args.db, source="--db") if args.db else Store()
 
 
 def _err(message: str) -> None:
@@ -318,17 +321,22 @@ def run_events_export(args: argparse.Namespace) -> int:
 
 def run_events_import(args: argparse.Namespace) -> int:
     """Add the events of a CSV or JSON file, all or nothing; status 2 when any is invalid."""
+    reason = _unreadable_reason(args.file)
+    if reason:
+        _err(f"{args.file}: rejected: {reason}")
+        return EXIT_REJECTED
     try:
         text = args.file.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         _err(f"{args.file}: rejected: the file cannot be read as UTF-8 text ({exc})")
         return EXIT_REJECTED
     fmt = args.format or {".csv": "csv", ".json": "json"}.get(args.file.suffix.lower())
-    reader = {"csv": events_from_csv, "json": events_from_json}.get(fmt, events_from_text)
     try:
-        added, skipped = open_store(args).import_events(reader(text))
+        # Every row is read and checked before the store is opened for writing.
+        events = read_events_to_import(text, fmt)
+        added, skipped = open_store(args).import_events(events)
     except EventFormatError as exc:
-        _err(f"{args.file}: rejected: {exc}")
+        _err(f"{args.file}: rejected, nothing imported: {exc}")
         return EXIT_REJECTED
     except InvalidEventError as exc:
         _err(f"{args.file}: rejected, nothing imported:")
@@ -339,14 +347,51 @@ def run_events_import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def error_log_path() -> Path:
+    """Where unexpected errors of the command line are logged: $XDG_STATE_HOME/arms-dashboard."""
+    state = os.environ.get("XDG_STATE_HOME", "").strip()
+    base = Path(state) if state else Path.home() / ".local" / "state"
+    return base / "arms-dashboard" / "cli-errors.log"
+
+
+def _report_unexpected(exc: BaseException, argv: Sequence[str] | None) -> int:
+    """One line on stderr with an error id; the traceback goes to the log (stderr if it cannot)."""
+    error_id = uuid.uuid4().hex[:8]
+    command = " ".join(sys.argv[1:] if argv is None else argv)
+    record = (
+        f"{dt.datetime.now(dt.UTC).isoformat(timespec='seconds')} error id {error_id}: "
+        f"python -m analysis {command}\n{''.join(traceback.format_exception(exc))}\n"
+    )
+    log = error_log_path()
+    try:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with log.open("a", encoding="utf-8") as handle:
+            handle.write(record)
+    except OSError:
+        _err(f"Unexpected error (id {error_id}); the details follow.")
+        _err(record)
+    else:
+        _err(f"Unexpected error (id {error_id}); details were logged to {log}.")
+    return EXIT_FAILED
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status."""
+    """Run the command line; returns the exit status.
+
+    A store fault prints its one sentence (status 2, or 1 when the store stayed busy); any
+    other error prints one line with an error id and logs the traceback (``error_log_path``).
+    """
     args = build_parser().parse_args(argv)
     try:
         return args.handler(args)
-    except StoreError as exc:
-        _err(str(exc))
+    except StoreBusyError as exc:
+        _err(exc.detail)
         return EXIT_FAILED
+    except StoreError as exc:
+        _err(exc.detail)
+        return EXIT_STORE_FAULT
+    except Exception as exc:
+        return _report_unexpected(exc, argv)
 
 
 if __name__ == "__main__":

@@ -157,11 +157,69 @@ _UNSAFE_NAME_CHARS = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class StoreError(RuntimeError):
-    """A store problem worth a sentence to the user (not a bad upload: see ImportOutcome)."""
+    """A store problem worth one sentence to the user (not a bad upload: see ImportOutcome).
+
+    ``str(error)`` names the store by its file name only, so a page can show it without
+    revealing the server's folders; ``detail`` is the same sentence with the full path, for the
+    command line and the server log. ``kind`` tells the faults apart: "not_a_store", "damaged",
+    "read_only", "newer_version", "disk_full", "cannot_open", "io_error", "busy" or "other".
+    """
+
+    def __init__(self, message: str, *, detail: str | None = None, kind: str = "other"):
+        super().__init__(message)
+        self.detail = detail or message
+        self.kind = kind
 
 
 class StoreBusyError(StoreError):
     """The store stayed locked by other writers for longer than ``LOCK_RETRY_SECONDS``."""
+
+
+# What each fault says after the store's name ("ARMS_DB points at X, which ..."): one sentence.
+FAULT_SENTENCES = {
+    "not_sqlite": "is not a store of this dashboard (it is not an SQLite database).",
+    "foreign": (
+        "is not a store of this dashboard (it is an SQLite database of another program); "
+        "it was left unchanged."
+    ),
+    "damaged": (
+        "is a damaged store that cannot be read ({reason}); it was left unchanged: restore it "
+        "from a backup, or use a new file."
+    ),
+    "read_only": "is read-only: you can read it but not save uploads or events.",
+    "read_only_old": (
+        "is read-only and was written by an older version of this dashboard, which has to "
+        "upgrade it once: make it writable and open it again."
+    ),
+    "read_only_new": "is read-only, so no store can be created in it.",
+    "newer_version": (
+        "was written by a newer version of this dashboard (store schema {found}; this version "
+        "reads schema {supported}): upgrade the dashboard to open it."
+    ),
+    "disk_full": (
+        "cannot take more data because the disk is full: nothing was saved; free some disk "
+        "space and try again."
+    ),
+    "folder": "is a folder, not a store file.",
+    "cannot_open": (
+        "cannot be opened or created (check that its folder exists and that the file can be "
+        "read and written)."
+    ),
+    "io_error": (
+        "could not be read or written (the disk reported an input/output error); nothing was saved."
+    ),
+    "busy": "stayed busy with other imports for {seconds:.0f} s; please try again.",
+    "folder_missing": "cannot be created because its folder cannot be made ({reason}).",
+    "no_wal": (
+        "cannot be used as a store: SQLite's WAL mode is not available for it (journal mode "
+        "{mode})."
+    ),
+}
+_SQLITE_HEADER = b"SQLite format 3\x00"
+# Primary SQLite result codes (extended codes keep them in their low byte).
+_SQLITE_READONLY, _SQLITE_IOERR, _SQLITE_CORRUPT = 8, 10, 11
+_SQLITE_FULL, _SQLITE_CANTOPEN, _SQLITE_NOTADB = 13, 14, 26
+_OUR_TABLES = frozenset({"meta", "datasets", "flows", "deals", "events"})
 
 
 @dataclass
@@ -255,9 +313,31 @@ def _clean_file_name(file_name: str) -> str:
     return name[:255] or "upload"
 
 
-def _is_lock_error(exc: sqlite3.OperationalError) -> bool:
+def _is_lock_error(exc: sqlite3.Error) -> bool:
+    if not isinstance(exc, sqlite3.OperationalError):
+        return False
     text = str(exc).lower()
     return "locked" in text or "busy" in text
+
+
+def _fault_kind(exc: sqlite3.Error) -> str | None:
+    """Which store fault an SQLite error reports (None for anything else, e.g. a bug in SQL)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    primary = code & 0xFF if isinstance(code, int) else None
+    text = str(exc).lower()
+    if primary == _SQLITE_FULL or "disk is full" in text:
+        return "disk_full"
+    if primary == _SQLITE_READONLY or "readonly database" in text:
+        return "read_only"
+    if primary == _SQLITE_NOTADB or "not a database" in text:
+        return "not_sqlite"
+    if primary == _SQLITE_CORRUPT or "malformed" in text:
+        return "damaged"
+    if primary == _SQLITE_CANTOPEN or "unable to open database" in text:
+        return "cannot_open"
+    if primary == _SQLITE_IOERR or "disk i/o error" in text:
+        return "io_error"
+    return None
 
 
 def _sql_values(series: pd.Series) -> list[object]:
@@ -286,34 +366,143 @@ class Store:
     threads (Streamlit sessions) and processes may write to the same file at once: WAL mode,
     a busy timeout, ``BEGIN IMMEDIATE`` write transactions and retries keep "database is locked"
     away from users.
+
+    A file the store cannot use raises ``StoreError`` (one sentence) and is never modified or
+    replaced: another program's file is refused before anything is written to it, a damaged
+    one is not recreated, and a read-only one (file, folder or file system) can still be read.
     """
 
-    def __init__(self, path: str | os.PathLike[str] | None = None):
-        self.path = Path(path).expanduser() if path is not None else default_db_path()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+    def __init__(
+        self, path: str | os.PathLike[str] | None = None, *, source: str | None = None
+    ) -> None:
+        """Open the store, creating it (and its folder) when the file does not exist yet.
+
+        Args:
+            path: the SQLite file; default ``$ARMS_DB``, else data/arms.sqlite in the project.
+            source: what named ``path`` (e.g. "--db"), for error sentences ("--db points at
+                X, which ..."); "ARMS_DB" when the path is taken from that variable.
+
+        Raises:
+            StoreError: the file cannot be used as a store; nothing was written to it.
+        """
+        if path is None:
+            self.path = default_db_path()
+            if source is None and os.environ.get("ARMS_DB", "").strip():
+                source = "ARMS_DB"
+        else:
+            self.path = Path(path).expanduser()
+        self.source = source
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise self._error("cannot_open", "folder_missing", reason=exc.strerror) from exc
         self._ensure_schema()
 
     def __repr__(self) -> str:
         return f"Store({str(self.path)!r})"
 
+    # --- faults -------------------------------------------------------------------------------
+
+    def _subject(self, full: bool) -> str:
+        shown = str(self.path) if full else self.path.name
+        if self.source:
+            return f"{self.source} points at {shown}, which"
+        return f"The file {shown}"
+
+    def _error(
+        self,
+        kind: str,
+        sentence: str | None = None,
+        cls: type[StoreError] = StoreError,
+        **values: object,
+    ) -> StoreError:
+        """A ``kind`` fault, told by ``FAULT_SENTENCES[sentence or kind]`` about this store."""
+        text = FAULT_SENTENCES[sentence or kind].format(**values)
+        return cls(
+            f"{self._subject(full=False)} {text}",
+            detail=f"{self._subject(full=True)} {text}",
+            kind=kind,
+        )
+
+    def _fault(self, exc: sqlite3.Error) -> StoreError | None:
+        """The sentence for an SQLite error that is a fault of the file, else None."""
+        kind = _fault_kind(exc)
+        if kind is None:
+            return None
+        if kind == "cannot_open":
+            if self.path.is_dir():
+                return self._error("cannot_open", "folder")
+            if self.path.is_file() and self._read_only_location():
+                kind = "read_only"
+        if kind == "not_sqlite":
+            if not self._has_sqlite_header():
+                return self._error("not_a_store", "not_sqlite")
+            kind = "damaged"  # SQLite's own header, then garbage: one of ours, damaged
+        if kind == "damaged":
+            return self._error("damaged", reason=str(exc))
+        return self._error(kind)
+
+    def _read_only_location(self) -> bool:
+        """Whether the file or its folder cannot be written (permissions, chattr +i, ro mount)."""
+        return not os.access(self.path, os.W_OK) or not os.access(self.path.parent, os.W_OK)
+
+    def _has_sqlite_header(self) -> bool:
+        try:
+            with open(self.path, "rb") as handle:
+                return handle.read(len(_SQLITE_HEADER)) == _SQLITE_HEADER
+        except OSError:
+            return False
+
     # --- connections and transactions ---------------------------------------------------------
 
-    def _connect(self) -> sqlite3.Connection:
+    def _connect(self, immutable: bool = False) -> sqlite3.Connection:
         # isolation_level=None: we issue BEGIN IMMEDIATE ourselves. A deferred transaction that
         # reads and then writes gets SQLITE_BUSY without waiting under WAL; IMMEDIATE waits.
-        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+        if immutable:
+            # A read-only folder or file system: SQLite cannot create the WAL's shared-memory
+            # file beside the store, but a file that nobody can change reads fine without it.
+            target = f"{self.path.resolve().as_uri()}?immutable=1"
+            conn = sqlite3.connect(
+                target, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None, uri=True
+            )
+        else:
+            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
         conn.execute("PRAGMA foreign_keys = ON")
         return conn
 
     def _run(self, work: Callable[[sqlite3.Connection], T], *, write: bool) -> T:
+        """Run ``work`` in one transaction; a read of a read-only location reads it immutable.
+
+        Raises:
+            StoreError: a fault of the file (one sentence), or the store stayed busy.
+        """
+        try:
+            return self._run_retrying(work, write=write, immutable=False)
+        except StoreError as exc:
+            if (
+                write
+                or exc.kind not in ("read_only", "cannot_open", "io_error")
+                or not self.path.is_file()
+                or not self._read_only_location()
+            ):
+                raise
+            first = exc
+        try:
+            return self._run_retrying(work, write=False, immutable=True)
+        except StoreError:
+            raise first from first.__cause__  # the first failure is the one to tell
+
+    def _run_retrying(
+        self, work: Callable[[sqlite3.Connection], T], *, write: bool, immutable: bool
+    ) -> T:
         """Run ``work`` in one transaction, retrying the whole of it while the file is locked."""
         deadline = time.monotonic() + LOCK_RETRY_SECONDS
         delay = 0.02
         while True:
             try:
-                conn = self._connect()
-            except sqlite3.OperationalError as exc:
+                conn = self._connect(immutable=True) if immutable else self._connect()
+            except sqlite3.DatabaseError as exc:
                 self._raise_unless_retryable(exc, deadline)
                 time.sleep(delay)
                 continue
@@ -323,7 +512,8 @@ class Store:
                     try:
                         return work(conn)
                     finally:
-                        conn.execute("ROLLBACK")
+                        if conn.in_transaction:
+                            conn.execute("ROLLBACK")
                 conn.execute("BEGIN IMMEDIATE")
                 try:
                     result = work(conn)
@@ -333,48 +523,68 @@ class Store:
                     if conn.in_transaction:
                         conn.execute("ROLLBACK")
                     raise
-            except sqlite3.OperationalError as exc:
+            except sqlite3.DatabaseError as exc:
                 self._raise_unless_retryable(exc, deadline)
             finally:
                 conn.close()
             time.sleep(delay * (1 + random.random()))
             delay = min(delay * 2, 0.5)
 
-    def _raise_unless_retryable(self, exc: sqlite3.OperationalError, deadline: float) -> None:
-        """Re-raise errors other than a lock; turn a lock that outlasts the deadline into words."""
-        if not _is_lock_error(exc):
-            raise exc
-        if time.monotonic() > deadline:
-            raise StoreBusyError(
-                f"The store {self.path} stayed busy with other imports for "
-                f"{LOCK_RETRY_SECONDS:.0f} s; please try again."
-            ) from exc
+    def _raise_unless_retryable(self, exc: sqlite3.Error, deadline: float) -> None:
+        """Return for a lock (retry); raise a lock outlasting the deadline or a fault as words.
+
+        Other SQLite errors (a bug in our SQL, a constraint) are re-raised as they are.
+        """
+        if _is_lock_error(exc):
+            if time.monotonic() > deadline:
+                raise self._error("busy", cls=StoreBusyError, seconds=LOCK_RETRY_SECONDS) from exc
+            return
+        fault = self._fault(exc)
+        if fault is not None:
+            raise fault from exc
+        raise exc
 
     def _ensure_schema(self) -> None:
+        def inspect(conn: sqlite3.Connection) -> tuple[int, set[str]]:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            tables = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            return int(version), {row[0] for row in tables}
+
+        version, tables = self._run(inspect, write=False)
+        if (version == 0 and tables) or (version > 0 and not _OUR_TABLES <= tables):
+            # Another program's database: refused before anything (WAL mode, tables) is written.
+            raise self._error("not_a_store", "foreign")
+        if version > SCHEMA_VERSION:
+            raise self._error("newer_version", found=version, supported=SCHEMA_VERSION)
+        if version == SCHEMA_VERSION:
+            return  # nothing written: opening a store must not change its file
+        try:
+            self._migrate()
+        except StoreError as exc:
+            if exc.kind != "read_only":
+                raise
+            sentence = "read_only_old" if version else "read_only_new"
+            raise self._error("read_only", sentence) from exc
+
+    def _migrate(self) -> None:
+        """Create the store, or bring an older one to ``SCHEMA_VERSION`` (one transaction)."""
+
         def current_version(conn: sqlite3.Connection) -> int:
             return conn.execute("PRAGMA user_version").fetchone()[0]
 
-        version = self._run(current_version, write=False)
-        if version == SCHEMA_VERSION:
-            return  # nothing written: opening a store must not change its file
-        if version > SCHEMA_VERSION:
-            raise StoreError(
-                f"{self.path} was written by a newer version (schema {version} > "
-                f"{SCHEMA_VERSION}); upgrade the dashboard."
-            )
-
-        def set_wal(conn: sqlite3.Connection) -> None:
-            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        def set_wal() -> None:
+            # journal_mode cannot change inside a transaction: run it on a bare connection.
+            conn = self._connect()
+            try:
+                mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            finally:
+                conn.close()
             if str(mode).lower() != "wal":
-                raise StoreError(f"{self.path}: WAL mode is not available ({mode}).")
+                if self._read_only_location():
+                    raise self._error("read_only")
+                raise self._error("other", "no_wal", mode=mode)
 
-        # journal_mode cannot change inside a transaction: run it on a bare connection.
-        conn = self._connect()
-        try:
-            self._retry_bare(lambda: set_wal(conn))
-        finally:
-            conn.close()
-
+        self._retry_bare(set_wal)
         seed = load_seed_events()
 
         def migrate(conn: sqlite3.Connection) -> None:
@@ -405,7 +615,7 @@ class Store:
             try:
                 step()
                 return
-            except sqlite3.OperationalError as exc:
+            except sqlite3.DatabaseError as exc:
                 self._raise_unless_retryable(exc, deadline)
                 time.sleep(0.05 * (1 + random.random()))
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 import urllib.parse
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import NoReturn, TypeVar
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -14,9 +15,10 @@ import streamlit as st
 from analysis import export as chart_export
 from analysis.charts import ChartMeta, plotted_data
 from analysis.events import CATEGORIES, Event
-from analysis.store import Store
+from analysis.store import Store, StoreError
 
 DEFAULT_COUNTRY = "India"
+T = TypeVar("T")
 
 
 def _run_through_app_navigation() -> None:
@@ -40,15 +42,41 @@ _run_through_app_navigation()
 # --------------------------------------------------------------------------- store and data
 
 
+def stop_with_store_error(exc: StoreError) -> NoReturn:
+    """Show a store fault's sentence instead of the rest of the page, and stop this page run.
+
+    The app keeps running: the sidebar and the other pages work, and the next run tries the
+    store again (a fault is not cached). The sentence names the store by file name only.
+    """
+    st.error(md_escape(str(exc)), icon=":material/database:")
+    st.stop()
+
+
+def _reading(read: Callable[[], T]) -> T:
+    try:
+        return read()
+    except StoreError as exc:
+        stop_with_store_error(exc)
+
+
 @st.cache_resource(show_spinner=False)
-def get_store() -> Store:
-    """One Store per server process (it opens a connection per call, so threads can share it)."""
+def _open_store() -> Store:
+    # A StoreError is not cached: the next run opens the file again.
     return Store()
+
+
+def get_store() -> Store:
+    """One Store per server process (it opens a connection per call, so threads can share it).
+
+    A file that cannot be opened as a store (not one of ours, damaged, newer version) stops the
+    page with its sentence; writes may still raise StoreError (read-only store, full disk).
+    """
+    return _reading(_open_store)
 
 
 @st.cache_resource(show_spinner=False, ttl=1.0)
 def _recent_token() -> str:
-    return get_store().state_token()
+    return _open_store().state_token()
 
 
 def state_token() -> str:
@@ -57,47 +85,49 @@ def state_token() -> str:
     Read from the store at most once a second (a rerun asks several times); this app's own
     writes call clear_caches(), so they show at once, and other processes' (the CLI) within 1 s.
     """
-    return _recent_token()
+    return _reading(_recent_token)
 
 
+# The cached readers raise StoreError (never draw inside a cache); the load_* wrappers turn it
+# into the page's sentence.
 @st.cache_data(show_spinner=False, max_entries=4)
 def _flows(token: str) -> pd.DataFrame:
-    return get_store().flows()
+    return _open_store().flows()
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _deals(token: str) -> pd.DataFrame:
-    return get_store().deals()
+    return _open_store().deals()
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _datasets(token: str) -> pd.DataFrame:
-    return get_store().datasets()
+    return _open_store().datasets()
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _events(token: str) -> list[Event]:
-    return get_store().events()
+    return _open_store().events()
 
 
 def load_flows() -> pd.DataFrame:
     """Every stored dataset's flows (with dataset_id, vintage and SIPRI totals in attrs)."""
-    return _flows(state_token())
+    return _reading(lambda: _flows(state_token()))
 
 
 def load_deals() -> pd.DataFrame:
     """Every stored register's deals."""
-    return _deals(state_token())
+    return _reading(lambda: _deals(state_token()))
 
 
 def load_datasets() -> pd.DataFrame:
     """The stored datasets, newest first as the store lists them."""
-    return _datasets(state_token())
+    return _reading(lambda: _datasets(state_token()))
 
 
 def load_events() -> list[Event]:
     """The stored events (seeded from data/seed/events.csv on first start)."""
-    return _events(state_token())
+    return _reading(lambda: _events(state_token()))
 
 
 def clear_caches() -> None:
