@@ -816,8 +816,10 @@ def _read_tiv_blocks(lines: _Lines, blocks: list[_Block], export: SipriExport, f
             if len(f) > width:
                 if any(c.strip() for c in f[width:]):
                     raise SipriFormatError(
-                        f"This row has {len(f)} fields but the header has {width}: the "
-                        "separator is probably not what the header uses.",
+                        f"This row has {len(f)} fields but the header on line "
+                        f"{block.header_line + 1} has {width}: the header is not SIPRI's "
+                        "(columns dropped or renamed?) or the rows use another separator. "
+                        "Download the export again.",
                         i + 1,
                     )
                 f = f[:width]
