@@ -50,14 +50,14 @@ def test_more_lines_than_any_sipri_export_are_refused_before_decoding(no_decodin
 
 def test_short_lines_under_a_register_header_stop_after_a_few_joins(monkeypatch):
     calls = 0
-    real = sipri._join_halves
+    real = sipri.records._join_halves
 
     def counted(*args):
         nonlocal calls
         calls += 1
         return real(*args)
 
-    monkeypatch.setattr(sipri, "_join_halves", counted)
+    monkeypatch.setattr(sipri.records, "_join_halves", counted)
     data = REGISTER[:HEADER_END] + b"India,Russia,2010,7\n" * 20_000
     with pytest.raises(SipriFormatError) as err:
         read_sipri(data)

@@ -1,0 +1,302 @@
+"""Register records: split-record joining (one implementation for every register layout) and the header check."""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import itertools
+
+import pandas as pd
+
+from analysis.sipri.detect import _Block, _Lines
+from analysis.sipri.model import (
+    _HEADER_ALIASES,
+    HEADER_NAMES,
+    LAYOUT_LABELS,
+    SipriExport,
+    SipriFormatError,
+)
+
+# A cell broken over more lines than this is not joined (the record is refused instead).
+MAX_JOINED_LINES = 20
+
+
+def _unpad(fields: list[str], width: int) -> list[str]:
+    """Drop the empty fields a spreadsheet appended past the header's width."""
+    if len(fields) > width and not "".join(fields[width:]).strip():
+        return fields[:width]
+    return fields
+
+
+def _core(fields: list[str]) -> int:
+    """How many fields there are up to the last non-empty one (padding not counted)."""
+    n = len(fields)
+    while n and not fields[n - 1].strip():
+        n -= 1
+    return n
+
+
+def _quote(cell: str, delim: str) -> str:
+    if delim in cell or '"' in cell:
+        return '"' + cell.replace('"', '""') + '"'
+    return cell
+
+
+def _join_halves(first: list[str], nxt: list[str], width: int, text_columns) -> list[str] | None:
+    """One record from two lines that a line break inside a text cell split apart.
+
+    SIPRI writes no quotes, so a line break typed into a comment (or a description) ends the
+    line: the first half holds the fields up to the broken cell, the second half starts with the
+    rest of that cell. A spreadsheet re-save may have padded either half with empty fields to
+    the full width. The broken cell is the first text column at or after the first half's last
+    non-empty field that leaves room for the second half's non-empty fields. None when the two
+    lines cannot be one record.
+    """
+    core, next_core = _core(first), _core(nxt)
+    if core + max(next_core, 1) - 1 > width:
+        return None
+    lo, hi = max(core - 1, 0), width - max(next_core, 1)
+    cell = next((c for c in text_columns if lo <= c <= hi), lo if lo <= hi else None)
+    if cell is None or "".join(first[cell + 1 :]).strip() or "".join(nxt[width - cell :]).strip():
+        return None
+    head = first[:cell] + [""] * (cell - len(first))
+    broken = " ".join(
+        t for t in (first[cell].strip() if cell < len(first) else "", nxt[0].strip()) if t
+    )
+    # Unpadded halves keep their own length (a half still short waits for the next line).
+    return head + [broken] + nxt[1 : width - cell]
+
+
+def _record_at(lines, body, base, k, width, text_columns, quoted) -> tuple[list[str] | None, int]:
+    """The record starting at body[k] as fields, with any continuation lines joined; next k."""
+    delim = lines.delim
+
+    def split(text: str) -> list[str]:
+        if quoted and '"' in text:
+            try:
+                return next(csv.reader([text], delimiter=delim))
+            except (csv.Error, StopIteration):
+                return [c.replace('"', "") for c in text.split(delim)]
+        return text.split(delim)
+
+    text = body[k]
+    if not text.replace(delim, "").strip():
+        return None, k + 1
+    j = k
+    if quoted and text.count('"') % 2:
+        # A quoted cell holding a line break (a spreadsheet's own quoting) closes on a later
+        # line; a quote that never closes is a stray one: dropped, and reported.
+        whole = text
+        while whole.count('"') % 2 and j + 1 < len(body) and j - k < MAX_JOINED_LINES:
+            j += 1
+            whole = whole + " " + body[j]
+        if whole.count('"') % 2:
+            j = k
+            lines.stray_quotes.append(base + k + 1)
+            text = text.replace('"', "")
+        else:
+            text = whole
+    fields = _unpad(split(text), width)
+    while _core(fields) < width and j + 1 < len(body) and j - k < MAX_JOINED_LINES:
+        nxt = body[j + 1]
+        if not nxt.replace(delim, "").strip():
+            break
+        joined = _join_halves(fields, _unpad(split(nxt), width), width, text_columns)
+        if joined is None:
+            break
+        fields, j = joined, j + 1
+    return fields, j + 1
+
+
+def _too_few_fields(count: int, width: int, line: int, at_end: bool) -> SipriFormatError:
+    if at_end:
+        return SipriFormatError(
+            f"The file ends in the middle of a record ({count} of {width} fields): "
+            "it looks truncated. Download it again.",
+            line,
+        )
+    return SipriFormatError(
+        f"This record has {count} fields but the header has {width}: the file looks "
+        "truncated or edited.",
+        line,
+    )
+
+
+def _fit_long_record(fields, width, block, export, line) -> list[str]:
+    """A record with more separators than the header: separators typed into a comment."""
+    if block.layout == "register":
+        # Separators typed into a comment by hand: keep them in the comment (field 13).
+        extra = len(fields) - width
+        export.notes.append(f"Line {line}: extra separators kept inside the comment.")
+        return fields[:12] + [" ".join(fields[12 : 13 + extra])] + fields[13 + extra :]
+    raise SipriFormatError(
+        f"This record has {len(fields)} fields but the header has {width}.", line
+    )
+
+
+def _register_records(
+    lines: _Lines, block: _Block, width: int, export: SipriExport, text_columns: list[int]
+) -> tuple[pd.DataFrame, list[int]]:
+    """The block's records as a frame of strings, and each record's 1-based line number.
+
+    Whole records go straight to pandas' C parser in one call. Every other line (a blank line,
+    a record split by a line break in a comment, padded or not, a quoted cell) takes one path,
+    _record_at, the same for every register layout.
+    """
+    delim = lines.delim
+    need = width - 1
+    start, end = block.header_line + 1, block.end
+    body = (
+        lines.lines[start:end]
+        if not lines.strip_semicolon
+        else [lines.text(k) for k in range(start, end)]
+    )
+    quoted = '"' in lines.joined
+    counts = list(map(str.count, body, itertools.repeat(delim)))
+    # A line needs a closer look when its separators are off, when it ends in a separator
+    # (padding, or an empty last cell) or, in a quoted file, when it holds a quote. The last two
+    # are rare: one search of the whole text says whether to look for them line by line.
+    joined_text = lines.joined
+    padded = (
+        lines.strip_semicolon
+        or (delim + "\n") in joined_text
+        or (delim + "\r") in joined_text
+        or joined_text.rstrip("\r\n").endswith(delim)
+    )
+    if padded or quoted:
+        odd = [
+            k
+            for k, (c, t) in enumerate(zip(counts, body, strict=True))
+            if c != need or t.endswith(delim) or (quoted and '"' in t)
+        ]
+    else:
+        odd = [k for k, c in enumerate(counts) if c != need]
+    texts: list[str] = []
+    numbers: list[int] = []
+    # SIPRI's March 2025 register splits 4 of 29,515 records: more than 1 in 100 (past the
+    # first 50) is not a register as exported, and is refused before reading further.
+    joined = first_joined = 0
+    pos = 0
+    for k in odd:
+        if k < pos:
+            continue
+        texts.extend(body[pos:k])
+        numbers.extend(range(start + pos + 1, start + k + 1))
+        fields, pos = _record_at(lines, body, start, k, width, text_columns, quoted)
+        if fields is None:
+            continue
+        line = start + k + 1
+        joined += pos - k > 1
+        if joined > 50 and joined * 100 > len(texts) + 1:
+            raise SipriFormatError(
+                f"From line {first_joined or line} on, records do not have the header's "
+                f"{width} fields: more than {joined - 1} of them would have to be pieced "
+                "together from several lines, so this is not a SIPRI register as exported "
+                "(SIPRI splits only a few records, at line breaks in comments).",
+                first_joined or line,
+            )
+        if pos - k > 1 and not first_joined:
+            first_joined = line
+        if len(fields) < width:
+            rest = body[pos:]
+            raise _too_few_fields(len(fields), width, line, not any(t.strip() for t in rest))
+        if len(fields) > width:
+            fields = _fit_long_record(fields, width, block, export, line)
+        texts.append(delim.join(_quote(c, delim) for c in fields) if quoted else delim.join(fields))
+        numbers.append(line)
+    texts.extend(body[pos:])
+    numbers.extend(range(start + pos + 1, start + len(body) + 1))
+    if joined:
+        export.notes.append(
+            f"Joined {joined} record(s) that a line break inside a comment had split across lines."
+        )
+    if not texts:
+        return pd.DataFrame(columns=range(width), dtype="str"), numbers
+    # Columns are left to the C parser's own inference, as in a bare read_csv: text stays text,
+    # numbers come back as numbers, and a column with '?' or '(12)' in it is cleaned by _num.
+    # Bytes parse faster than a StringIO in pandas' C reader.
+    try:
+        frame = pd.read_csv(
+            io.BytesIO("\n".join(texts).encode("utf-8")),
+            encoding="utf-8",
+            sep=delim,
+            header=None,
+            names=range(width),
+            keep_default_na=False,
+            na_values=[""],
+            quoting=csv.QUOTE_MINIMAL if quoted else csv.QUOTE_NONE,
+            skip_blank_lines=False,
+            engine="c",
+            # One pass over the whole register: chunked parsing is slower at this size.
+            low_memory=False,
+        )
+    except pd.errors.ParserError:
+        # An unclosed quote swallows the rest of the file: the C parser gives up at its end.
+        frame = None
+    # A record with more fields than the header (a stray quote joined two) makes the parser
+    # turn its leading fields into an index: refuse that too.
+    if (
+        frame is None
+        or len(frame) != len(numbers)
+        or frame.shape[1] != width
+        or not frame.index.equals(pd.RangeIndex(len(frame)))
+    ):
+        raise SipriFormatError(
+            "The records could not be split into the header's columns (stray quotes?).",
+            numbers[0] if numbers else block.header_line + 1,
+        )
+    return frame, numbers
+
+
+def _check_header(lines: _Lines, block: _Block, export: SipriExport) -> None:
+    """Refuse a header row that is not SIPRI's (columns dropped or added), in one sentence.
+
+    Registers are read by position, so a header with other columns would shift every value;
+    a header with SIPRI's columns under a few other names is read, with a note.
+    """
+    expected = HEADER_NAMES[block.layout]
+    found = [c.strip() for c in _unpad(lines.fields(block.header_line), len(expected))]
+    norm = [_HEADER_ALIASES.get(c.lower(), c.lower()) for c in found]
+    renamed = [
+        (f, e) for f, n, e in zip(found, norm, expected, strict=False) if e and n != e.lower()
+    ]
+    named = sum(1 for e in expected if e)
+    if len(found) == len(expected) and len(renamed) <= named // 3:
+        if renamed:
+            export.notes.append(
+                f"The header on line {block.header_line + 1} names "
+                + "; ".join(f"'{f}' where SIPRI writes '{e}'" for f, e in renamed[:5])
+                + ": read by position."
+            )
+        return
+    missing = [e for e in expected if e and e.lower() not in norm]
+    unknown = [
+        f for f, n in zip(found, norm, strict=True) if f and n not in {e.lower() for e in expected}
+    ]
+    closest = []
+    for name in unknown[:5]:
+        match = difflib.get_close_matches(name, missing, n=1, cutoff=0.3)
+        closest.append(f"'{name}'" + (f" (closest: '{match[0]}')" if match else ""))
+    raise SipriFormatError(
+        f"The header on line {block.header_line + 1} is not SIPRI's: a "
+        f"{LAYOUT_LABELS[block.layout]} has {len(expected)} columns "
+        f"({', '.join(e or '(blank)' for e in expected)}), this one has {len(found)}"
+        + (f"; missing: {', '.join(missing)}" if missing else "")
+        + (f"; not SIPRI's: {', '.join(closest)}" if closest else "")
+        + ". Columns cannot be dropped or renamed: download the export again.",
+        block.header_line + 1,
+    )
+
+
+def _all_records(lines, blocks, width, export, columns, numeric) -> tuple[pd.DataFrame, pd.Series]:
+    text_columns = [k for k, name in enumerate(columns) if name not in numeric]
+    frames, numbers = [], []
+    for block in blocks:
+        _check_header(lines, block, export)
+        frame, nums = _register_records(lines, block, width, export, text_columns)
+        frames.append(frame)
+        numbers.extend(nums)
+    raw = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    raw.columns = columns
+    return raw, pd.Series(numbers, dtype="int64")
