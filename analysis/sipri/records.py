@@ -144,8 +144,6 @@ def _register_records(
     a record split by a line break in a comment, padded or not, a quoted cell) takes one path,
     _record_at, the same for every register layout.
     """
-    delim = lines.delim
-    need = width - 1
     start, end = block.header_line + 1, block.end
     body = (
         lines.lines[start:end]
@@ -153,32 +151,13 @@ def _register_records(
         else [lines.text(k) for k in range(start, end)]
     )
     quoted = '"' in lines.joined
-    counts = list(map(str.count, body, itertools.repeat(delim)))
-    # A line needs a closer look when its separators are off, when it ends in a separator
-    # (padding, or an empty last cell) or, in a quoted file, when it holds a quote. The last two
-    # are rare: one search of the whole text says whether to look for them line by line.
-    joined_text = lines.joined
-    padded = (
-        lines.strip_semicolon
-        or (delim + "\n") in joined_text
-        or (delim + "\r") in joined_text
-        or joined_text.rstrip("\r\n").endswith(delim)
-    )
-    if padded or quoted:
-        odd = [
-            k
-            for k, (c, t) in enumerate(zip(counts, body, strict=True))
-            if c != need or t.endswith(delim) or (quoted and '"' in t)
-        ]
-    else:
-        odd = [k for k, c in enumerate(counts) if c != need]
     texts: list[str] = []
     numbers: list[int] = []
     # SIPRI's March 2025 register splits 4 of 29,515 records: more than 1 in 100 (past the
     # first 50) is not a register as exported, and is refused before reading further.
     joined = first_joined = 0
     pos = 0
-    for k in odd:
+    for k in _odd_lines(lines, body, width, quoted):
         if k < pos:
             continue
         texts.extend(body[pos:k])
@@ -188,21 +167,15 @@ def _register_records(
             continue
         line = start + k + 1
         joined += pos - k > 1
+        first_joined = first_joined or (line if pos - k > 1 else 0)
         if joined > 50 and joined * 100 > len(texts) + 1:
-            raise SipriFormatError(
-                f"From line {first_joined or line} on, records do not have the header's "
-                f"{width} fields: more than {joined - 1} of them would have to be pieced "
-                "together from several lines, so this is not a SIPRI register as exported "
-                "(SIPRI splits only a few records, at line breaks in comments).",
-                first_joined or line,
-            )
-        if pos - k > 1 and not first_joined:
-            first_joined = line
+            raise _not_a_register(width, joined, first_joined)
         if len(fields) < width:
             rest = body[pos:]
             raise _too_few_fields(len(fields), width, line, not any(t.strip() for t in rest))
         if len(fields) > width:
             fields = _fit_long_record(fields, width, block, export, line)
+        delim = lines.delim
         texts.append(delim.join(_quote(c, delim) for c in fields) if quoted else delim.join(fields))
         numbers.append(line)
     texts.extend(body[pos:])
@@ -211,8 +184,48 @@ def _register_records(
         export.notes.append(
             f"Joined {joined} record(s) that a line break inside a comment had split across lines."
         )
+    return _parse_records(texts, numbers, lines.delim, width, quoted, block), numbers
+
+
+def _odd_lines(lines: _Lines, body: list[str], width: int, quoted: bool) -> list[int]:
+    """Indexes of the body lines that are not plainly one whole record.
+
+    A line needs a closer look when its separators are off, when it ends in a separator
+    (padding, or an empty last cell) or, in a quoted file, when it holds a quote. The last two
+    are rare: one search of the whole text says whether to look for them line by line.
+    """
+    delim, need = lines.delim, width - 1
+    counts = list(map(str.count, body, itertools.repeat(delim)))
+    text = lines.joined
+    padded = (
+        lines.strip_semicolon
+        or (delim + "\n") in text
+        or (delim + "\r") in text
+        or text.rstrip("\r\n").endswith(delim)
+    )
+    if not (padded or quoted):
+        return [k for k, c in enumerate(counts) if c != need]
+    return [
+        k
+        for k, (c, t) in enumerate(zip(counts, body, strict=True))
+        if c != need or t.endswith(delim) or (quoted and '"' in t)
+    ]
+
+
+def _not_a_register(width: int, joined: int, first_line: int) -> SipriFormatError:
+    return SipriFormatError(
+        f"From line {first_line} on, records do not have the header's {width} fields: more "
+        f"than {joined - 1} of them would have to be pieced together from several lines, so "
+        "this is not a SIPRI register as exported (SIPRI splits only a few records, at line "
+        "breaks in comments).",
+        first_line,
+    )
+
+
+def _parse_records(texts, numbers, delim, width, quoted, block) -> pd.DataFrame:
+    """Whole records through pandas' C parser in one call; refused if they do not fit."""
     if not texts:
-        return pd.DataFrame(columns=range(width), dtype="str"), numbers
+        return pd.DataFrame(columns=range(width), dtype="str")
     # Columns are left to the C parser's own inference, as in a bare read_csv: text stays text,
     # numbers come back as numbers, and a column with '?' or '(12)' in it is cleaned by _num.
     # Bytes parse faster than a StringIO in pandas' C reader.
@@ -246,7 +259,7 @@ def _register_records(
             "The records could not be split into the header's columns (stray quotes?).",
             numbers[0] if numbers else block.header_line + 1,
         )
-    return frame, numbers
+    return frame
 
 
 def _check_header(lines: _Lines, block: _Block, export: SipriExport) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field
+
 import pandas as pd
 
 from analysis import names
@@ -53,194 +56,69 @@ def _tiv_number(cell: str, line: int, column: str) -> float | None:
     return value
 
 
+# Columns of SIPRI's TIV tables that are not years (period sums and percentages).
+_TOTAL_COLUMNS = (
+    "total",
+    "percentage",
+    "sum total years",
+    "percentage of total",
+    "% of regional total",
+)
+
+
+@dataclass
+class _Tally:
+    """What the tables of one file repaired or left out, for its notes."""
+
+    padded: int = 0
+    zero_with_space: int = 0
+    zero_without_space: int = 0
+    empty_blocks: int = 0
+    dropped_years: set[int] = field(default_factory=set)
+
+
+@dataclass
+class _Table:
+    """One table's header and rows, as read (before orientation)."""
+
+    block: _Block
+    header: list[str]
+    year_idx: list[tuple[int, int]]  # (column index, year)
+    rows: list[tuple[int, str, str, list[float | None]]] = field(default_factory=list)
+    total_label: re.Match | None = None
+    total_values: list[float | None] = field(default_factory=list)
+
+    @property
+    def regional(self) -> bool:
+        return self.block.layout == "tiv_regional"
+
+    @property
+    def label(self) -> str:
+        return self.header[0].lower()
+
+    @property
+    def new_style(self) -> bool:
+        # Only the new (2024+) country tables write zeros as '0 '.
+        return not self.regional and self.label in ("recipient", "exports by", "supplier")
+
+
 def _read_tiv_blocks(lines: _Lines, blocks: list[_Block], export: SipriExport, file_name: str):
-    frames = []
-    zero_with_space = zero_without_space = 0
-    padded = 0
-    dropped_years: set[int] = set()
-    empty_blocks = 0
-    tables = []
-    totals: list[tuple] = []
+    """Every TIV table of the file into export.flows, export.totals and the notes."""
+    tally = _Tally()
+    frames, tables, totals = [], [], []
     for block in blocks:
-        header = [c.strip() for c in lines.fields(block.header_line, quoted=True)]
-        while header and header[-1] == "":
-            header.pop()
-        regional = block.layout == "tiv_regional"
-        label_cols = 2 if regional else 1
-        year_idx = []
-        for j, cell in enumerate(header[label_cols:], start=label_cols):
-            if _is_year(cell):
-                year = int(cell)
-                if not MIN_YEAR <= year <= MAX_YEAR:
-                    raise SipriFormatError(
-                        f"The header has the year {cell}, outside {MIN_YEAR}-{MAX_YEAR}.",
-                        block.header_line + 1,
-                    )
-                year_idx.append((j, year))
-            elif _PERIOD.match(cell) or cell.lower() in (
-                "total",
-                "percentage",
-                "sum total years",
-                "percentage of total",
-                "% of regional total",
-            ):
-                continue
-            else:
-                raise SipriFormatError(
-                    f"The header column '{cell[:40]}' is neither a year nor a SIPRI total column.",
-                    block.header_line + 1,
-                )
-        years = [y for _, y in year_idx]
-        if len(set(years)) != len(years):
-            raise SipriFormatError("The header repeats a year.", block.header_line + 1)
-        if not year_idx:
-            raise SipriFormatError("The table header has no year columns.", block.header_line + 1)
-        width = len(header)
-        label = header[0].lower()
-        new_style = not regional and label in ("recipient", "exports by", "supplier")
-        rows: list[tuple[int, str, str, list[float | None]]] = []
-        total_label = None
-        total_values: list[float | None] = []
-        region = None
-        saw_total = False
-        last_data_line = block.header_line
-        for i in range(block.header_line + 1, block.end):
-            if lines.is_blank(i):
-                continue
-            f = [c.strip('"') for c in lines.fields(i, quoted=True)]
-            if len(f) > width:
-                if any(c.strip() for c in f[width:]):
-                    raise SipriFormatError(
-                        f"This row has {len(f)} fields but the header on line "
-                        f"{block.header_line + 1} has {width}: the header is not SIPRI's "
-                        "(columns dropped or renamed?) or the rows use another separator. "
-                        "Download the export again.",
-                        i + 1,
-                    )
-                f = f[:width]
-                padded += 1
-            elif len(f) < width:
-                if i == block.end - 1 or all(lines.is_blank(k) for k in range(i + 1, block.end)):
-                    if len(f) <= year_idx[-1][0]:
-                        raise SipriFormatError(
-                            f"The table stops in the middle of a row ({len(f)} of {width} "
-                            "fields): the file looks truncated. Download it again.",
-                            i + 1,
-                        )
-                f = f + [""] * (width - len(f))
-            name = f[0].strip()
-            if regional:
-                if f[1].strip().lower() == "regional total":
-                    region = name
-                    continue
-                if name == "" and region is None:
-                    raise SipriFormatError("A supplier row comes before any region row.", i + 1)
-                if name:
-                    raise SipriFormatError(
-                        f"Unexpected row '{name[:40]}' in a regional table.", i + 1
-                    )
-                name = f[1].strip()
-            if not name:
-                raise SipriFormatError("A data row has no country name.", i + 1)
-            m = _TOTAL_ROW.match(name)
-            if m and not regional:
-                saw_total = True
-                total_label = m
-                total_values = [
-                    _tiv_number(f[j], i + 1, str(year)) if j < len(f) else None
-                    for j, year in year_idx
-                ]
-                break
-            values = []
-            for j, year in year_idx:
-                cell = f[j]
-                # Only the new (2024+) country tables write zeros as '0 '.
-                if cell.strip() == "0" and new_style:
-                    if cell == "0 ":
-                        zero_with_space += 1
-                    else:
-                        zero_without_space += 1
-                values.append(_tiv_number(cell, i + 1, str(year)))
-            rows.append((i + 1, region or "", name, values))
-            last_data_line = i
-        if not regional and not saw_total and rows:
-            raise SipriFormatError(
-                "The table ends without its 'Total' row: the file looks truncated or edited. "
-                "Download the export again.",
-                last_data_line + 1,
-            )
-        if regional and rows and region is None:
-            raise SipriFormatError("The regional table has no region rows.", block.header_line + 1)
-        # Orientation: whose rows are these?
-        country, side = _orientation(block, label, total_label, file_name, export.notes)
-        if rows and all(r[2].strip().lower() in CATEGORIES for r in rows):
+        table = _read_table(lines, block, tally)
+        country, side = _orientation(block, table.label, table.total_label, file_name, export.notes)
+        if table.rows and all(r[2].strip().lower() in CATEGORIES for r in table.rows):
             side = f"{side}:categories"
         tables.append((block, country, side))
-        if total_values and side in ("suppliers", "recipients"):
-            # Keep SIPRI's Total row aside (never a flow): shares use it as the denominator,
-            # since its yearly values are rounded once instead of once per supplier.
-            for (_, year), value in zip(year_idx, total_values, strict=True):
-                if value is not None:
-                    rec, sup = _sides(country, side, None)
-                    imports = (side == "suppliers") == bool(country)
-                    totals.append((rec, sup, year, value, "import" if imports else "export"))
-        if not rows:
-            empty_blocks += 1
+        totals.extend(_total_records(table, country, side))
+        if not table.rows:
+            tally.empty_blocks += 1
             continue
-        # Unpublished current year: a column empty in every row.
-        empty_cols = [k for k in range(len(year_idx)) if all(r[3][k] is None for r in rows)]
-        recs = []
-        seen: dict[tuple[str, str], int] = {}
-        categories = all(r[2].strip().lower() in CATEGORIES for r in rows)
-        for line_no, reg, name, values in rows:
-            key = (reg, name.lower())
-            if key in seen:
-                raise SipriFormatError(
-                    f"'{name}' appears twice in the same table (lines {seen[key]} and {line_no}).",
-                    line_no,
-                )
-            seen[key] = line_no
-            for k, value in enumerate(values):
-                if value is None:
-                    continue
-                recs.append((line_no, reg, name, year_idx[k][1], value))
-        # Trailing all-empty years are unpublished (SIPRI adds year Y in March of Y+1); they give
-        # no flows anyway, but users should know why the table's last year is missing.
-        k = len(year_idx) - 1
-        while k >= 0 and k in empty_cols:
-            dropped_years.add(year_idx[k][1])
-            k -= 1
-        frame = pd.DataFrame(recs, columns=["line", "region", "name", "year", "tiv"])
-        if categories:
-            frame["category"] = frame["name"].str.lower().map(CATEGORIES)
-            frame["recipient"], frame["supplier"] = _sides(country, side.split(":")[0], None)
-        elif regional:
-            frame["recipient"] = frame["region"]
-            frame["supplier"] = frame["name"]
-        else:
-            frame["recipient"], frame["supplier"] = _sides(country, side, frame["name"])
-        frames.append(frame)
+        frames.append(_table_frame(table, country, side, tally))
     export.countries = sorted({c for _, c, _ in tables if c})
-    if padded:
-        export.notes.append(f"Removed padding separators from {padded} rows (an Excel re-save).")
-    if zero_without_space and not zero_with_space:
-        export.notes.append(
-            "Zero cells are written '0' rather than SIPRI's '0 ' (an Excel re-save): both mean "
-            "between 0 and 0.5 million TIV."
-        )
-    if dropped_years:
-        export.notes.append(
-            "Left out year(s) "
-            + ", ".join(str(y) for y in sorted(dropped_years))
-            + ": empty in every row, so not yet published by SIPRI (data for a year appear the "
-            "following March)."
-        )
-    if empty_blocks:
-        export.notes.append(
-            f"{empty_blocks} table(s) have no rows: SIPRI found no deliveries for those queries."
-        )
-    if len(blocks) > 1:
-        export.notes.append(f"Read {len(blocks)} tables pasted into one file.")
+    _tiv_notes(export, tally, len(blocks))
     export.scope = _tiv_scope({(bool(c), s) for _, c, s in tables})
     kinds = sorted({_describe_table(c, s) for _, c, s in tables})
     export.notes.insert(
@@ -252,19 +130,211 @@ def _read_tiv_blocks(lines: _Lines, blocks: list[_Block], export: SipriExport, f
         flows = _merge_tables(flows, export)
         export.flows = coerce_flows(flows)
     if totals:
-        frame = pd.DataFrame(totals, columns=TOTAL_COLUMNS)
-        for col in ("recipient", "supplier"):
-            frame[col] = frame[col].map(
-                lambda v: names.canonical_name(v) if isinstance(v, str) else v
+        _keep_totals(export, totals)
+
+
+def _year_columns(header: list[str], block: _Block) -> list[tuple[int, int]]:
+    """(column index, year) of the header's year columns; anything else but totals refused."""
+    label_cols = 2 if block.layout == "tiv_regional" else 1
+    year_idx = []
+    for j, cell in enumerate(header[label_cols:], start=label_cols):
+        if _is_year(cell):
+            year = int(cell)
+            if not MIN_YEAR <= year <= MAX_YEAR:
+                raise SipriFormatError(
+                    f"The header has the year {cell}, outside {MIN_YEAR}-{MAX_YEAR}.",
+                    block.header_line + 1,
+                )
+            year_idx.append((j, year))
+        elif not (_PERIOD.match(cell) or cell.lower() in _TOTAL_COLUMNS):
+            raise SipriFormatError(
+                f"The header column '{cell[:40]}' is neither a year nor a SIPRI total column.",
+                block.header_line + 1,
             )
-        export.totals = (
-            frame.drop_duplicates(["recipient", "supplier", "year", "side"])
-            .astype(TOTAL_DTYPES)
-            .reset_index(drop=True)
+    years = [y for _, y in year_idx]
+    if len(set(years)) != len(years):
+        raise SipriFormatError("The header repeats a year.", block.header_line + 1)
+    if not year_idx:
+        raise SipriFormatError("The table header has no year columns.", block.header_line + 1)
+    return year_idx
+
+
+def _read_table(lines: _Lines, block: _Block, tally: _Tally) -> _Table:
+    """The block's header and rows, up to its Total row (country tables) or its end."""
+    header = [c.strip() for c in lines.fields(block.header_line, quoted=True)]
+    while header and header[-1] == "":
+        header.pop()
+    table = _Table(block, header, _year_columns(header, block))
+    region = None
+    last_data_line = block.header_line
+    for i in range(block.header_line + 1, block.end):
+        if lines.is_blank(i):
+            continue
+        f = _fit_row(lines, table, i, tally)
+        name = f[0].strip()
+        if table.regional:
+            if f[1].strip().lower() == "regional total":
+                region = name
+                continue
+            name = _regional_supplier(f, name, region, i)
+        if not name:
+            raise SipriFormatError("A data row has no country name.", i + 1)
+        m = _TOTAL_ROW.match(name)
+        if m and not table.regional:
+            table.total_label = m
+            table.total_values = [
+                _tiv_number(f[j], i + 1, str(year)) if j < len(f) else None
+                for j, year in table.year_idx
+            ]
+            break
+        table.rows.append((i + 1, region or "", name, _row_values(f, table, i, tally)))
+        last_data_line = i
+    if not table.regional and table.total_label is None and table.rows:
+        raise SipriFormatError(
+            "The table ends without its 'Total' row: the file looks truncated or edited. "
+            "Download the export again.",
+            last_data_line + 1,
         )
-        # A tuple of plain tuples (not a DataFrame): pandas compares attrs with == when it
-        # concatenates frames, which a DataFrame cannot answer.
-        export.flows.attrs["totals"] = totals_records(export.totals)
+    if table.regional and table.rows and region is None:
+        raise SipriFormatError("The regional table has no region rows.", block.header_line + 1)
+    return table
+
+
+def _fit_row(lines: _Lines, table: _Table, i: int, tally: _Tally) -> list[str]:
+    """Row i's cells, padding cut off and a short last row refused as truncated."""
+    block, width = table.block, len(table.header)
+    f = [c.strip('"') for c in lines.fields(i, quoted=True)]
+    if len(f) > width:
+        if any(c.strip() for c in f[width:]):
+            raise SipriFormatError(
+                f"This row has {len(f)} fields but the header on line "
+                f"{block.header_line + 1} has {width}: the header is not SIPRI's "
+                "(columns dropped or renamed?) or the rows use another separator. "
+                "Download the export again.",
+                i + 1,
+            )
+        tally.padded += 1
+        return f[:width]
+    if len(f) < width:
+        last = i == block.end - 1 or all(lines.is_blank(k) for k in range(i + 1, block.end))
+        if last and len(f) <= table.year_idx[-1][0]:
+            raise SipriFormatError(
+                f"The table stops in the middle of a row ({len(f)} of {width} "
+                "fields): the file looks truncated. Download it again.",
+                i + 1,
+            )
+        f = f + [""] * (width - len(f))
+    return f
+
+
+def _regional_supplier(f: list[str], name: str, region: str | None, i: int) -> str:
+    """In a regional table, a supplier row has an empty first cell under a region row."""
+    if name == "" and region is None:
+        raise SipriFormatError("A supplier row comes before any region row.", i + 1)
+    if name:
+        raise SipriFormatError(f"Unexpected row '{name[:40]}' in a regional table.", i + 1)
+    return f[1].strip()
+
+
+def _row_values(f: list[str], table: _Table, i: int, tally: _Tally) -> list[float | None]:
+    values = []
+    for j, year in table.year_idx:
+        cell = f[j]
+        if cell.strip() == "0" and table.new_style:
+            if cell == "0 ":
+                tally.zero_with_space += 1
+            else:
+                tally.zero_without_space += 1
+        values.append(_tiv_number(cell, i + 1, str(year)))
+    return values
+
+
+def _total_records(table: _Table, country, side: str) -> list[tuple]:
+    """SIPRI's Total row, kept aside (never a flow): shares use it as the denominator, since
+    its yearly values are rounded once instead of once per supplier."""
+    if not table.total_values or side not in ("suppliers", "recipients"):
+        return []
+    rec, sup = _sides(country, side, None)
+    imports = (side == "suppliers") == bool(country)
+    return [
+        (rec, sup, year, value, "import" if imports else "export")
+        for (_, year), value in zip(table.year_idx, table.total_values, strict=True)
+        if value is not None
+    ]
+
+
+def _table_frame(table: _Table, country, side: str, tally: _Tally) -> pd.DataFrame:
+    """One table's rows as flows (line, region, name, year, tiv, recipient, supplier)."""
+    rows, year_idx = table.rows, table.year_idx
+    recs = []
+    seen: dict[tuple[str, str], int] = {}
+    for line_no, reg, name, values in rows:
+        key = (reg, name.lower())
+        if key in seen:
+            raise SipriFormatError(
+                f"'{name}' appears twice in the same table (lines {seen[key]} and {line_no}).",
+                line_no,
+            )
+        seen[key] = line_no
+        recs.extend(
+            (line_no, reg, name, year_idx[k][1], v) for k, v in enumerate(values) if v is not None
+        )
+    # Trailing all-empty years are unpublished (SIPRI adds year Y in March of Y+1); they give
+    # no flows anyway, but users should know why the table's last year is missing.
+    k = len(year_idx) - 1
+    while k >= 0 and all(r[3][k] is None for r in rows):
+        tally.dropped_years.add(year_idx[k][1])
+        k -= 1
+    frame = pd.DataFrame(recs, columns=["line", "region", "name", "year", "tiv"])
+    if all(r[2].strip().lower() in CATEGORIES for r in rows):
+        frame["category"] = frame["name"].str.lower().map(CATEGORIES)
+        frame["recipient"], frame["supplier"] = _sides(country, side.split(":")[0], None)
+    elif table.regional:
+        frame["recipient"] = frame["region"]
+        frame["supplier"] = frame["name"]
+    else:
+        frame["recipient"], frame["supplier"] = _sides(country, side, frame["name"])
+    return frame
+
+
+def _tiv_notes(export: SipriExport, tally: _Tally, n_blocks: int) -> None:
+    if tally.padded:
+        export.notes.append(
+            f"Removed padding separators from {tally.padded} rows (an Excel re-save)."
+        )
+    if tally.zero_without_space and not tally.zero_with_space:
+        export.notes.append(
+            "Zero cells are written '0' rather than SIPRI's '0 ' (an Excel re-save): both mean "
+            "between 0 and 0.5 million TIV."
+        )
+    if tally.dropped_years:
+        export.notes.append(
+            "Left out year(s) "
+            + ", ".join(str(y) for y in sorted(tally.dropped_years))
+            + ": empty in every row, so not yet published by SIPRI (data for a year appear the "
+            "following March)."
+        )
+    if tally.empty_blocks:
+        export.notes.append(
+            f"{tally.empty_blocks} table(s) have no rows: SIPRI found no deliveries for those "
+            "queries."
+        )
+    if n_blocks > 1:
+        export.notes.append(f"Read {n_blocks} tables pasted into one file.")
+
+
+def _keep_totals(export: SipriExport, totals: list[tuple]) -> None:
+    frame = pd.DataFrame(totals, columns=TOTAL_COLUMNS)
+    for col in ("recipient", "supplier"):
+        frame[col] = frame[col].map(lambda v: names.canonical_name(v) if isinstance(v, str) else v)
+    export.totals = (
+        frame.drop_duplicates(["recipient", "supplier", "year", "side"])
+        .astype(TOTAL_DTYPES)
+        .reset_index(drop=True)
+    )
+    # A tuple of plain tuples (not a DataFrame): pandas compares attrs with == when it
+    # concatenates frames, which a DataFrame cannot answer.
+    export.flows.attrs["totals"] = totals_records(export.totals)
 
 
 def _tiv_scope(kinds: set[tuple[bool, str]]) -> str:
