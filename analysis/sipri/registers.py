@@ -307,23 +307,8 @@ def _range_note(blocks, export):
         )
 
 
-def _read_register_deliveries(lines: _Lines, blocks: list[_Block], export: SipriExport) -> None:
-    raw, line_no = _all_records(
-        lines,
-        blocks,
-        17,
-        export,
-        D_COLUMNS,
-        {"id", "order_year", "delivered", "year", "tiv_new", "tiv_unit", "tiv"},
-    )
-    if any("?" in ln for ln in lines.lines[: blocks[0].header_line] if "Number" in ln):
-        export.notes.append("The preamble's quotes were mangled into '?' (harmless).")
-    if raw.empty:
-        export.deals = coerce_deals(pd.DataFrame())
-        export.notes.insert(
-            0, f"Understood as a {LAYOUT_LABELS['register_deliveries']} with no rows."
-        )
-        return
+def _delivery_rows(raw: pd.DataFrame, export: SipriExport, line_no: pd.Series) -> pd.DataFrame:
+    """The per-delivery register's rows, typed and checked (years, negatives, ids)."""
     frame = pd.DataFrame(
         {
             "deal_id": _num(raw["id"]).round().astype("Int64"),
@@ -359,15 +344,11 @@ def _read_register_deliveries(lines: _Lines, blocks: list[_Block], export: Sipri
     if frame["deal_id"].isna().any():
         k = frame["deal_id"].isna().idxmax()
         raise SipriFormatError("A delivery row has no SIPRI AT Database ID.", int(line_no[k]))
-    frame = _canonical_deals(frame, export)
-    with_tiv = frame[frame["tiv"].notna()]
-    flows = (
-        with_tiv.assign(
-            tiv=with_tiv["tiv"].astype("float64"), year=with_tiv["year"].astype("int64")
-        )
-        .groupby(["recipient", "supplier", "year", "category"], as_index=False, sort=True)["tiv"]
-        .sum()
-    )
+    return frame
+
+
+def _deals_of_deliveries(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per deal from its delivery rows."""
     g = frame.groupby("deal_id", sort=False)
     deals = g.agg(
         recipient=("recipient", "first"),
@@ -387,6 +368,37 @@ def _read_register_deliveries(lines: _Lines, blocks: list[_Block], export: Sipri
     ).reset_index()
     deals["delivery_years"] = g["year"].agg(lambda s: sorted({int(y) for y in s})).tolist()
     deals["comments"] = ""
+    return deals
+
+
+def _read_register_deliveries(lines: _Lines, blocks: list[_Block], export: SipriExport) -> None:
+    raw, line_no = _all_records(
+        lines,
+        blocks,
+        17,
+        export,
+        D_COLUMNS,
+        {"id", "order_year", "delivered", "year", "tiv_new", "tiv_unit", "tiv"},
+    )
+    if any("?" in ln for ln in lines.lines[: blocks[0].header_line] if "Number" in ln):
+        export.notes.append("The preamble's quotes were mangled into '?' (harmless).")
+    if raw.empty:
+        export.deals = coerce_deals(pd.DataFrame())
+        export.notes.insert(
+            0, f"Understood as a {LAYOUT_LABELS['register_deliveries']} with no rows."
+        )
+        return
+    frame = _delivery_rows(raw, export, line_no)
+    frame = _canonical_deals(frame, export)
+    with_tiv = frame[frame["tiv"].notna()]
+    flows = (
+        with_tiv.assign(
+            tiv=with_tiv["tiv"].astype("float64"), year=with_tiv["year"].astype("int64")
+        )
+        .groupby(["recipient", "supplier", "year", "category"], as_index=False, sort=True)["tiv"]
+        .sum()
+    )
+    deals = _deals_of_deliveries(frame)
     export.flows = coerce_flows(flows)
     export.deals = coerce_deals(deals)
     export.notes.insert(
@@ -397,7 +409,29 @@ def _read_register_deliveries(lines: _Lines, blocks: list[_Block], export: Sipri
     _range_note(blocks, export)
 
 
-def _read_register_legacy(lines: _Lines, blocks: list[_Block], export: SipriExport) -> None:
+# The 2014-era report's 16 columns (E_HEADER), by position.
+LEGACY_COLUMNS = [
+    "id",
+    "supplier",
+    "recipient",
+    "ordered",
+    "ordered_unc",
+    "designation",
+    "description",
+    "status",
+    "status_unc",
+    "order_year",
+    "order_year_unc",
+    "years",
+    "delivered",
+    "delivered_unc",
+    "involvement",
+    "comment",
+]
+
+
+def _legacy_records(lines: _Lines, blocks: list[_Block], export: SipriExport) -> list:
+    """(line number, 16 fields) of every record of the 2014-era report."""
     recs = []
     for block in blocks:
         _check_header(lines, block, export)
@@ -416,25 +450,12 @@ def _read_register_legacy(lines: _Lines, blocks: list[_Block], export: SipriExpo
                     f"This record has {len(f)} fields but the header has 16.", i + 1
                 )
             recs.append((i + 1, f[:16]))
-    cols = [
-        "id",
-        "supplier",
-        "recipient",
-        "ordered",
-        "ordered_unc",
-        "designation",
-        "description",
-        "status",
-        "status_unc",
-        "order_year",
-        "order_year_unc",
-        "years",
-        "delivered",
-        "delivered_unc",
-        "involvement",
-        "comment",
-    ]
-    raw = pd.DataFrame([f for _, f in recs], columns=cols, dtype="str")
+    return recs
+
+
+def _read_register_legacy(lines: _Lines, blocks: list[_Block], export: SipriExport) -> None:
+    recs = _legacy_records(lines, blocks, export)
+    raw = pd.DataFrame([f for _, f in recs], columns=LEGACY_COLUMNS, dtype="str")
     line_no = pd.Series([n for n, _ in recs], dtype="int64")
     deals = (
         pd.DataFrame(
