@@ -156,3 +156,16 @@ def test_a_header_with_two_columns_renamed_is_read_by_position_with_a_note():
     export = read_sipri(data)
     assert len(export.deals) == len(read_sipri(DATA / "C_register_cp1252.csv").deals)
     assert any("'Weapon' where SIPRI writes 'Weapon designation'" in n for n in export.notes)
+
+
+def test_a_delivery_row_without_a_category_still_counts_in_the_volumes():
+    text = (DATA / "D_deliveries.csv").read_bytes().decode("utf-8-sig", errors="replace")
+    lines = text.split("\n")
+    k = next(i for i, ln in enumerate(lines) if ln.startswith("SIPRI AT Database ID")) + 1
+    cells = lines[k].split(",")
+    cells[5] = ""  # Armament category
+    lines[k] = ",".join(cells)
+    original = read_sipri(DATA / "D_deliveries.csv")
+    edited = read_sipri("\n".join(lines).encode("utf-8"))
+    assert edited.flows["tiv"].sum() == pytest.approx(original.flows["tiv"].sum())
+    assert edited.flows["category"].isna().sum() == 1

@@ -395,7 +395,10 @@ def _read_register_deliveries(lines: _Lines, blocks: list[_Block], export: Sipri
         with_tiv.assign(
             tiv=with_tiv["tiv"].astype("float64"), year=with_tiv["year"].astype("int64")
         )
-        .groupby(["recipient", "supplier", "year", "category"], as_index=False, sort=True)["tiv"]
+        # dropna=False: a delivery with no armament category still counts in the volumes.
+        .groupby(
+            ["recipient", "supplier", "year", "category"], as_index=False, sort=True, dropna=False
+        )["tiv"]
         .sum()
     )
     deals = _deals_of_deliveries(frame)
