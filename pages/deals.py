@@ -5,7 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from analysis.categories import NO_DEAL_CATEGORIES_SENTENCE
 from analysis.charts import ChartMeta
+from analysis.deals import filter_deals, no_match_sentence
 from analysis.export import chart_data_csv
 from analysis.shares import latest_deals, orders_pipeline
 from pages.common import (
@@ -80,49 +82,6 @@ def delivery_years_text(years: object) -> str:
     if isinstance(years, list | tuple):
         return "; ".join(str(int(y)) for y in years)
     return ""
-
-
-def filter_deals(
-    deals: pd.DataFrame,
-    *,
-    recipient: str | None,
-    suppliers: list[str],
-    categories: list[str],
-    statuses: list[str],
-    order_years: tuple[int, int] | None,
-    delivery_years: tuple[int, int] | None,
-    query: str,
-) -> pd.DataFrame:
-    """The deals matching every filter; ``query`` is a literal, case-insensitive substring."""
-    keep = pd.Series(True, index=deals.index)
-    if recipient is not None:
-        keep &= deals["recipient"] == recipient
-    if suppliers:
-        keep &= deals["supplier"].isin(suppliers)
-    if categories:
-        keep &= deals["category"].isin(categories)
-    if statuses:
-        keep &= deals["status"].isin(statuses)
-    if order_years is not None:
-        years = deals["order_year"]
-        keep &= years.between(*order_years).fillna(False).astype(bool)
-    if delivery_years is not None:
-        low, high = delivery_years
-        keep &= pd.Series(
-            [
-                isinstance(ys, list | tuple) and any(low <= y <= high for y in ys)
-                for ys in deals["delivery_years"]
-            ],
-            index=deals.index,
-        )
-    text = query.strip()
-    if text:
-        # regex=False: "S-400" or "F-16C/D (+)" are designations, not patterns.
-        hits = pd.Series(False, index=deals.index)
-        for col in ("designation", "description"):
-            hits |= deals[col].str.contains(text, case=False, regex=False, na=False)
-        keep &= hits
-    return deals[keep.to_numpy()]
 
 
 def display_frame(deals: pd.DataFrame) -> pd.DataFrame:
@@ -210,7 +169,7 @@ def main() -> None:
                 "Weapon category", _options(scoped["category"]), "deals_category", "category"
             )
         else:
-            st.caption("This register has no weapon category column.")
+            st.caption(md_escape(NO_DEAL_CATEGORIES_SENTENCE))
 
     cols = st.columns(2)
     order_years = None
@@ -241,29 +200,48 @@ def main() -> None:
         order_years = None  # the full range keeps deals whose order year is unknown
 
     query = st.text_input(
-        "Search designation and description",
+        "Search designation, description and comments",
         value=url_value("q", ""),
         key="deals_query",
-        placeholder="e.g. MiG-29, S-400, AK-203",
-        help="Case-insensitive; the text is matched literally.",
+        placeholder="e.g. MiG-29, S-400, Wartsila",
+        help=(
+            "Searches the designation, description, comments, supplier and recipient. "
+            "Every word must appear; case, accents, hyphens and spaces are ignored "
+            "(s400 finds S-400); the text is matched literally."
+        ),
     )
     set_url(q=query.strip())
 
-    found = filter_deals(
-        scoped,
-        recipient=None,
+    result = filter_deals(
+        deals,
+        query=query,
+        recipients=[] if recipient == ALL else [recipient],
         suppliers=suppliers,
         categories=categories,
-        statuses=statuses,
-        order_years=order_years,
+        status=statuses,
+        years=order_years,
         delivery_years=delivery_years,
-        query=query,
     )
+    found = result.deals
     vintages = sorted({str(v) for v in found["vintage"].dropna()})
     st.markdown(
-        f"**{len(found):,} of {len(deals):,} deals**"
+        f"**{result.count:,} {'deal matches' if result.count == 1 else 'deals match'}** "
+        f"out of {result.total:,} stored · newest order first"
         + (f" · data generated {md_escape(', '.join(vintages))}" if vintages else "")
     )
+    if result.count == 0 and query.strip():
+        elsewhere = filter_deals(deals, query=query).count
+        if elsewhere:  # the other filters, not SIPRI's coverage, leave the search empty
+            st.info(
+                f"No deal matches '{md_escape(query.strip())}' with these filters; "
+                f"{elsewhere:,} stored deal(s) match it without them.",
+                icon=":material/filter_alt_off:",
+            )
+        else:
+            st.info(md_escape(no_match_sentence(query)), icon=":material/search_off:")
+            st.page_link(
+                "pages/about.py", label="About: what SIPRI's data cover", icon=":material/info:"
+            )
     if len(vintages) > 1:
         st.caption(
             "Registers of different vintages are listed side by side; SIPRI revises its data "

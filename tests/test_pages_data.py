@@ -271,7 +271,8 @@ def test_deals_search_is_literal_and_restored_from_url(register_db):
     assert at.text_input(key="deals_query").value == "MiG-29K ("
     assert frame_with(at, "Designation").empty  # "(" is text, not a broken regex
     at = open_page("pages/deals.py", q=".")
-    assert frame_with(at, "Designation").empty  # "." matches only a literal dot
+    # "." matches only a literal dot: the one in Rafale's comment "EUR7.9 b deal".
+    assert list(frame_with(at, "Designation")["Designation"]) == ["Rafale"]
 
 
 def test_deals_supplier_filter_and_pipeline(register_db):
