@@ -7,9 +7,11 @@ import streamlit as st
 
 from analysis import views
 from analysis.charts import period_label
+from analysis.dependency_chart import EXPLANATION, DependencyView, dependency_view
 from analysis.published import load_published
 from pages.common import (
     DEFAULT_COUNTRY,
+    dash_missing,
     event_category_filter,
     index_of,
     load_events,
@@ -56,6 +58,14 @@ def _mix(token: str, country: str, hidden: tuple[str, ...], loaded: bool) -> vie
             since=2000,
         )
     return views.published_mix_view(load_events(), recipient=country, hidden_categories=hidden)
+
+
+# A resource (shared, not copied), as in pages/cached_views.py: the page never mutates it.
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _dependency(token: str, country: str) -> DependencyView:
+    view = dependency_view(load_flows(), country)
+    view.chart = views.for_display(view.chart)
+    return view
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -136,7 +146,7 @@ if covers or (not loaded and country in with_published):
     except ValueError as exc:
         st.info(md_escape(exc))
     else:
-        st.dataframe(changed, hide_index=True, key="overview_changed")
+        st.dataframe(dash_missing(changed), hide_index=True, key="overview_changed")
         vintage = views.vintage_text(changed.attrs.get("vintage"))
         st.caption(
             "Shares of the recipient's imports over each 5-year period (SIPRI rounding); "
@@ -149,3 +159,37 @@ if covers or (not loaded and country in with_published):
         )
 else:
     st.info(f"The loaded data for {md_escape(country)} do not span {a} to {b}.")
+
+st.subheader("Dependency on suppliers")
+if loaded:
+    try:
+        dependence = _dependency(token, country)
+    except ValueError as exc:
+        st.info(md_escape(exc))
+    else:
+        st.dataframe(dependence.table, hide_index=True, key="overview_dependency_table")
+        # The source line is built from a parsed date; the explanation is our own text.
+        st.caption(
+            "Shares of the recipient's imports over each 5-year period (SIPRI rounding). "
+            f"{dependence.source}."
+        )
+        st.caption(EXPLANATION)
+        # A page link, not a markdown one: the pages' text carries no live links.
+        st.page_link(
+            "pages/about.py", label="About: what the measures mean", icon=":material/info:"
+        )
+        for note in dependence.notes:
+            st.caption(md_escape(note))
+        render_chart(
+            dependence.chart.fig,
+            dependence.chart.meta,
+            key="overview_dependency",
+            data=dependence.chart.data,
+        )
+else:
+    st.info(
+        f"Dependency (top supplier's share, top-3 share, HHI) needs an uploaded SIPRI export "
+        f"covering all of {md_escape(country)}'s suppliers: SIPRI's published figures give only "
+        "some suppliers' shares, so the top-3 share and the HHI cannot be computed from them.",
+        icon=":material/info:",
+    )
