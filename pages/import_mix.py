@@ -6,12 +6,18 @@ import pandas as pd
 import streamlit as st
 
 from analysis import views
+from analysis.categories import NO_CATEGORIES_SENTENCE, NO_SPLIT_CATEGORIES_SENTENCE
 from analysis.shares import sipri_round
+from pages.cached_views import category_mix as _category_view
+from pages.cached_views import category_periods as _category_periods
+from pages.cached_views import category_recipients as _category_recipients
 from pages.cached_views import event_window as _window_view
 from pages.cached_views import import_mix as _mix_view
 from pages.cached_views import recipients as _recipients
+from pages.cached_views import weapon_categories as _weapon_categories
 from pages.common import (
     DEFAULT_COUNTRY,
+    dash_missing,
     event_category_filter,
     index_of,
     load_events,
@@ -28,20 +34,24 @@ from pages.common import (
 
 BY_LABELS = {"year": "By year", "period": "By SIPRI 5-year period"}
 MEASURE_LABELS = {"share": "Share of imports", "tiv": "TIV (millions)"}
+LIST_SEPARATOR = "|"  # as on the Deals page: URL lists of names use "|"
 
 
 token = state_token()
 recipients = _recipients(token)
+# A TIV table by weapon category names no supplier: its country is still worth a breakdown.
+with_categories = _category_recipients(token)
+countries = sorted({*recipients, *with_categories})
 
 st.title("Import mix")
-if not recipients:
+if not countries:
     upload_hint()
     st.stop()
 
 country = st.selectbox(
     "Recipient",
-    recipients,
-    index=index_of(recipients, url_value("country", DEFAULT_COUNTRY)),
+    countries,
+    index=index_of(countries, url_value("country", DEFAULT_COUNTRY)),
     key="mix_country",
 )
 c1, c2, c3 = st.columns(3)
@@ -72,29 +82,95 @@ moving = c5.toggle(
 )
 hidden = event_category_filter("mix")
 set_url(country=country, by=by, measure=measure, top=top_n, lineage=lineage, ma=moving)
-
-try:
-    view = _mix_view(
-        token,
-        recipient=country,
-        by=by,
-        measure=measure,
-        merge_lineage=lineage,
-        top_n=top_n,
-        moving_average=moving and by == "year",
-        hidden_categories=tuple(hidden),
-        extend_to_events=True,
+weapon_options = _weapon_categories(token, country)
+weapons: list[str] = []
+if weapon_options:
+    in_url = url_value("category", "").split(LIST_SEPARATOR)
+    weapons = st.multiselect(
+        "Weapon categories",
+        weapon_options,
+        default=[c for c in weapon_options if c in in_url],
+        key="mix_weapon_categories",
+        placeholder="All",
+        help="Only deliveries in these categories (from SIPRI's per-delivery trade register).",
     )
-except ValueError as exc:
-    st.error(md_escape(exc))
-    st.stop()
+elif country in with_categories:
+    st.caption(NO_SPLIT_CATEGORIES_SENTENCE)
+else:
+    st.caption(NO_CATEGORIES_SENTENCE)
+set_url(category=LIST_SEPARATOR.join(weapons))
 
-render_chart(view.fig, view.meta, key="mix", events=view.events, data=view.data)
-for note in view.notes:
-    st.caption(md_escape(note))
-outside = view.fig.layout.meta["events"]["outside"]
-if outside:
-    st.caption("Events outside the plotted years: " + md_escape("; ".join(outside)))
+split = country in recipients
+view = None
+if split:
+    try:
+        view = _mix_view(
+            token,
+            recipient=country,
+            by=by,
+            measure=measure,
+            merge_lineage=lineage,
+            top_n=top_n,
+            moving_average=moving and by == "year",
+            hidden_categories=tuple(hidden),
+            extend_to_events=True,
+            weapon_categories=tuple(weapons),
+        )
+    except ValueError as exc:
+        st.error(md_escape(exc))  # the categories below may still have something to show
+if view is not None:
+    render_chart(view.fig, view.meta, key="mix", events=view.events, data=view.data)
+    for note in view.notes:
+        st.caption(md_escape(note))
+    outside = view.fig.layout.meta["events"]["outside"]
+    if outside:
+        st.caption("Events outside the plotted years: " + md_escape("; ".join(outside)))
+elif not split:
+    st.info(
+        f"The loaded data do not split {md_escape(country)}'s imports by supplier (a TIV table "
+        "by weapon category names none): load its import table by supplier or a trade register "
+        "for the suppliers' chart."
+    )
+
+# --------------------------------------------------------------------------- weapon categories
+# Without categories the sentence under the filter above says which export carries them.
+if country in with_categories:
+    st.subheader("By weapon category")
+    try:
+        by_category = _category_view(
+            token, recipient=country, by=by, measure=measure, hidden_categories=tuple(hidden)
+        )
+    except ValueError as exc:
+        by_category = None
+        st.caption(md_escape(exc))
+    if by_category is not None:
+        render_chart(
+            by_category.fig,
+            by_category.meta,
+            key="mix_categories",
+            events=by_category.events,
+            data=by_category.data,
+        )
+        for note in by_category.notes:
+            st.caption(md_escape(note))
+    per_period = _category_periods(token, country)
+    period_names = [c.removeprefix("share ") for c in per_period.columns if c.startswith("share ")]
+    if period_names:
+        columns = {"Weapon category": per_period["category"]}
+        for name in period_names:
+            columns[f"Share {name}"] = [sipri_round(v) for v in per_period[f"share {name}"]]
+            columns[f"TIV {name} (millions)"] = per_period[f"tiv {name}"].round(1)
+        st.dataframe(
+            dash_missing(pd.DataFrame(columns)), hide_index=True, key="mix_categories_table"
+        )
+        st.caption(
+            f"Each category's share of {md_escape(country)}'s imports per SIPRI 5-year period "
+            "(TIV summed over the period)."
+        )
+    elif by_category is not None:  # else the sentence above already said so
+        st.caption("The weapon-category data span no whole SIPRI 5-year period: no period table.")
+if view is None:
+    st.stop()  # the event window compares suppliers
 
 # --------------------------------------------------------------------------- event window
 st.subheader("Event window: suppliers before and after an event")
@@ -140,15 +216,19 @@ except ValueError as exc:
 table = window.data
 a_col, b_col = [c for c in table.columns if c.startswith("share_")]
 st.dataframe(
-    pd.DataFrame(
-        {
-            "Supplier": table["supplier"],
-            f"Share {a_col.removeprefix('share_')} (before)": [
-                sipri_round(s) for s in table[a_col]
-            ],
-            f"Share {b_col.removeprefix('share_')} (after)": [sipri_round(s) for s in table[b_col]],
-            "Change (pp)": table["change_pp"].round(1),
-        }
+    dash_missing(
+        pd.DataFrame(
+            {
+                "Supplier": table["supplier"],
+                f"Share {a_col.removeprefix('share_')} (before)": [
+                    sipri_round(s) for s in table[a_col]
+                ],
+                f"Share {b_col.removeprefix('share_')} (after)": [
+                    sipri_round(s) for s in table[b_col]
+                ],
+                "Change (pp)": table["change_pp"].round(1),
+            }
+        )
     ),
     hide_index=True,
     key="mix_window_table",
