@@ -57,6 +57,7 @@ st.set_page_config(
 PAGES = [
     st.Page(HERE / "pages" / "overview.py", title="Overview", icon=":material/home:", default=True),
     st.Page(HERE / "pages" / "import_mix.py", title="Import mix", icon=":material/bar_chart:"),
+    st.Page(HERE / "pages" / "compare.py", title="Compare countries", icon=":material/compare:"),
     st.Page(HERE / "pages" / "periods.py", title="Periods", icon=":material/compare_arrows:"),
     st.Page(HERE / "pages" / "suppliers.py", title="Suppliers", icon=":material/public:"),
     st.Page(HERE / "pages" / "deals.py", title="Deals", icon=":material/list_alt:"),

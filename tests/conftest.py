@@ -73,6 +73,23 @@ def _fast_layer_has_no_subprocess(request, monkeypatch):
     monkeypatch.setattr(subprocess.Popen, "__init__", refuse)
 
 
+@pytest.fixture(scope="session")
+def chromium_browser():
+    """Debian's chromium driven by Playwright, one for the whole session.
+
+    Shared by every browser module (tests/test_browser*.py): Playwright's sync API cannot run
+    a second instance while one is open.
+    """
+    from .test_browser import CHROMIUM, CHROMIUM_ARGS, _require_chromium
+
+    _require_chromium()
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
 @pytest.fixture
 def fixture_path():
     def get(name: str) -> Path:

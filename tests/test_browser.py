@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import socket
@@ -10,6 +11,7 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -39,6 +41,7 @@ SCREENSHOTS = ROOT / "test-output" / "screenshots"
 PAGES = {
     "": "Overview",
     "import_mix": "Import mix",
+    "compare": "Compare countries",
     "periods": "Periods",
     "suppliers": "Suppliers",
     "deals": "Deals",
@@ -85,11 +88,13 @@ def _wait_until_serving(url: str, proc: subprocess.Popen, log: Path) -> None:
     raise RuntimeError(f"streamlit did not start serving {url}:\n{log.read_text()}")
 
 
-@pytest.fixture(scope="session")
-def app_url(tmp_path_factory) -> str:
-    """The app served by `streamlit run` with a fresh store; stopped after the session."""
-    _require_chromium()
-    home = tmp_path_factory.mktemp("browser-app")
+@contextlib.contextmanager
+def serve_app(home: Path) -> Iterator[str]:
+    """Serve the app with `streamlit run` on a free port, its store at ``home``/arms.sqlite.
+
+    Yields the app's URL; the server is stopped on leaving (other browser modules reuse this
+    with a store they filled first).
+    """
     port = _free_port()
     log = home / "streamlit.log"
     env = {**os.environ, "ARMS_DB": str(home / "arms.sqlite")}
@@ -122,13 +127,15 @@ def app_url(tmp_path_factory) -> str:
 
 
 @pytest.fixture(scope="session")
-def chromium_browser():
+def app_url(tmp_path_factory) -> str:
+    """The app served by `streamlit run` with a fresh store; stopped after the session."""
     _require_chromium()
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with serve_app(tmp_path_factory.mktemp("browser-app")) as url:
+        yield url
+
+
+# chromium_browser (the session's browser) lives in tests/conftest.py: every browser module
+# shares it, as Playwright's sync API runs one at a time.
 
 
 @pytest.fixture

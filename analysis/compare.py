@@ -1,0 +1,485 @@
+"""Countries side by side: small multiples of 2-6 recipients' import mix and a period-share table.
+
+Each country's rows are chosen exactly as on the Import mix page (``shares.yearly_shares`` and
+``shares.period_shares`` select one export per recipient with ``select_vintage``). The panels
+share their y axis, name the same suppliers (the top N over all the compared countries, each
+country weighing the same) and give a supplier one colour and one legend entry.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from analysis.charts import (
+    OTHERS,
+    PLOT_HEIGHT_PX,
+    UNKNOWN_SUPPLIER,
+    ChartMeta,
+    _EventDrawing,
+    _finish,
+    aggregate_top_n,
+    mix_by_period_data,
+    mix_by_year_data,
+    period_label,
+    plotly_text,
+)
+from analysis.colors import color_map
+from analysis.names import name_kind
+from analysis.shares import (
+    Period,
+    period_shares,
+    select_vintage,
+    sipri_periods,
+    sipri_round,
+    yearly_shares,
+)
+from analysis.views import (
+    BY_OPTIONS,
+    ESTIMATED_NOTE,
+    MEASURES,
+    ChartView,
+    lineage_label,
+    provenance_notes,
+    recipient_years,
+    vintage_date,
+    vintage_text,
+)
+
+MIN_COUNTRIES = 2
+MAX_COUNTRIES = 6
+PANEL_HEIGHT_PX = 300  # each row of panels when there are two rows
+COUNTRY_COLUMN = "Country"
+
+
+@dataclass
+class Comparison:
+    """The small multiples and the period-share table of the compared countries.
+
+    Attributes:
+        chart: the figure, its metadata, the plotted table (recipient, year or period,
+            supplier, tiv, share) and the notes printed under it.
+        table: one row per country: its suppliers' shares in each table period, SIPRI-rounded.
+        periods: the SIPRI 5-year periods the table shows.
+        suppliers: the suppliers named in the panels and the table (Others not included).
+    """
+
+    chart: ChartView
+    table: pd.DataFrame
+    periods: list[Period]
+    suppliers: list[str]
+
+
+def _bare(flows: pd.DataFrame, recipients: Sequence[str] | None = None) -> pd.DataFrame:
+    """``flows`` without its attrs (SIPRI's Total rows), for the lookups that do not use them.
+
+    pandas deep-copies attrs into every intermediate result: on a store's flows, whose attrs
+    hold every Total row, each lookup would cost half a second. With ``recipients``, only
+    their rows are kept: ``select_vintage`` chooses rows per recipient, so a recipient's
+    years and coverage do not depend on the other recipients' rows.
+    """
+    bare = flows.copy(deep=False)
+    bare.attrs = {}
+    if recipients is not None:
+        bare = bare[bare["recipient"].isin(list(recipients))]
+    return bare
+
+
+def check_countries(recipients: Sequence[str]) -> list[str]:
+    """The countries to compare, in the order given, each once.
+
+    Raises:
+        ValueError: for fewer than 2 or more than 6 distinct countries.
+    """
+    chosen = list(dict.fromkeys(str(r) for r in recipients))
+    if not MIN_COUNTRIES <= len(chosen) <= MAX_COUNTRIES:
+        raise ValueError(
+            f"Pick between {MIN_COUNTRIES} and {MAX_COUNTRIES} countries to compare "
+            f"({len(chosen)} picked)."
+        )
+    return chosen
+
+
+def parse_countries(text: str, known: Sequence[str]) -> list[str]:
+    """Countries from a comma-separated URL value, keeping known names that hold a comma.
+
+    Unknown names are dropped; each known name is kept once, in the order written.
+    """
+    names = set(known)
+    parts = str(text).split(",")
+    found: list[str] = []
+    i = 0
+    while i < len(parts):
+        # The longest run of parts that joins into a known name ("Korea, South").
+        for j in range(len(parts), i, -1):
+            name = ",".join(parts[i:j]).strip()
+            if name in names:
+                found.append(name)
+                i = j
+                break
+        else:
+            i += 1
+    return list(dict.fromkeys(found))
+
+
+def default_countries(flows: pd.DataFrame, first: str = "India", count: int = 3) -> list[str]:
+    """``first`` (when loaded) and the largest other importers, up to ``count`` countries.
+
+    Importers are ranked by their total TIV in the rows Import mix would use; unknown
+    recipients, organisations, armed groups and regions are never proposed.
+    """
+    if flows is None or flows.empty:
+        return []
+    rows = select_vintage(_bare(flows))
+    rows = rows[rows["recipient"].notna() & rows["supplier"].notna()]
+    totals = rows.groupby("recipient")["tiv"].sum()
+    ranked = sorted(totals.index, key=lambda name: (-float(totals[name]), str(name)))
+    states = [
+        str(n)
+        for n in ranked
+        if name_kind(str(n)) not in ("unknown", "organisation", "armed_group", "region")
+    ]
+    chosen = [first] if first in states else []
+    chosen += [n for n in states if n != first]
+    return chosen[:count]
+
+
+def comparison_periods(flows: pd.DataFrame, recipients: Sequence[str]) -> list[Period]:
+    """SIPRI 5-year periods ending in the newest year any of the countries has, oldest first.
+
+    The periods run back to the earliest year of any of them; empty when the countries'
+    years together do not span five years.
+    """
+    bare = _bare(flows, recipients)
+    return _periods([recipient_years(bare, r) for r in recipients])
+
+
+def _periods(spans: Sequence[tuple[int, int] | None]) -> list[Period]:
+    spans = [s for s in spans if s is not None]
+    if not spans:
+        return []
+    first = min(s[0] for s in spans)
+    last = max(s[1] for s in spans)
+    return sipri_periods(last, max(0, (last - first + 1) // 5))
+
+
+def _kept_suppliers(rows: pd.DataFrame, top_n: int | None) -> list[str]:
+    """The suppliers named in every panel, largest first (unknown supplier(s) last).
+
+    Each country counts the same: a supplier's weight is the sum over the countries of its
+    share of that country's plotted imports, so one large importer does not pick them all.
+    """
+    totals = rows.groupby("recipient")["tiv"].transform("sum")
+    weighted = rows.assign(weight=(rows["tiv"] / totals.where(totals > 0)).fillna(0.0))
+    ranked = aggregate_top_n(weighted, "supplier", top_n, value="weight", by=())
+    ranked = ranked[ranked["supplier"] != OTHERS]
+    ranked = ranked.sort_values(["weight", "supplier"], ascending=[False, True], kind="stable")
+    names = [str(s) for s in ranked["supplier"]]
+    return [n for n in names if n != UNKNOWN_SUPPLIER] + [n for n in names if n == UNKNOWN_SUPPLIER]
+
+
+def _relabel(frame: pd.DataFrame, kept: Sequence[str]) -> pd.DataFrame:
+    supplier = frame["supplier"].fillna(UNKNOWN_SUPPLIER).astype("str")
+    return frame.assign(supplier=supplier.where(supplier.isin(list(kept)), OTHERS))
+
+
+def _grid(count: int) -> tuple[int, int]:
+    cols = count if count <= 3 else math.ceil(count / 2)
+    return math.ceil(count / cols), cols
+
+
+def _title(recipients: Sequence[str], by: str) -> str:
+    if len(recipients) <= 3:
+        names = ", ".join(recipients[:-1]) + " and " + recipients[-1]
+    else:
+        names = f"{len(recipients)} countries"
+    return f"Arms imports by supplier: {names}, " + (
+        "by year" if by == "year" else "by 5-year period"
+    )
+
+
+def _notes(
+    spans: dict[str, tuple[int, int]],
+    caveats: dict[str, list[str]],
+    vintages: dict[str, object],
+) -> list[str]:
+    partial = [n for n, notes in caveats.items() if any(c.startswith("Only part") for c in notes)]
+    estimated = [n for n, notes in caveats.items() if ESTIMATED_NOTE in notes]
+    notes = []
+    if partial:
+        notes.append(
+            "PARTIAL coverage (only the suppliers in the loaded exporters' tables; shares are of "
+            "those suppliers only): " + ", ".join(partial) + "."
+        )
+    if estimated:
+        notes.append(
+            "Yearly volumes estimated from a per-deal register: " + ", ".join(estimated) + "."
+        )
+    years = "; ".join(f"{name} {first}-{last}" for name, (first, last) in spans.items())
+    notes.append("Years in the loaded data: " + years + ".")
+    stamps = {n: vintage_text(v) for n, v in vintages.items() if vintage_text(v)}
+    if len(set(stamps.values())) > 1:
+        notes.append("Data generated: " + "; ".join(f"{n} {t}" for n, t in stamps.items()) + ".")
+    return notes
+
+
+def _add_panels(
+    fig: go.Figure,
+    table: pd.DataFrame,
+    recipients: Sequence[str],
+    order: Sequence[str],
+    *,
+    by: str,
+    measure: str,
+    cols: int,
+) -> None:
+    """Stacked bars per panel, supplier by supplier, so that every panel stacks alike."""
+    value = "share" if measure == "share" else "tiv"
+    of = "the year" if by == "year" else "the period"
+    colors = color_map(order)  # one map for the whole figure: the same colour in every panel
+    for name in order:
+        color = colors[name]
+        label = plotly_text(name)
+        legend_shown = False
+        for i, country in enumerate(recipients):
+            part = table[(table["recipient"] == country) & (table["supplier"] == name)]
+            if part.empty:
+                continue
+            x = (
+                part["year"].to_numpy(dtype="int64")
+                if by == "year"
+                else [plotly_text(p) for p in part["period"]]
+            )
+            fig.add_bar(
+                x=x,
+                y=part[value].to_numpy(dtype="float64"),
+                name=label,
+                legendgroup=label,
+                showlegend=not legend_shown,
+                marker={"color": color, "line": {"color": "#FFFFFF", "width": 0.5}},
+                customdata=np.column_stack(
+                    [part["tiv"].to_numpy(dtype="float64"), part["share"].to_numpy("float64")]
+                ),
+                hovertemplate=(
+                    f"{label}, to {plotly_text(country)} %{{x}}<br>%{{customdata[0]:,.0f}} TIV m"
+                    f"<br>%{{customdata[1]:.1%}} of {of}<extra></extra>"
+                ),
+                row=i // cols + 1,
+                col=i % cols + 1,
+            )
+            legend_shown = True
+
+
+def period_share_table(
+    flows: pd.DataFrame,
+    recipients: Sequence[str],
+    periods: Sequence[Period],
+    suppliers: Sequence[str],
+    merge_lineage: bool = False,
+) -> pd.DataFrame:
+    """One row per country: each named supplier's share (and Others') in each period.
+
+    Shares are computed as on the Periods page (``shares.period_shares``) and printed the SIPRI
+    way; "n/a" where the country's loaded data have no delivery in the period.
+
+    Returns:
+        Columns Country, then "<supplier> <period>" for each supplier (Others last) and period,
+        then Coverage ("all suppliers" or "PARTIAL": only some suppliers' exports are loaded)
+        and Data generated.
+    """
+    labels = [period_label(*p) for p in periods]
+    columns: dict[str, list[str]] = {COUNTRY_COLUMN: list(recipients)}
+    names = [*suppliers, OTHERS]
+    for name in names:
+        for label in labels:
+            columns[f"{name} {label}"] = []
+    coverage, generated = [], []
+    bare = _bare(flows, recipients)
+    for country in recipients:
+        shares = period_shares(flows, country, list(periods), merge_lineage)
+        generated.append(vintage_text(shares.attrs.get("vintage")))
+        shares = _relabel(shares, suppliers)
+        for name in names:
+            for (start, end), label in zip(periods, labels, strict=True):
+                in_period = shares[(shares["start"] == start) & (shares["end"] == end)]
+                if in_period.empty or not np.isfinite(in_period["share"]).any():
+                    columns[f"{name} {label}"].append(sipri_round(float("nan")))
+                    continue
+                share = float(in_period.loc[in_period["supplier"] == name, "share"].sum())
+                columns[f"{name} {label}"].append(sipri_round(share))
+        partial = any(c.startswith("Only part") for c in provenance_notes(bare, country))
+        coverage.append("PARTIAL" if partial else "all suppliers")
+    columns["Coverage"] = coverage
+    columns["Data generated"] = generated
+    return pd.DataFrame(columns, dtype="str")
+
+
+def compare_view(
+    flows: pd.DataFrame,
+    recipients: Sequence[str],
+    *,
+    by: str = "year",
+    measure: str = "share",
+    merge_lineage: bool = False,
+    top_n: int | None = 6,
+    table_periods: Sequence[Period] | None = None,
+) -> Comparison:
+    """Small multiples of 2-6 recipients' imports by supplier, and their period-share table.
+
+    Args:
+        flows: loaded flows (the store's, with vintage and dataset_id).
+        recipients: 2-6 importers, one panel each in this order.
+        by: "year" (stacked yearly bars) or "period" (SIPRI 5-year periods, the same in every
+            panel: they end in the newest year any of the countries has).
+        measure: "share" of each country's imports or absolute "tiv"; the y axis is shared.
+        merge_lineage: count the Soviet Union as Russia (and other predecessors).
+        top_n: the N suppliers named in every panel, the rest summed as Others (None: all).
+        table_periods: one or two periods for the table (default: the latest two of
+            ``comparison_periods``, or the latest one).
+
+    Returns:
+        The comparison; its chart's ``data`` is the plotted table.
+
+    Raises:
+        ValueError: for fewer than 2 or more than 6 countries, an unknown option, a country
+            without supplier-split data, or (by period) countries spanning no 5-year period.
+    """
+    recipients = check_countries(recipients)
+    if measure not in MEASURES:
+        raise ValueError(f"measure must be one of {MEASURES}, not {measure!r}")
+    if by not in BY_OPTIONS:
+        raise ValueError(f"by must be one of {BY_OPTIONS}, not {by!r}")
+    if top_n is not None and int(top_n) < 1:
+        raise ValueError("top_n must be at least 1 (or None to name every supplier)")
+    bare = _bare(flows, recipients)
+    spans = {r: recipient_years(bare, r) for r in recipients}
+    missing = [r for r, span in spans.items() if span is None]
+    if missing:
+        raise ValueError(
+            "The loaded data have no imports by supplier of " + ", ".join(missing) + "."
+        )
+    periods = _periods(list(spans.values()))
+    if by == "period" and not periods:
+        raise ValueError("The countries' loaded data do not span a whole 5-year period.")
+    frames, vintages = [], {}
+    for country in recipients:
+        if by == "year":
+            part = yearly_shares(flows, country, merge_lineage)[["year", "supplier", "tiv"]]
+        else:
+            part = period_shares(flows, country, periods, merge_lineage)
+            part = part.assign(
+                period=[period_label(s, e) for s, e in zip(part["start"], part["end"], strict=True)]
+            )[["period", "supplier", "tiv"]]
+        vintages[country] = part.attrs.get("vintage")
+        frames.append(part.assign(recipient=country))
+    rows = pd.concat(frames, ignore_index=True)
+    kept = _kept_suppliers(rows, top_n)
+    relabelled = _relabel(rows, kept)
+    per_country = []
+    for country in recipients:
+        mine = relabelled[relabelled["recipient"] == country]
+        if by == "year":
+            part = mix_by_year_data(mine[["year", "supplier", "tiv"]])
+        else:
+            part = mix_by_period_data(mine[["period", "supplier", "tiv"]])
+        per_country.append(part.assign(recipient=country))
+    key = "year" if by == "year" else "period"
+    table = pd.concat(per_country, ignore_index=True)[
+        ["recipient", key, "supplier", "tiv", "share"]
+    ]
+    order = [*kept, *([OTHERS] if (table["supplier"] == OTHERS).any() else [])]
+
+    n_rows, cols = _grid(len(recipients))
+    specs = [
+        [{} if r * cols + c < len(recipients) else None for c in range(cols)] for r in range(n_rows)
+    ]
+    fig = make_subplots(
+        rows=n_rows,
+        cols=cols,
+        specs=specs,
+        shared_yaxes="all",
+        subplot_titles=[f"<b>{plotly_text(c)}</b>" for c in recipients],
+        horizontal_spacing=0.035,
+        vertical_spacing=0.16 if n_rows > 1 else 0.0,
+    )
+    _add_panels(fig, table, recipients, order, by=by, measure=measure, cols=cols)
+
+    if by == "year":
+        first = min(span[0] for span in spans.values())
+        last = max(span[1] for span in spans.values())
+        fig.update_xaxes(range=[first - 0.5, last + 0.5], tickformat="d", showticklabels=True)
+        x_title = "Year"
+    else:
+        labels = [plotly_text(period_label(*p)) for p in periods]
+        # Every period in every panel, in order, even where a country has no delivery.
+        fig.update_xaxes(
+            type="category",
+            categoryorder="array",
+            categoryarray=labels,
+            range=[-0.5, len(labels) - 0.5],
+            showticklabels=True,
+        )
+        x_title = "SIPRI 5-year period"
+    y_title = (
+        ("Share of the year's imports" if by == "year" else "Share of the period's imports")
+        if measure == "share"
+        else "TIV (millions)"
+    )
+    fig.update_yaxes(
+        tickformat=".0%" if measure == "share" else ",.0f",
+        range=[0, 1] if measure == "share" else None,
+        showgrid=True,
+        gridcolor="#E5E5E5",
+        linecolor="#444444",
+        zeroline=False,
+    )
+    fig.update_xaxes(showgrid=False, linecolor="#444444", ticks="outside", zeroline=False)
+    for i in range(len(recipients)):
+        row, col = i // cols + 1, i % cols + 1
+        if col == 1:
+            fig.update_yaxes(title_text=y_title, row=row, col=col)
+        if row == n_rows or (i + cols) >= len(recipients):
+            fig.update_xaxes(title_text=x_title, row=row, col=col)
+    fig.update_annotations(font={"size": 14, "color": "#111111"})
+    fig.update_layout(barmode="relative", bargap=0 if by == "year" else 0.2)
+    fig.update_layout(legend={"traceorder": "reversed", "title": {"text": "Supplier"}})
+
+    filters = {"Countries": ", ".join(recipients)}
+    if by == "year":
+        filters["Years"] = f"{first}-{last}"
+    else:
+        filters["Periods"] = f"{period_label(*periods[0])} to {period_label(*periods[-1])}"
+    filters["Measure"] = "share of imports" if measure == "share" else "TIV (millions)"
+    filters["Lineage"] = lineage_label(merge_lineage)
+    filters["Suppliers"] = f"top {top_n} over all the countries + Others" if top_n else "all"
+    filters["Y axis"] = "shared"
+    dates = [vintage_date(v) for v in vintages.values()]
+    dates = [d for d in dates if d is not None]
+    meta = ChartMeta(
+        title=_title(recipients, by), filters=filters, vintage=max(dates) if dates else None
+    )
+    caveats = {r: provenance_notes(bare, r) for r in recipients}
+    notes = _notes(spans, caveats, vintages)
+    fig = _finish(fig, meta, "compare_import_mix", _EventDrawing(), table, notes)
+    # One plot height per row of panels: a second row must not squeeze both.
+    plot_px = PLOT_HEIGHT_PX if n_rows == 1 else n_rows * PANEL_HEIGHT_PX + 60
+    fig.update_layout(height=fig.layout.margin.t + fig.layout.margin.b + plot_px)
+    chart = ChartView(fig, meta, table.copy(), notes, [], "computed")
+
+    if table_periods is None:
+        table_periods = periods[-2:] if periods else []
+    table_periods = [(int(s), int(e)) for s, e in table_periods]
+    if len(table_periods) > 2:
+        raise ValueError("Choose one or two periods for the table.")
+    shares = (
+        period_share_table(flows, recipients, table_periods, kept, merge_lineage)
+        if table_periods
+        else pd.DataFrame({COUNTRY_COLUMN: pd.Series(recipients, dtype="str")})
+    )
+    return Comparison(chart, shares, table_periods, kept)
