@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from analysis.colors import supplier_color
-from analysis.events import Event
+from analysis.colors import color_map
+from analysis.events import CATEGORIES, Event
 
 OTHERS = "Others"
 UNKNOWN_SUPPLIER = "unknown supplier(s)"
@@ -94,6 +94,68 @@ PRINT_TEMPLATE = go.layout.Template(
 )
 
 
+# On screen, a viewer whose app is dark gets the same figure with these chrome colours swapped
+# (backgrounds, text, axes, grid, event marks, bar outlines); data colours never change. The
+# swap is one-to-one, so ``light_look`` undoes it exactly: exports are always light.
+DARK_SWAPS: dict[str, str] = {
+    "#FFFFFF": "#0E1117",  # paper, plot, hover and event-marker backgrounds, bar outlines
+    "#111111": "#F5F5F5",  # title, event labels, moving-average line
+    "#222222": "#E8E8E8",  # body text, source line
+    "#333333": "#D6D6D6",  # event lines and marker borders
+    "#444444": "#C4C4C4",  # axis lines, ticks, footer notes
+    "#555555": "#B0B0B0",  # subtitle
+    "#BBBBBB": "#5A5F69",  # dumbbell connectors, map borders
+    "#E5E5E5": "#2A2F3A",  # grid
+    "#F2F2F2": "#1C212B",  # map land
+    EVENT_BAND_FILL: "rgba(200, 200, 200, 0.16)",  # event bands
+}
+
+
+def _color_key(color: str) -> str:
+    return color.upper().replace(" ", "")
+
+
+_TO_DARK = {_color_key(k): v for k, v in DARK_SWAPS.items()}
+_TO_LIGHT = {_color_key(v): k for k, v in DARK_SWAPS.items()}
+
+
+def _swap_colors(node: Any, swaps: Mapping[str, str]) -> Any:
+    """``node`` (a figure dict) with every single colour found in ``swaps`` replaced.
+
+    Only string values of keys ending in "color" change (bgcolor, linecolor, fillcolor...):
+    lists of colours are data (per-point supplier colours), and layout.meta is left as it is.
+    """
+    if isinstance(node, dict):
+        out = {}
+        for key, value in node.items():
+            if key == "meta":
+                out[key] = value
+            elif isinstance(value, str) and key.lower().endswith("color"):
+                out[key] = swaps.get(_color_key(value), value)
+            else:
+                out[key] = _swap_colors(value, swaps)
+        return out
+    if isinstance(node, list | tuple):
+        return [_swap_colors(v, swaps) for v in node]
+    return node
+
+
+def on_screen(fig: go.Figure, dark: bool = False) -> go.Figure:
+    """The figure as shown in the app: as built (light), or a dark variant for a dark app.
+
+    The dark variant swaps the chrome colours of ``DARK_SWAPS`` (template included) and keeps
+    every data colour; ``light_look`` turns it back. ``fig`` itself is never changed.
+    """
+    if not dark:
+        return fig
+    return go.Figure(_swap_colors(fig.to_dict(), _TO_DARK))
+
+
+def light_look(fig: go.Figure) -> go.Figure:
+    """A copy of ``fig`` with the dark variant's colours (``on_screen``) turned light again."""
+    return go.Figure(_swap_colors(fig.to_dict(), _TO_LIGHT))
+
+
 @dataclass(frozen=True)
 class ChartMeta:
     """What a reader of an exported chart needs: title, filters, source and vintage.
@@ -107,6 +169,8 @@ class ChartMeta:
         citations: published-figure citations, used for seed data when there is no vintage.
         source: an explicit source line overriding the one derived from vintage/citations.
         url: the shareable URL of the view (export metadata and bundles).
+        hidden_events: the event categories the user hid (see ``hidden_event_categories``),
+            named at the end of the subtitle so that an exported chart says what it leaves out.
     """
 
     title: str
@@ -116,6 +180,7 @@ class ChartMeta:
     citations: tuple[str, ...] = ()
     source: str = ""
     url: str = ""
+    hidden_events: tuple[str, ...] = ()
 
     def vintage_text(self) -> str:
         """The vintage as printed, e.g. "13 Oct 2024" (empty when unknown)."""
@@ -136,10 +201,26 @@ class ChartMeta:
         return "Source: SIPRI Arms Transfers Database"
 
     def subtitle_line(self) -> str:
-        """The subtitle naming the filters (country, periods, lineage choice)."""
+        """The subtitle naming the filters (country, periods, lineage choice, hidden events)."""
         if self.subtitle:
-            return self.subtitle
-        return " · ".join(f"{k}: {v}" for k, v in self.filters.items() if str(v) != "")
+            line = self.subtitle
+        else:
+            line = " · ".join(f"{k}: {v}" for k, v in self.filters.items() if str(v) != "")
+        if self.hidden_events:
+            hidden = "Events hidden: " + ", ".join(_category_plural(c) for c in self.hidden_events)
+            line = f"{line} · {hidden}" if line else hidden
+        return line
+
+
+def _category_plural(category: str) -> str:
+    return {"delivery": "deliveries", "other": "other events"}.get(category, f"{category}s")
+
+
+def hidden_event_categories(hidden: Iterable[str]) -> tuple[str, ...]:
+    """The event categories a chart hides, for ``ChartMeta.hidden_events``: the known categories
+    (in their usual order) among ``hidden``; anything else hides nothing and is not named."""
+    chosen = {str(c) for c in hidden}
+    return tuple(c for c in CATEGORIES if c in chosen)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -905,7 +986,9 @@ def _stacked_by_year(
         table = table[table["year"].between(year_range[0], year_range[1])].reset_index(drop=True)
     fig = go.Figure()
     value = "share" if measure == "share" else "tiv"
-    for name in _series_order(table, series, "tiv"):
+    order = _series_order(table, series, "tiv")
+    colors = color_map(order)  # distinguishable side by side
+    for name in order:
         part = table[table[series] == name]
         years = [int(y) for y in part["year"]]
         # Numbers as numpy arrays: plotly copies them in one go and sends them base64-encoded,
@@ -916,7 +999,7 @@ def _stacked_by_year(
             width=np.array([_year_width_ms(y) for y in years], dtype="float64"),
             name=plotly_text(name),
             legendgroup=plotly_text(name),
-            marker={"color": supplier_color(name), "line": {"color": "#FFFFFF", "width": 0.5}},
+            marker={"color": colors[name], "line": {"color": "#FFFFFF", "width": 0.5}},
             customdata=np.column_stack(
                 [
                     np.array(years, dtype="float64"),
@@ -986,14 +1069,23 @@ def _stacked_by_year(
         legend={"traceorder": "reversed"},
         xaxis={"type": "date", "title": {"text": YEAR_AXIS_TITLE, "font": {"size": 12}}},
         yaxis={
-            "title": {
-                "text": "Share of the year's imports" if measure == "share" else "TIV (millions)"
-            },
+            "title": {"text": value_axis_title(measure, series)},
             "tickformat": ".0%" if measure == "share" else ",.0f",
             "range": [0, 1] if measure == "share" else None,
         },
     )
     return _finish(fig, meta, chart, drawing, table, notes)
+
+
+def value_axis_title(measure: str, series: str = "supplier") -> str:
+    """The value axis of the yearly stacked bars: the measure, and whose total a share is of.
+
+    An importer's bars split by ``supplier`` are shares of its imports; an exporter's bars
+    split by ``recipient`` (its customers) are shares of its exports.
+    """
+    if measure != "share":
+        return "TIV (millions)"
+    return "Share of the year's exports" if series == "recipient" else "Share of the year's imports"
 
 
 def build_import_mix_by_year(
@@ -1137,7 +1229,9 @@ def build_import_mix_by_period(
     periods = list(dict.fromkeys(table["period"]))
     fig = go.Figure()
     value = "share" if measure == "share" else "tiv"
-    for name in _series_order(table, "supplier", "tiv"):
+    order = _series_order(table, "supplier", "tiv")
+    colors = color_map(order)  # distinguishable side by side
+    for name in order:
         part = table[table["supplier"] == name]
         # Category values are drawn as tick labels and fill %{x}: escaped like any text.
         fig.add_bar(
@@ -1145,7 +1239,7 @@ def build_import_mix_by_period(
             y=part[value].tolist(),
             name=plotly_text(name),
             legendgroup=plotly_text(name),
-            marker={"color": supplier_color(name), "line": {"color": "#FFFFFF", "width": 0.5}},
+            marker={"color": colors[name], "line": {"color": "#FFFFFF", "width": 0.5}},
             customdata=[[t, s] for t, s in zip(part["tiv"], part["share"], strict=True)],
             hovertemplate=(
                 f"{plotly_text(name)} %{{x}}<br>%{{customdata[0]:,.0f}} TIV m"
@@ -1239,7 +1333,8 @@ def build_period_comparison(
             hoverinfo="skip",
             name=f"{category} change",
         )
-    colors = [supplier_color(s) for s in suppliers]
+    own = color_map(suppliers)  # distinguishable side by side
+    colors = [own[s] for s in suppliers]
     fig.add_scatter(
         x=table[f"share_{period_a}"].tolist(),
         y=categories,

@@ -17,7 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from analysis.charts import PRINT_TEMPLATE, ChartMeta, event_end
+from analysis.charts import PRINT_TEMPLATE, ChartMeta, event_end, light_look
 from analysis.events import Event
 
 # Size presets in CSS pixels (the PNG is width*scale x height*scale).
@@ -150,9 +150,10 @@ def export_look(fig: go.Figure, width: int, height: int) -> go.Figure:
 
     Title, subtitle, source line and event legend are already part of the builders' figures,
     so they land in the image; this only pins the template, background and size, and drops
-    the plotted table kept in ``layout.meta`` (not needed to render).
+    the plotted table kept in ``layout.meta`` (not needed to render). A dark on-screen variant
+    (``charts.on_screen(fig, dark=True)``) is turned light again.
     """
-    out = go.Figure(fig)
+    out = light_look(fig)
     out.update_layout(
         template=PRINT_TEMPLATE,
         paper_bgcolor="#FFFFFF",
@@ -217,7 +218,9 @@ def local_topojson_url() -> str | None:
     return None
 
 
-def plotly_config(file_name: str, width: int, height: int, scale: float = 1) -> dict[str, Any]:
+def plotly_config(
+    file_name: str, width: int, height: int, scale: float = 1, png_button: bool = True
+) -> dict[str, Any]:
     """``st.plotly_chart(config=...)`` so the toolbar's PNG button matches the server export.
 
     Args:
@@ -225,12 +228,16 @@ def plotly_config(file_name: str, width: int, height: int, scale: float = 1) -> 
         width: width in CSS pixels.
         height: height in CSS pixels.
         scale: 1-4.
+        png_button: keep the toolbar's PNG button. It saves the figure as drawn on screen, so
+            a page showing the dark variant drops it when the light server export is there.
 
     Returns:
         A plotly.js config dict with toImageButtonOptions.
     """
     width, height = _check_size(width, height)
+    extra: dict[str, Any] = {} if png_button else {"modeBarButtonsToRemove": ["toImage"]}
     return {
+        **extra,
         "displaylogo": False,
         "topojsonURL": BROWSER_TOPOJSON_URL,
         "toImageButtonOptions": {

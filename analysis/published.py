@@ -45,7 +45,11 @@ RECONCILE_COLUMNS = [
     "verdict",
     "reason",
     "source",
+    "same_release",
 ]
+# A recomputed figure differing from another release's by more than this (percentage points)
+# is counted apart in the self-check's headline.
+REVISION_NOTE_PP = 1.0
 
 
 def load_published(path: str | Path | None = None) -> pd.DataFrame:
@@ -228,7 +232,8 @@ def reconcile(flows: pd.DataFrame, published: pd.DataFrame | None = None) -> pd.
         ``RECONCILE_COLUMNS``: published and computed as fractions, ``diff_pp`` =
         (computed - published) x 100, the published release and the data vintage, a verdict
         (``"match"``/``"differs"``) and, for differences, reason ``"different vintage"`` when
-        the release year is not the data's vintage year (SIPRI revises back data every year).
+        the release year is not the data's vintage year (SIPRI revises back data every year);
+        ``same_release`` says whether the figure comes from the release of the data's year.
     """
     published = load_published() if published is None else published
     coverage = _coverage(flows)
@@ -246,8 +251,9 @@ def reconcile(flows: pd.DataFrame, published: pd.DataFrame | None = None) -> pd.
             computed = float(world["share"].iloc[0])
             vintage = world.attrs["vintage"]
         verdict = _verdict(float(fig.share), computed)
+        same = same_release(fig.release, vintage)
         reason = ""
-        if verdict == "differs" and vintage and str(vintage)[:4] != str(fig.release)[:4]:
+        if verdict == "differs" and vintage and not same:
             reason = "different vintage"
         rows.append(
             {
@@ -264,6 +270,7 @@ def reconcile(flows: pd.DataFrame, published: pd.DataFrame | None = None) -> pd.
                 "verdict": verdict,
                 "reason": reason,
                 "source": fig.source,
+                "same_release": same,
             }
         )
     out = pd.DataFrame(rows, columns=RECONCILE_COLUMNS)
@@ -274,6 +281,7 @@ def reconcile(flows: pd.DataFrame, published: pd.DataFrame | None = None) -> pd.
             "published": "float64",
             "computed": "float64",
             "diff_pp": "float64",
+            "same_release": "bool",
         }
     )
     for col in (
@@ -288,3 +296,63 @@ def reconcile(flows: pd.DataFrame, published: pd.DataFrame | None = None) -> pd.
     ):
         out[col] = out[col].astype("str")
     return out
+
+
+def same_release(release: object, vintage: object) -> bool:
+    """Whether a published figure's release is the one the data were generated from.
+
+    SIPRI publishes one release a year and data generated that year come from it: the release
+    year (``"2024-03"`` or ``"2024"``) must be the data vintage's year. Unknown vintage: False.
+    """
+    if vintage is None or pd.isna(vintage) or str(vintage).strip() == "":
+        return False
+    return str(release)[:4] == str(vintage)[:4]
+
+
+def _figures(count: int) -> str:
+    return f"{count} published figure" + ("" if count == 1 else "s")
+
+
+def self_check_summary(table: pd.DataFrame) -> str:
+    """The self-check's headline: same-release figures apart from other releases' figures.
+
+    A miss against another release is SIPRI's yearly revision, not an error, so it is not
+    counted against the data; a miss within the same release is.
+
+    Args:
+        table: rows of ``reconcile`` (columns verdict, diff_pp, same_release).
+
+    Returns:
+        E.g. "2 of 2 published figures from the same release as the data match the recomputed
+        shares. 23 published figures come from other SIPRI releases (SIPRI revises its series
+        every year): 5 of them differ by more than 1 percentage point." Empty for no rows.
+    """
+    if table.empty:
+        return ""
+    same = table["same_release"].astype(bool)
+    mine, others = table[same], table[~same]
+    parts = []
+    if len(mine):
+        matches = int((mine["verdict"] == "match").sum())
+        verb = "matches" if len(mine) == 1 else "match"
+        parts.append(
+            f"{matches} of {_figures(len(mine))} from the same release as the data {verb} "
+            "the recomputed shares."
+        )
+    else:
+        parts.append("No published figure here comes from the same release as the data.")
+    if len(others):
+        far = int((others["diff_pp"].abs() > REVISION_NOTE_PP).sum())
+        come = "comes" if len(others) == 1 else "come"
+        if far == 0:
+            tail = f"none differs by more than {REVISION_NOTE_PP:g} percentage point"
+        elif len(others) == 1:
+            tail = f"it differs by more than {REVISION_NOTE_PP:g} percentage point"
+        else:
+            verb = "differs" if far == 1 else "differ"
+            tail = f"{far} of them {verb} by more than {REVISION_NOTE_PP:g} percentage point"
+        parts.append(
+            f"{_figures(len(others))} {come} from other SIPRI releases (SIPRI revises its "
+            f"series every year): {tail}."
+        )
+    return " ".join(parts)

@@ -19,11 +19,17 @@ from analysis.charts import (
     build_supplier_map,
     event_end,
     events_for_chart,
+    hidden_event_categories,
     parse_period,
     period_label,
 )
 from analysis.events import Event
-from analysis.published import headline_shares, load_published, reconcile
+from analysis.published import (
+    headline_shares,
+    load_published,
+    reconcile,
+    self_check_summary,
+)
 from analysis.shares import (
     COMPLETE_FOR,
     Period,
@@ -228,6 +234,7 @@ def import_mix_view(
     period_end: int | None = None,
     extend_to_events: bool = False,
     since: int | None = None,
+    weapon_categories: Sequence[str] = (),
 ) -> ChartView:
     """A recipient's imports by supplier, by year or by SIPRI 5-year period, with events.
 
@@ -245,6 +252,8 @@ def import_mix_view(
         extend_to_events: widen the yearly axis up to the latest shown event (recent events
             drawn on the chart instead of listed under it).
         since: first year of the yearly chart (default: the data's first year).
+        weapon_categories: only deliveries in these weapon categories (empty: all); only
+            rows carrying a category (the per-delivery register) can match.
 
     Returns:
         The view; ``data`` is the plotted table.
@@ -253,11 +262,23 @@ def import_mix_view(
         ValueError: for an unknown option or a recipient without supplier-split data.
     """
     _check_options(measure, by)
+    chosen_categories = sorted({str(c) for c in weapon_categories})
+    if chosen_categories:
+        from analysis.categories import filter_by_category  # it imports this module
+
+        flows = filter_by_category(flows, chosen_categories)
     years = recipient_years(flows, recipient)
     if years is None:
+        if chosen_categories:
+            raise ValueError(
+                f"the loaded data have no imports of {recipient} by supplier in "
+                + ", ".join(chosen_categories)
+            )
         raise ValueError(f"the loaded data have no imports of {recipient} by supplier")
     shown = _shown(events, recipient, hidden_categories)
     filters = {"Recipient": recipient}
+    if chosen_categories:
+        filters["Weapon categories"] = ", ".join(chosen_categories)
     caveats = provenance_notes(flows, recipient)
     # What a reader of an exported chart must see on the chart itself, not only under it.
     if any(c.startswith("Only part") for c in caveats):
@@ -299,6 +320,7 @@ def import_mix_view(
         + ("by year" if by == "year" else "by 5-year period"),
         filters=filters,
         vintage=vintage_date(mix.attrs.get("vintage")),
+        hidden_events=hidden_event_categories(hidden_categories),
     )
     common = {"meta": meta, "events": shown, "recipient": recipient, "measure": measure}
     if by == "year":
@@ -399,6 +421,7 @@ def published_mix_view(
             "Others": "100% minus the named suppliers",
         },
         citations=_citations(table),
+        hidden_events=hidden_event_categories(hidden_categories),
     )
     # The period builder sums "tiv" per period; shares of one period sum to 1, so passing the
     # shares as the values plots them unchanged.
@@ -591,6 +614,7 @@ def period_comparison_view(
             "Lineage": lineage_label(merge_lineage),
         },
         vintage=vintage_date(shares.attrs.get("vintage")),
+        hidden_events=hidden_event_categories(hidden_categories),
     )
     fig = build_period_comparison(
         frame[["period", "supplier", "share"]],
@@ -647,6 +671,7 @@ def published_comparison_view(
         title=f"{recipient}'s suppliers: {label_a} versus {label_b}, as published",
         filters={"Recipient": recipient, "Periods": f"{label_a} and {label_b}"},
         citations=_citations(table),
+        hidden_events=hidden_event_categories(hidden_categories),
     )
     fig = build_period_comparison(
         table[["period", "supplier", "share"]],
@@ -732,7 +757,8 @@ def self_check(flows: pd.DataFrame, recipient: str | None = None) -> pd.DataFram
 
     Returns:
         Columns Figure, Period, Published, Release, Computed, Data generated, Difference (pp),
-        Verdict, Reason, Source (empty when the data cover no published figure).
+        Verdict, Reason, Source (empty when the data cover no published figure); attrs
+        "summary" holds the headline (``published.self_check_summary``).
     """
     table = reconcile(flows) if flows is not None and len(flows) else reconcile(flows.iloc[:0])
     if recipient is not None:
@@ -743,7 +769,7 @@ def self_check(flows: pd.DataFrame, recipient: str | None = None) -> pd.DataFram
         else f"{r.recipient}'s share of world imports"
         for r in table.itertuples(index=False)
     ]
-    return pd.DataFrame(
+    out = pd.DataFrame(
         {
             "Figure": pd.Series(what, dtype="str"),
             "Period": [
@@ -759,6 +785,8 @@ def self_check(flows: pd.DataFrame, recipient: str | None = None) -> pd.DataFram
             "Source": table["source"].to_numpy(),
         }
     )
+    out.attrs["summary"] = self_check_summary(table)
+    return out
 
 
 # --------------------------------------------------------------------------- event window
@@ -864,6 +892,7 @@ def customers_view(
             "Recipients": f"top {top_n} + Others" if top_n else "all",
         },
         vintage=vintage_date(yearly.attrs.get("vintage")),
+        hidden_events=hidden_event_categories(hidden_categories),
     )
     fig = build_customers_over_time(
         yearly[["year", "recipient", "tiv"]],
@@ -910,6 +939,7 @@ def supplier_map_view(
             "Lineage": lineage_label(merge_lineage),
         },
         vintage=vintage_date(shares.attrs.get("vintage")),
+        hidden_events=hidden_event_categories(hidden_categories),
     )
     fig = build_supplier_map(
         shares[["supplier", "tiv"]],

@@ -1,4 +1,4 @@
-"""About page: what TIV is and is not, caveats, how to cite, and where the data comes from."""
+"""About page: what TIV is and is not, caveats, a glossary, how to cite, and the data's source."""
 
 from __future__ import annotations
 
@@ -41,6 +41,33 @@ CAVEATS_TEXT = """
 - **Deliveries lag orders** by years: a policy change or an event shows in deliveries late,
   and the volume of an order is counted in the years the weapons are delivered.
 - Shares are rounded the SIPRI way (whole percentages; one decimal below 10%).
+"""
+
+GLOSSARY_TEXT = f"""
+- **TIV (trend-indicator value)**: SIPRI's common unit for the *volume* of major arms
+  transferred, based on the known unit production costs of a core set of weapons. It measures
+  military capability transferred, **not money**; figures are in millions of TIV.
+- **Second-hand weapons** count at **40%** of the TIV of a new weapon; second-hand weapons
+  significantly refurbished or modernised before delivery count at **66%**.
+- **`?` (uncertain)**: in SIPRI's trade register a `?` marks an uncertain figure or year (a
+  SIPRI estimate); the Deals page keeps these flags.
+- **Order vs delivery**: an *order* is the year a deal was agreed; TIV counts *deliveries*,
+  in the year they happen, so a large order can show up over many later years, or not yet.
+- **SIPRI 5-year periods** (e.g. 2019-23): yearly deliveries fluctuate a lot, so SIPRI
+  compares 5-year totals to show trends; periods are compared with the 5 years before.
+- **Share**: a supplier's TIV over a period divided by the recipient's total TIV over the same
+  years (not an average of yearly shares). Rounded the SIPRI way: whole percentages from 10%,
+  one decimal below (7.7%); rounded figures may not add up to 100%.
+- **Dependency metrics**: *top-supplier share*, the largest supplier's share of a period's
+  imports; *top-3 share*, the three largest suppliers' combined share; *HHI*
+  (Herfindahl-Hirschman index), the sum of the squared supplier shares, from near 0 (many
+  small suppliers) to 1 (a single supplier), often quoted ×10,000 (0-10,000).
+- **Exact vs estimated yearly volumes**: TIV tables and SIPRI's per-delivery register give
+  each year's deliveries exactly. A per-deal register (one row per deal) gives only a deal's
+  total and its delivery years, so its yearly volumes are **estimated** by spreading the
+  deal's TIV evenly over those years; charts built from it say so.
+
+More in SIPRI's sources and methods: {METHODS_URL}
 """
 
 SOURCE_TEXT = f"""
@@ -96,6 +123,8 @@ def main() -> None:
     st.markdown(TIV_TEXT)
     st.subheader("Caveats")
     st.markdown(CAVEATS_TEXT)
+    st.subheader("Glossary")
+    st.markdown(GLOSSARY_TEXT)
 
     st.subheader("How to cite")
     datasets = load_datasets()

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
-from analysis import views
+from analysis import categories, compare, views
 from analysis.events import Event
 from pages.common import load_events, load_flows
 
@@ -29,3 +30,50 @@ def import_mix(token: str, **options: object) -> views.ChartView:
 def event_window(token: str, event: Event, **options: object) -> views.ChartView:
     """Suppliers' shares before and after ``event``."""
     return views.for_display(views.event_window_view(load_flows(), event, **options))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def compare_defaults(token: str) -> list[str]:
+    """India and the largest other importers loaded: the Compare page's first selection."""
+    return compare.default_countries(load_flows())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def compare_periods(token: str, countries: tuple[str, ...]) -> list[tuple[int, int]]:
+    """The SIPRI periods shared by the compared countries' panels and table."""
+    return compare.comparison_periods(load_flows(), countries)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def comparison(token: str, countries: tuple[str, ...], **options: object) -> compare.Comparison:
+    """The Compare page's small multiples and period-share table for these options."""
+    view = compare.compare_view(load_flows(), countries, **options)
+    return compare.Comparison(
+        views.for_display(view.chart), view.table, view.periods, view.suppliers
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def category_recipients(token: str) -> list[str]:
+    """Recipients whose loaded imports carry weapon categories."""
+    return categories.category_recipients(load_flows())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def weapon_categories(token: str, recipient: str) -> list[str]:
+    """The weapon categories the recipient's supplier chart can be narrowed to."""
+    return categories.categories_of(load_flows(), recipient, by_supplier=True)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def category_mix(token: str, **options: object) -> views.ChartView:
+    """A recipient's imports by weapon category (chart view) for these options."""
+    return views.for_display(categories.category_view(load_flows(), load_events(), **options))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def category_periods(token: str, recipient: str) -> pd.DataFrame:
+    """A recipient's imports by weapon category per SIPRI period, one row per category."""
+    return categories.period_table(
+        categories.category_breakdown(load_flows(), recipient, by="period")
+    )

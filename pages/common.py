@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import urllib.parse
 from collections.abc import Callable, Sequence
-from typing import NoReturn, TypeVar
+from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from analysis import export as chart_export
-from analysis.charts import ChartMeta, plotted_data
+from analysis.charts import ChartMeta, on_screen, plotted_data
 from analysis.events import CATEGORIES, Event
 from analysis.store import Store, StoreError
+
+if TYPE_CHECKING:
+    from pandas.io.formats.style import Styler
 
 DEFAULT_COUNTRY = "India"
 T = TypeVar("T")
@@ -150,6 +154,54 @@ def md_escape(text: object) -> str:
     """
     flat = " ".join(str(text).split())
     return _MD_SPECIAL.sub(r"\\\1", flat)
+
+
+# --------------------------------------------------------------------------- tables
+
+MISSING_TEXT = "–"
+# Text that only a missing value turned into a string reads as (never a SIPRI name or figure),
+# and empty text.
+_MISSING_WORDS = frozenset({"", "None", "none", "nan", "NaN", "<NA>", "NaT"})
+
+
+def _decimals(values: pd.Series) -> int:
+    """The fewest decimals (0-4) that show every value of a numeric column as it is."""
+    numbers = pd.to_numeric(values, errors="coerce").dropna().astype("float64")
+    for places in range(4):
+        if ((numbers.round(places) - numbers).abs() < 1e-9).all():
+            return places
+    return 4
+
+
+def _number_text(places: int) -> Callable[[object], str]:
+    # + 0.0 turns a rounded -0.0 into 0.0: no "-0.0" in a table.
+    return lambda value: f"{round(float(value), places) + 0.0:,.{places}f}"
+
+
+def dash_missing(frame: pd.DataFrame) -> Styler:
+    """A table for ``st.dataframe`` that shows every missing value as "–", not None/NaN/<NA>.
+
+    Cells keep their values (a numeric column still sorts as numbers); only what is shown
+    changes: missing cells, and text cells that are empty or read "None"/"nan"/"<NA>", show
+    an en dash; numbers show with thousands separators and their column's decimals.
+    True/False columns stay checkboxes.
+
+    Returns:
+        A pandas Styler over a copy of ``frame`` (``frame`` is not changed).
+    """
+    data = frame.copy()
+    formats = {}
+    for column in data.columns:
+        values = data[column]
+        if pd.api.types.is_bool_dtype(values):
+            continue
+        if pd.api.types.is_numeric_dtype(values):
+            formats[column] = _number_text(_decimals(values))
+        else:
+            words = values.map(lambda v: isinstance(v, str) and v.strip() in _MISSING_WORDS)
+            if words.any():
+                data[column] = values.mask(words.astype(bool))
+    return data.style.format(formats, na_rep=MISSING_TEXT)
 
 
 # --------------------------------------------------------------------------- URL state
@@ -297,19 +349,36 @@ def render_chart(
     """
     stem = chart_export.safe_file_stem(meta.title)
     width, height, scale = _chosen_size(key)
+    dark = viewer_prefers_dark()
     st.plotly_chart(
-        fig,
+        # A dark app gets the dark variant on screen; every download below renders ``fig``
+        # in the light print look.
+        on_screen(fig, dark=dark),
         theme=None,
         width="stretch",
         # The toolbar's own PNG button gives the size chosen in the download panel (slide 2x
-        # until one is chosen), under the same file name as the server-rendered export.
-        config=chart_export.plotly_config(stem, width, height, scale),
+        # until one is chosen), under the same file name as the server-rendered export. It
+        # saves what is on screen, so a dark page drops it when the light export can be made.
+        config=chart_export.plotly_config(
+            stem, width, height, scale, png_button=not (dark and _chromium_available())
+        ),
         key=f"{key}_chart",
     )
     # A toggle rather than an expander: a closed expander still runs its widgets on every rerun.
     if st.toggle("Download for a report (PNG, SVG, data, bundle)", key=f"{key}_downloads"):
         with st.container(border=True):
             _download_panel(fig, meta, key=key, events=events, data=data, stem=stem)
+
+
+def viewer_prefers_dark() -> bool:
+    """Whether the viewer's app is dark (their browser's preference or the settings menu).
+
+    Streamlit infers it from the app's background; unknown (first load, AppTest) means light.
+    """
+    try:
+        return st.context.theme.type == "dark"
+    except Exception:  # noqa: BLE001 - no browser context: the light look
+        return False
 
 
 def _chosen_size(key: str) -> tuple[int, int, int]:
@@ -386,15 +455,7 @@ def _chromium_available() -> bool:
 def _with_url(meta: ChartMeta, url: str) -> ChartMeta:
     if meta.url or not url:
         return meta
-    return ChartMeta(
-        title=meta.title,
-        subtitle=meta.subtitle,
-        filters=dict(meta.filters),
-        vintage=meta.vintage,
-        citations=tuple(meta.citations),
-        source=meta.source,
-        url=url,
-    )
+    return dataclasses.replace(meta, url=url)
 
 
 # --------------------------------------------------------------------------- empty states

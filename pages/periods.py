@@ -9,6 +9,7 @@ from analysis import views
 from analysis.charts import parse_period, period_label
 from pages.common import (
     DEFAULT_COUNTRY,
+    dash_missing,
     event_category_filter,
     index_of,
     load_events,
@@ -122,7 +123,7 @@ if period_a == period_b:
 view, table, world = _facts(token, country, period_a, period_b, lineage, tuple(hidden))
 vintage = views.vintage_text(table.attrs.get("vintage"))
 st.subheader(f"{md_escape(country)}'s suppliers, {label_a} and {label_b}")
-st.dataframe(table, hide_index=True, key="periods_table")
+st.dataframe(dash_missing(table), hide_index=True, key="periods_table")
 st.caption(
     "Share = the supplier's TIV over the 5 years / all of the recipient's TIV over the same "
     "years (SIPRI rounding). Change in percentage points; volume change in TIV. "
@@ -135,7 +136,7 @@ if world.empty:
     )
 else:
     st.markdown(f"**{md_escape(country)}'s share of world arms imports**")
-    st.dataframe(world, hide_index=True, key="periods_world")
+    st.dataframe(dash_missing(world), hide_index=True, key="periods_world")
     st.caption(
         "Source: SIPRI Arms Transfers Database, data generated "
         f"{views.vintage_text(world.attrs.get('vintage'))}; rank among states."
@@ -150,10 +151,11 @@ check = _self_check(token, country)
 if check.empty:
     st.info(f"No published SIPRI figure for {md_escape(country)} falls within the loaded years.")
 else:
-    matches = int((check["Verdict"] == "match").sum())
-    st.markdown(f"{matches} of {len(check)} published figures match the recomputed shares.")
-    st.dataframe(check, hide_index=True, key="periods_check")
+    # Our own sentence (numbers only): same-release misses count, other releases' are revisions.
+    st.markdown(check.attrs.get("summary", ""))
+    st.dataframe(dash_missing(check), hide_index=True, key="periods_check")
     st.caption(
         "'match': the same figure once rounded the SIPRI way. 'different vintage': SIPRI "
-        "revises its whole series every year, so an older release can differ from today's data."
+        "revises its whole series every year, so an older release can differ from today's data. "
+        "A release is the same as the data's when its year is the year the data were generated."
     )

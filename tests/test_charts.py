@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from pathlib import Path
 
 import pandas as pd
@@ -27,7 +28,7 @@ from analysis.charts import (
     period_label,
     plotted_data,
 )
-from analysis.colors import MAIN_COLORS, color_map, supplier_color
+from analysis.colors import MAIN_COLORS, MIN_DELTA_E, color_map, delta_e, supplier_color
 from analysis.events import Event
 
 from .conftest import examples
@@ -313,13 +314,31 @@ def test_main_colours_are_fixed_and_lineage_hues_close():
     assert len(set(MAIN_COLORS.values())) == len(MAIN_COLORS)
 
 
+def _hashed_name(text: str) -> bool:
+    return text.strip() != "" and supplier_color(text) not in MAIN_COLORS.values()
+
+
 @settings(max_examples=examples(50), deadline=None)
-@given(st.lists(st.text(min_size=1, max_size=20), min_size=1, max_size=8, unique=True))
-def test_colours_do_not_depend_on_other_names(names):
+@given(
+    st.lists(
+        st.text(min_size=1, max_size=20).filter(_hashed_name),
+        min_size=1,
+        max_size=8,
+        unique_by=lambda s: " ".join(s.split()).casefold(),
+    )
+)
+def test_colours_drawn_together_are_distinct_and_move_only_on_a_clash(names):
     full = color_map(names)
-    assert all(full[n] == supplier_color(n) for n in names)
-    assert color_map(list(reversed(names))) == full
+    assert color_map(list(reversed(names))) == full  # not the order of the names
     assert all(c.startswith("#") and len(c) == 7 for c in full.values())
+    for a, b in itertools.combinations(names, 2):
+        assert delta_e(full[a], full[b]) >= MIN_DELTA_E, (a, b)
+    for name in names:
+        own = supplier_color(name)
+        # A name leaves its own colour only for a name next to it whose colour is too close.
+        if full[name] != own:
+            assert any(delta_e(full[o], own) < MIN_DELTA_E for o in names if o != name)
+        assert color_map([name]) == {name: own}
 
 
 @pytest.mark.slow

@@ -7,7 +7,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.published import headline_shares, load_published, reconcile
+from analysis.published import (
+    headline_shares,
+    load_published,
+    reconcile,
+    same_release,
+    self_check_summary,
+)
 from analysis.schema import coerce_flows
 
 SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "sipri-samples"
@@ -163,3 +169,78 @@ def test_reconcile_india_sample_matches_the_articles_figures():
     assert france["verdict"] == "match"
     # Nothing from 2020-24 on: the 2024 column of an October 2024 export is empty.
     assert got["end"].max() == 2023
+
+
+def test_same_release_is_the_release_of_the_datas_year():
+    assert same_release("2024-03", "2024-10-10")
+    assert same_release("2024", "2024-10-10")
+    assert not same_release("2025-12", "2024-10-10")
+    assert not same_release("2024-03", None)
+    assert not same_release("2024-03", float("nan"))
+
+
+def _checked(rows) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["verdict", "diff_pp", "same_release"])
+
+
+def test_self_check_counts_same_release_figures_apart_from_other_releases():
+    data = flows(
+        [
+            ("India", "Russia", 2019, 364.5),
+            ("India", "France", 2023, 95.4),
+            ("India", "unknown supplier(s)", 2021, 540.1),
+        ],
+        vintage="2024-10-10",
+    )
+    got = reconcile(data, PUBLISHED)
+    assert got["same_release"].tolist() == [True, False, True]
+    assert self_check_summary(got) == (
+        "2 of 2 published figures from the same release as the data match the recomputed "
+        "shares. 1 published figure comes from other SIPRI releases (SIPRI revises its series "
+        "every year): it differs by more than 1 percentage point."
+    )
+
+
+def test_self_check_summary_wording():
+    many = _checked(
+        [("match", 0.1, True)] * 9
+        + [("match", 0.2, False)] * 14
+        + [("differs", 1.8, False), ("differs", -4.5, False)]
+    )
+    assert self_check_summary(many) == (
+        "9 of 9 published figures from the same release as the data match the recomputed "
+        "shares. 16 published figures come from other SIPRI releases (SIPRI revises its series "
+        "every year): 2 of them differ by more than 1 percentage point."
+    )
+    miss = _checked([("differs", 3.0, True), ("differs", 0.9, False), ("match", 0.0, False)])
+    assert self_check_summary(miss) == (
+        "0 of 1 published figure from the same release as the data matches the recomputed "
+        "shares. 2 published figures come from other SIPRI releases (SIPRI revises its series "
+        "every year): none differs by more than 1 percentage point."
+    )
+    others = _checked([("differs", 1.2, False), ("differs", -1.0, False), ("match", 0.1, False)])
+    assert self_check_summary(others) == (
+        "No published figure here comes from the same release as the data. 3 published "
+        "figures come from other SIPRI releases (SIPRI revises its series every year): 1 of "
+        "them differs by more than 1 percentage point."
+    )
+    assert self_check_summary(_checked([("match", 0.0, True)])) == (
+        "1 of 1 published figure from the same release as the data matches the recomputed shares."
+    )
+    assert self_check_summary(_checked([])) == ""
+
+
+@pytest.mark.samples
+def test_self_check_headline_of_the_india_sample_separates_releases():
+    from analysis import views
+    from analysis.sipri import read_sipri
+
+    path = SAMPLES / INDIA_TIV
+    if not path.exists():
+        pytest.skip(f"{INDIA_TIV} not in {SAMPLES}")
+    export = read_sipri(path)
+    data = export.flows.assign(vintage=export.generated.isoformat())
+    summary = views.self_check(data, "India").attrs["summary"]
+    # Generated in October 2024: only the 2024 release is the same one (India 2019-23).
+    assert summary.startswith("2 of 2 published figures from the same release as the data match")
+    assert "come from other SIPRI releases" in summary
