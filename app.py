@@ -7,6 +7,7 @@ from pathlib import Path
 import streamlit as st
 
 from analysis.store import StoreError
+from pages import THROUGH_APP, app_pages, configure_page
 
 HERE = Path(__file__).resolve().parent
 
@@ -48,22 +49,8 @@ def run_page(page) -> None:
         )
 
 
-st.set_page_config(
-    page_title="Arms imports by supplier — SIPRI data",
-    page_icon=":material/public:",
-    layout="wide",
-)
+configure_page()
 
-PAGES = [
-    st.Page(HERE / "pages" / "overview.py", title="Overview", icon=":material/home:", default=True),
-    st.Page(HERE / "pages" / "import_mix.py", title="Import mix", icon=":material/bar_chart:"),
-    st.Page(HERE / "pages" / "compare.py", title="Compare countries", icon=":material/compare:"),
-    st.Page(HERE / "pages" / "periods.py", title="Periods", icon=":material/compare_arrows:"),
-    st.Page(HERE / "pages" / "suppliers.py", title="Suppliers", icon=":material/public:"),
-    st.Page(HERE / "pages" / "deals.py", title="Deals", icon=":material/list_alt:"),
-    st.Page(HERE / "pages" / "events.py", title="Events", icon=":material/event:"),
-    st.Page(HERE / "pages" / "data.py", title="Data", icon=":material/upload_file:"),
-    st.Page(HERE / "pages" / "about.py", title="About", icon=":material/info:"),
-]
-
-run_page(st.navigation(PAGES))
+# Pages check this to know the run came through here (see pages.common.through_app).
+st.session_state[THROUGH_APP] = True
+run_page(st.navigation(app_pages()))

@@ -6,7 +6,9 @@ import datetime as dt
 
 import streamlit as st
 
-from pages.common import load_datasets, md_escape
+from pages.common import load_datasets, md_escape, through_app
+
+through_app()
 
 SIPRI_DB_URL = "https://www.sipri.org/databases/armstransfers"
 METHODS_URL = "https://www.sipri.org/databases/armstransfers/sources-and-methods"

@@ -25,22 +25,23 @@ DEFAULT_COUNTRY = "India"
 T = TypeVar("T")
 
 
-def _run_through_app_navigation() -> None:
-    """Send a first deep link (e.g. /deals) through app.py's st.navigation.
+def through_app() -> None:
+    """Send a first deep link (e.g. /deals on a fresh server) through app.py's st.navigation.
 
-    Until app.py has called st.navigation once in a server process, Streamlit treats a folder
-    named pages/ as old-style multipage pages and runs the linked page file on its own (no
-    page config, every file of pages/ in the sidebar). Every page imports this module first,
-    so switching that mode off and rerunning makes the run start from app.py instead.
+    Until st.navigation has run once in a server process, Streamlit treats a folder named pages/
+    as old-style multipage pages and runs the linked page file on its own, without app.py (no
+    page config, every file of pages/ in the sidebar). Every page calls this first: a run that
+    did not come through app.py registers the app's pages with the public st.navigation (which
+    ends the old mode for the whole server) and starts again from app.py, before the page has
+    drawn anything. Nothing happens at import time, so concurrent first visits cannot see a
+    half-imported module.
     """
-    from streamlit.runtime.pages_manager import PagesManager
+    from pages import THROUGH_APP, app_pages
 
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
-
-
-_run_through_app_navigation()
+    if st.session_state.pop(THROUGH_APP, False):
+        return
+    st.navigation(app_pages(), position="hidden")
+    st.rerun()
 
 
 # --------------------------------------------------------------------------- store and data

@@ -19,7 +19,10 @@ from pages.common import (
     load_flows,
     md_escape,
     state_token,
+    through_app,
 )
+
+through_app()
 
 PREVIEWS_KEY = "data_previews"  # sha256 -> ImportOutcome of the files in the uploader
 MESSAGES_KEY = "data_messages"  # (kind, sentence) shown once after a save or delete

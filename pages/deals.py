@@ -16,9 +16,12 @@ from pages.common import (
     load_deals,
     md_escape,
     set_url,
+    through_app,
     url_value,
     view_url,
 )
+
+through_app()
 
 ALL = "All recipients"
 LIST_SEPARATOR = "|"  # SIPRI names contain commas ("Korea, South"), so URL lists use "|"

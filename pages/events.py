@@ -31,8 +31,11 @@ from pages.common import (
     load_events,
     md_escape,
     set_url,
+    through_app,
     url_value,
 )
+
+through_app()
 
 ALL = "All countries"
 NEW = "new"

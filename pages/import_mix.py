@@ -26,11 +26,14 @@ from pages.common import (
     render_chart,
     set_url,
     state_token,
+    through_app,
     upload_hint,
     url_bool,
     url_int,
     url_value,
 )
+
+through_app()
 
 BY_LABELS = {"year": "By year", "period": "By SIPRI 5-year period"}
 MEASURE_LABELS = {"share": "Share of imports", "tiv": "TIV (millions)"}

@@ -20,9 +20,12 @@ from pages.common import (
     render_chart,
     set_url,
     state_token,
+    through_app,
     upload_hint,
     url_value,
 )
+
+through_app()
 
 BEFORE, AFTER = views.HEADLINE_PERIODS
 

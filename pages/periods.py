@@ -18,10 +18,13 @@ from pages.common import (
     render_chart,
     set_url,
     state_token,
+    through_app,
     upload_hint,
     url_bool,
     url_value,
 )
+
+through_app()
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

@@ -16,11 +16,14 @@ from pages.common import (
     render_chart,
     set_url,
     state_token,
+    through_app,
     upload_hint,
     url_bool,
     url_int,
     url_value,
 )
+
+through_app()
 
 MEASURE_LABELS = {"tiv": "TIV (millions)", "share": "Share of its exports"}
 

@@ -60,6 +60,25 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
+def _pages_run_through_app_py(monkeypatch):
+    """AppTest as a server after its first run: pages go through app.py's st.navigation.
+
+    AppTest resets Streamlit's old pages/-folder mode before every run, so with a pages/ folder
+    every run after the first would start in that mode (a server is in it only until its first
+    st.navigation). tests/test_browser.py checks first deep links on a fresh server for real.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    init = PagesManager.__init__
+
+    def init_after_first_run(self, *args, **kwargs):
+        init(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init_after_first_run)
+
+
+@pytest.fixture(autouse=True)
 def _fast_layer_has_no_subprocess(request, monkeypatch):
     """In the fast layer a child process is a bug in the test's marking: fail with a sentence."""
     if os.environ.get("ARMS_TEST_LAYER") != "fast":

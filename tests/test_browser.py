@@ -240,3 +240,32 @@ def test_png_download_on_the_overview_has_the_chosen_size(tab, app_url):
         png_button.click()
     data = Path(download.value.path()).read_bytes()
     assert png_size(data) == (1080 * 3, 1080 * 3)
+
+
+def test_concurrent_first_deep_links_on_a_fresh_server(chromium_browser, tmp_path):
+    """Every page's deep link, all opened at once as the first visits of a fresh server, shows
+    its own page through app.py (its title, the app's sidebar) and no exception."""
+    _require_chromium()
+    paths = [p for p in PAGES if p]  # every deep link ("" is the default page)
+    assert len(paths) >= 8
+    with serve_app(tmp_path) as url:
+        contexts = [chromium_browser.new_context(viewport={"width": 1280, "height": 800})]
+        contexts += [chromium_browser.new_context() for _ in paths[1:]]
+        tabs = []
+        for context, path in zip(contexts, paths, strict=True):
+            page = context.new_page()
+            page.set_default_timeout(RENDER_MS)
+            page.goto(f"{url}/{path}", wait_until="commit")  # all sessions start together
+            tabs.append((path, page))
+        try:
+            for path, page in tabs:
+                page.locator("h1").first.wait_for(state="visible")
+                wait_idle(page)
+                assert page.locator("h1").first.inner_text().strip().startswith(PAGES[path]), path
+                assert page.locator('[data-testid="stException"]').count() == 0, path
+                nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
+                assert "Import mix" in nav and "common" not in nav, (path, nav)
+                assert page.title().startswith("Arms imports by supplier"), path
+        finally:
+            for context in contexts:
+                context.close()
