@@ -320,6 +320,30 @@ def period_share_table(
     return pd.DataFrame(columns, dtype="str")
 
 
+def _check_options(by: str, measure: str, top_n: int | None) -> None:
+    if measure not in MEASURES:
+        raise ValueError(f"measure must be one of {MEASURES}, not {measure!r}")
+    if by not in BY_OPTIONS:
+        raise ValueError(f"by must be one of {BY_OPTIONS}, not {by!r}")
+    if top_n is not None and int(top_n) < 1:
+        raise ValueError("top_n must be at least 1 (or None to name every supplier)")
+
+
+def _country_rows(flows, country: str, by: str, periods, merge_lineage: bool) -> pd.DataFrame:
+    """One country's TIV by supplier per year or per period (with its vintage in attrs)."""
+    if by == "year":
+        return yearly_shares(flows, country, merge_lineage)[["year", "supplier", "tiv"]]
+    part = period_shares(flows, country, periods, merge_lineage)
+    labels = [period_label(s, e) for s, e in zip(part["start"], part["end"], strict=True)]
+    return part.assign(period=labels)[["period", "supplier", "tiv"]]
+
+
+def _plotted(rows: pd.DataFrame, by: str) -> pd.DataFrame:
+    if by == "year":
+        return mix_by_year_data(rows[["year", "supplier", "tiv"]])
+    return mix_by_period_data(rows[["period", "supplier", "tiv"]])
+
+
 def compare_view(
     flows: pd.DataFrame,
     recipients: Sequence[str],
@@ -351,12 +375,7 @@ def compare_view(
             without supplier-split data, or (by period) countries spanning no 5-year period.
     """
     recipients = check_countries(recipients)
-    if measure not in MEASURES:
-        raise ValueError(f"measure must be one of {MEASURES}, not {measure!r}")
-    if by not in BY_OPTIONS:
-        raise ValueError(f"by must be one of {BY_OPTIONS}, not {by!r}")
-    if top_n is not None and int(top_n) < 1:
-        raise ValueError("top_n must be at least 1 (or None to name every supplier)")
+    _check_options(by, measure, top_n)
     bare = _bare(flows, recipients)
     spans = {r: recipient_years(bare, r) for r in recipients}
     missing = [r for r, span in spans.items() if span is None]
@@ -369,26 +388,16 @@ def compare_view(
         raise ValueError("The countries' loaded data do not span a whole 5-year period.")
     frames, vintages = [], {}
     for country in recipients:
-        if by == "year":
-            part = yearly_shares(flows, country, merge_lineage)[["year", "supplier", "tiv"]]
-        else:
-            part = period_shares(flows, country, periods, merge_lineage)
-            part = part.assign(
-                period=[period_label(s, e) for s, e in zip(part["start"], part["end"], strict=True)]
-            )[["period", "supplier", "tiv"]]
+        part = _country_rows(flows, country, by, periods, merge_lineage)
         vintages[country] = part.attrs.get("vintage")
         frames.append(part.assign(recipient=country))
     rows = pd.concat(frames, ignore_index=True)
     kept = _kept_suppliers(rows, top_n)
     relabelled = _relabel(rows, kept)
-    per_country = []
-    for country in recipients:
-        mine = relabelled[relabelled["recipient"] == country]
-        if by == "year":
-            part = mix_by_year_data(mine[["year", "supplier", "tiv"]])
-        else:
-            part = mix_by_period_data(mine[["period", "supplier", "tiv"]])
-        per_country.append(part.assign(recipient=country))
+    per_country = [
+        _plotted(relabelled[relabelled["recipient"] == country], by).assign(recipient=country)
+        for country in recipients
+    ]
     key = "year" if by == "year" else "period"
     table = pd.concat(per_country, ignore_index=True)[
         ["recipient", key, "supplier", "tiv", "share"]

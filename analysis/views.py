@@ -220,6 +220,32 @@ def _shown(events: Iterable[Event], country: str | None, hidden: Iterable[str]) 
 # --------------------------------------------------------------------------- import mix
 
 
+def _mix_scope(
+    flows: pd.DataFrame, recipient: str, weapon_categories: Sequence[str]
+) -> tuple[pd.DataFrame, tuple[int, int], dict[str, str], list[str]]:
+    """The recipient's flows (in the chosen weapon categories), its years, the filters that an
+    exported chart must show on itself (categories, partial coverage, estimated volumes) and
+    the provenance caveats for under the chart."""
+    chosen = sorted({str(c) for c in weapon_categories})
+    if chosen:
+        from analysis.categories import filter_by_category  # it imports this module
+
+        flows = filter_by_category(flows, chosen)
+    years = recipient_years(flows, recipient)
+    if years is None:
+        within = f" in {', '.join(chosen)}" if chosen else ""
+        raise ValueError(f"the loaded data have no imports of {recipient} by supplier{within}")
+    filters = {"Recipient": recipient}
+    if chosen:
+        filters["Weapon categories"] = ", ".join(chosen)
+    caveats = provenance_notes(flows, recipient)
+    if any(c.startswith("Only part") for c in caveats):
+        filters["Coverage"] = "PARTIAL: only the suppliers in the loaded exporters' tables"
+    if ESTIMATED_NOTE in caveats:
+        filters["Volumes"] = "estimated from a per-deal register"
+    return flows, years, filters, caveats
+
+
 def import_mix_view(
     flows: pd.DataFrame,
     events: Sequence[Event] = (),
@@ -262,29 +288,8 @@ def import_mix_view(
         ValueError: for an unknown option or a recipient without supplier-split data.
     """
     _check_options(measure, by)
-    chosen_categories = sorted({str(c) for c in weapon_categories})
-    if chosen_categories:
-        from analysis.categories import filter_by_category  # it imports this module
-
-        flows = filter_by_category(flows, chosen_categories)
-    years = recipient_years(flows, recipient)
-    if years is None:
-        if chosen_categories:
-            raise ValueError(
-                f"the loaded data have no imports of {recipient} by supplier in "
-                + ", ".join(chosen_categories)
-            )
-        raise ValueError(f"the loaded data have no imports of {recipient} by supplier")
+    flows, years, filters, caveats = _mix_scope(flows, recipient, weapon_categories)
     shown = _shown(events, recipient, hidden_categories)
-    filters = {"Recipient": recipient}
-    if chosen_categories:
-        filters["Weapon categories"] = ", ".join(chosen_categories)
-    caveats = provenance_notes(flows, recipient)
-    # What a reader of an exported chart must see on the chart itself, not only under it.
-    if any(c.startswith("Only part") for c in caveats):
-        filters["Coverage"] = "PARTIAL: only the suppliers in the loaded exporters' tables"
-    if ESTIMATED_NOTE in caveats:
-        filters["Volumes"] = "estimated from a per-deal register"
     notes: list[str] = []
     if by == "year":
         mix = yearly_shares(flows, recipient, merge_lineage)

@@ -177,27 +177,9 @@ def _decode(data: bytes, notes: list[str]) -> tuple[str, str]:
             raise SipriFormatError(
                 f"This is {what}, not a SIPRI export. The dashboard reads {READABLE_FILES}.", 1
             )
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            text = data.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise SipriFormatError("The file claims to be UTF-16 but is not valid UTF-16.") from exc
-        notes.append("Decoded from UTF-16 (a 'Unicode text' save from Excel).")
-        return text, "utf-16"
-    head = data[:400]
-    if len(head) >= 8 and b"\x00" in head:
-        # UTF-16 without a byte-order mark: ASCII text with a NUL beside every character.
-        for encoding, zeros, text_bytes in (
-            ("utf-16-le", head[1::2], head[0::2]),
-            ("utf-16-be", head[0::2], head[1::2]),
-        ):
-            if zeros.count(0) >= 0.9 * len(zeros) and text_bytes.count(0) <= 0.1 * len(text_bytes):
-                try:
-                    text = data.decode(encoding)
-                except UnicodeDecodeError:
-                    break
-                notes.append(f"Decoded from {encoding.upper()} without a byte-order mark.")
-                return text, encoding
+    utf16 = _utf16(data, notes)
+    if utf16 is not None:
+        return utf16
     if b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
         raise SipriFormatError(
@@ -218,6 +200,33 @@ def _decode(data: bytes, notes: list[str]) -> tuple[str, str]:
         encoding = "latin-1"
     notes.append(f"Read as {encoding} (Windows Western): SIPRI registers are not UTF-8.")
     return text, encoding
+
+
+def _utf16(data: bytes, notes: list[str]) -> tuple[str, str] | None:
+    """The text of a UTF-16 file (with or without a byte-order mark), else None."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise SipriFormatError("The file claims to be UTF-16 but is not valid UTF-16.") from exc
+        notes.append("Decoded from UTF-16 (a 'Unicode text' save from Excel).")
+        return text, "utf-16"
+    head = data[:400]
+    if len(head) < 8 or b"\x00" not in head:
+        return None
+    # UTF-16 without a byte-order mark: ASCII text with a NUL beside every character.
+    for encoding, zeros, text_bytes in (
+        ("utf-16-le", head[1::2], head[0::2]),
+        ("utf-16-be", head[0::2], head[1::2]),
+    ):
+        if zeros.count(0) >= 0.9 * len(zeros) and text_bytes.count(0) <= 0.1 * len(text_bytes):
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError:
+                return None
+            notes.append(f"Decoded from {encoding.upper()} without a byte-order mark.")
+            return text, encoding
+    return None
 
 
 def _split_lines(text: str, notes: list[str]) -> tuple[list[str], str]:
