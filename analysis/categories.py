@@ -31,13 +31,13 @@ from analysis.charts import (
     _year_span,
     _year_width_ms,
     events_for_chart,
-    period_label,
     plotly_text,
 )
 from analysis.colors import supplier_color
 from analysis.events import Event
 from analysis.shares import Period, sipri_periods
 from analysis.views import ChartView, vintage_date
+from analysis.vocab import period_label
 
 NO_CATEGORIES_SENTENCE = (
     "Weapon categories come with SIPRI's per-delivery trade register (one row per deal and "

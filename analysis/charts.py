@@ -7,7 +7,6 @@ import csv
 import datetime as dt
 import functools
 import html
-import re
 import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -20,9 +19,8 @@ import plotly.graph_objects as go
 
 from analysis.colors import color_map
 from analysis.events import CATEGORIES, Event
+from analysis.vocab import OTHERS, UNKNOWN_SUPPLIER, parse_period, share_text
 
-OTHERS = "Others"
-UNKNOWN_SUPPLIER = "unknown supplier(s)"
 FONT_FAMILY = "Liberation Sans, Arial, Helvetica, DejaVu Sans, sans-serif"
 MS_PER_DAY = 86_400_000
 
@@ -601,42 +599,6 @@ def _draw_events_on_dates(
 
 # ---------------------------------------------------------------------------------------------
 # Periods
-
-_PERIOD_RE = re.compile(r"^\s*(\d{4})\s*\D+\s*(\d{2,4})\s*$")
-
-
-def _share_text(share: float) -> str:
-    """SIPRI's rounding for a printed share: whole percent from 10%, one decimal below."""
-    if share != share:
-        return ""
-    return f"{share:.0%}" if share >= 0.095 else f"{share:.1%}"
-
-
-def period_label(first_year: int, last_year: int) -> str:
-    """SIPRI's period label, e.g. ``period_label(2019, 2023) == "2019-23"``."""
-    if first_year // 100 == last_year // 100:
-        return f"{first_year}-{last_year % 100:02d}"
-    return f"{first_year}-{last_year}"
-
-
-def parse_period(label: str) -> tuple[int, int]:
-    """First and last year of a period label such as "2019-23", "2019–2023" or "1999-2003".
-
-    Raises:
-        ValueError: for a label that is not a year range.
-    """
-    match = _PERIOD_RE.match(str(label))
-    if not match:
-        raise ValueError(f"not a period label: {label!r}")
-    first = int(match.group(1))
-    tail = match.group(2)
-    if len(tail) == 4:
-        last = int(tail)
-    else:
-        last = first - first % 100 + int(tail)
-        if last < first:  # e.g. 1998-02
-            last += 100
-    return first, last
 
 
 def _draw_events_on_periods(
@@ -1341,7 +1303,7 @@ def build_period_comparison(
         mode="markers+text",
         name=label_a,
         marker={"symbol": "circle-open", "size": 13, "color": colors, "line": {"width": 2.5}},
-        text=[_share_text(v) for v in table[f"share_{period_a}"]],
+        text=[share_text(v) for v in table[f"share_{period_a}"]],
         textposition="top center",
         hovertemplate="%{y} " + label_a + ": %{x:.1%}<extra></extra>",
     )
@@ -1352,7 +1314,7 @@ def build_period_comparison(
         name=label_b,
         marker={"symbol": "circle", "size": 13, "color": colors},
         text=[
-            f"{_share_text(v)} ({'±0' if abs(c) < 0.5 else f'{c:+.0f}'} pp)"
+            f"{share_text(v)} ({'±0' if abs(c) < 0.5 else f'{c:+.0f}'} pp)"
             for v, c in zip(table[f"share_{period_b}"], table["change_pp"], strict=True)
         ],
         textposition="bottom center",

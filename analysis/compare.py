@@ -18,16 +18,13 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from analysis.charts import (
-    OTHERS,
     PLOT_HEIGHT_PX,
-    UNKNOWN_SUPPLIER,
     ChartMeta,
     _EventDrawing,
     _finish,
     aggregate_top_n,
     mix_by_period_data,
     mix_by_year_data,
-    period_label,
     plotly_text,
 )
 from analysis.colors import color_map
@@ -51,6 +48,7 @@ from analysis.views import (
     vintage_date,
     vintage_text,
 )
+from analysis.vocab import OTHERS, UNKNOWN_SUPPLIER, period_label
 
 MIN_COUNTRIES = 2
 MAX_COUNTRIES = 6

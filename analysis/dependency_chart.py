@@ -20,7 +20,6 @@ from analysis.charts import (
     FOOTER_WRAP_CHARS,
     PRINT_TEMPLATE,
     ChartMeta,
-    period_label,
     plotly_text,
 )
 from analysis.shares import Period, dependency, sipri_periods, sipri_round
@@ -32,6 +31,7 @@ from analysis.views import (
     recipient_years,
     vintage_date,
 )
+from analysis.vocab import period_label
 
 DEPENDENCY_PERIODS = 5  # the last quarter-century, as the Overview's story
 PERIOD_YEARS = 5

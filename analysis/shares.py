@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 import pandas as pd
 
+from analysis.vocab import OTHERS, share_text
+
 Period = tuple[int, int]
 
 DEFAULT_PERIODS: tuple[Period, ...] = ((2009, 2013), (2019, 2023))
-OTHERS_LABEL = "Others"
+OTHERS_LABEL = OTHERS
 TOTAL_LABEL = "Total"
 _REQUIRED = ("recipient", "supplier", "year", "tiv")
 
@@ -71,22 +72,8 @@ def _check_periods(periods: Sequence[Period]) -> list[Period]:
 
 
 def sipri_round(share: float) -> str:
-    """Format a share the way SIPRI prints it: whole percent from 10% up, one decimal below.
-
-    Args:
-        share: Fraction in 0..1 (0.759 for 75.9%).
-
-    Returns:
-        ``"76%"``, ``"7.7%"``, ``"0.4%"``; ``"n/a"`` for a missing value.
-    """
-    if share is None or pd.isna(share):
-        return "n/a"
-    # Half-up on the decimal text: binary floats would turn 0.125 into "12%" under round().
-    pct = Decimal(repr(float(share))) * 100
-    one_decimal = pct.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    if one_decimal >= 10:  # 9.96% becomes "10%", not "10.0%"
-        return f"{pct.quantize(Decimal('1'), rounding=ROUND_HALF_UP)}%"
-    return f"{one_decimal}%"
+    """SIPRI's printed share: ``analysis.vocab.share_text`` (kept under this name for callers)."""
+    return share_text(share)
 
 
 # --------------------------------------------------------------------------- vintages

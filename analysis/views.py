@@ -20,8 +20,6 @@ from analysis.charts import (
     event_end,
     events_for_chart,
     hidden_event_categories,
-    parse_period,
-    period_label,
 )
 from analysis.events import Event
 from analysis.published import (
@@ -45,6 +43,7 @@ from analysis.shares import (
     world_share_and_rank,
     yearly_shares,
 )
+from analysis.vocab import OTHERS, parse_period, period_label
 
 HEADLINE_PERIODS: tuple[Period, Period] = ((2009, 2013), (2019, 2023))
 LINEAGE_MERGED = "Soviet Union counted as Russia"
@@ -384,7 +383,7 @@ def published_mix(recipient: str = "India", published: pd.DataFrame | None = Non
             rows.append((start, end, r.supplier, float(r.share), r.release, r.source))
         rest = 1.0 - float(group["share"].sum())
         if rest > 1e-9:
-            rows.append((start, end, "Others", rest, "", "remainder of the named figures"))
+            rows.append((start, end, OTHERS, rest, "", "remainder of the named figures"))
     out = pd.DataFrame(rows, columns=columns[1:])
     out.insert(
         0, "period", [period_label(s, e) for s, e in zip(out["start"], out["end"], strict=True)]
@@ -393,7 +392,7 @@ def published_mix(recipient: str = "India", published: pd.DataFrame | None = Non
 
 
 def _citations(table: pd.DataFrame) -> tuple[str, ...]:
-    named = table[table["supplier"] != "Others"]
+    named = table[table["supplier"] != OTHERS]
     pairs = named[["release", "source"]].drop_duplicates().sort_values("release", kind="stable")
     return tuple(f"{r.source} (release {r.release})" for r in pairs.itertuples(index=False))
 
@@ -423,7 +422,7 @@ def published_mix_view(
         filters={
             "Recipient": recipient,
             "Periods": f"{table['period'].iloc[0]} to {table['period'].iloc[-1]} (as published)",
-            "Others": "100% minus the named suppliers",
+            OTHERS: "100% minus the named suppliers",
         },
         citations=_citations(table),
         hidden_events=hidden_event_categories(hidden_categories),
@@ -663,8 +662,8 @@ def published_comparison_view(
     # Compare only suppliers SIPRI named in both periods: a missing figure is unknown, not 0%
     # (and "Others" is a remainder that changes with which suppliers were named).
     named = table.groupby("supplier")["period"].nunique()
-    both = [n for n in named[named == 2].index if n != "Others"]
-    dropped = sorted(set(table["supplier"]) - set(both) - {"Others"})
+    both = [n for n in named[named == 2].index if n != OTHERS]
+    dropped = sorted(set(table["supplier"]) - set(both) - {OTHERS})
     table = table[table["supplier"].isin(both)]
     if table.empty:
         raise ValueError(
@@ -972,7 +971,7 @@ def published_change(
     """
     table = published_mix(recipient, published)
     label_a, label_b = period_label(*before), period_label(*after)
-    table = table[table["period"].isin([label_a, label_b]) & (table["supplier"] != "Others")]
+    table = table[table["period"].isin([label_a, label_b]) & (table["supplier"] != OTHERS)]
     wide = table.pivot_table(index="supplier", columns="period", values="share", aggfunc="sum")
     wide = wide.reindex(columns=[label_a, label_b])
     wide = wide.sort_values([label_b, label_a], ascending=False, na_position="last")

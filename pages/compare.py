@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analysis.charts import parse_period, period_label
 from analysis.compare import MAX_COUNTRIES, MIN_COUNTRIES, parse_countries
+from analysis.vocab import parse_period, period_label
 from pages.cached_views import compare_defaults as _defaults
 from pages.cached_views import compare_periods as _periods
 from pages.cached_views import comparison as _comparison

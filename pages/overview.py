@@ -6,9 +6,9 @@ import pandas as pd
 import streamlit as st
 
 from analysis import views
-from analysis.charts import period_label
 from analysis.dependency_chart import EXPLANATION, DependencyView, dependency_view
 from analysis.published import load_published
+from analysis.vocab import period_label
 from pages.common import (
     DEFAULT_COUNTRY,
     dash_missing,

@@ -24,12 +24,11 @@ from analysis.charts import (
     mix_by_period_data,
     mix_by_year_data,
     moving_average_5y,
-    parse_period,
-    period_label,
     plotted_data,
 )
 from analysis.colors import MAIN_COLORS, MIN_DELTA_E, color_map, delta_e, supplier_color
 from analysis.events import Event
+from analysis.vocab import parse_period, period_label
 
 from .conftest import examples
 

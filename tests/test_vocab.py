@@ -1,0 +1,71 @@
+"""One SIPRI vocabulary: a share reads the same in a table, on a chart and in an export."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from analysis.charts import ChartMeta, build_period_comparison
+from analysis.shares import sipri_round
+from analysis.vocab import parse_period, period_label, share_text
+
+from .conftest import examples
+
+
+@pytest.mark.parametrize(
+    "share, text",
+    [
+        (0.0951, "9.5%"),  # the review's case: "10%" on the chart, "9.5%" in the table before
+        (0.365, "37%"),  # half-up: SIPRI's 36.5% prints as 37%, never "36%"
+        (0.759, "76%"),
+        (0.0996, "10%"),
+        (0.125, "13%"),
+        (0.004, "0.4%"),
+        (0.0, "0.0%"),
+        (1.0, "100%"),
+        (None, "n/a"),
+        (float("nan"), "n/a"),
+    ],
+)
+def test_share_text_is_sipris_rounding(share, text):
+    assert share_text(share) == text
+    assert sipri_round(share) == text
+
+
+@settings(max_examples=examples(200), deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.floats(0, 1, allow_nan=False), st.floats(0, 1, allow_nan=False)),
+        min_size=1,
+        max_size=6,
+    )
+)
+@example([(0.0951, 0.365), (0.0995, 0.125)])  # where the two old rules disagreed
+def test_the_chart_label_of_any_share_equals_the_table_text(pairs):
+    suppliers = [f"Supplier {k}" for k in range(len(pairs))]
+    rows = [
+        {"period": period, "supplier": name, "share": share}
+        for name, (a, b) in zip(suppliers, pairs, strict=True)
+        for period, share in (("2009-13", a), ("2019-23", b))
+    ]
+    fig = build_period_comparison(
+        pd.DataFrame(rows),
+        meta=ChartMeta(title="t"),
+        period_a="2009-13",
+        period_b="2019-23",
+        top_n=None,
+    )
+    traces = {t.name: t for t in fig.data if t.mode == "markers+text"}
+    for label, column in (("2009-13", 0), ("2019-23", 1)):
+        trace = traces[label]
+        for supplier, text in zip(trace.y, trace.text, strict=True):
+            share = pairs[suppliers.index(supplier)][column]
+            assert text.split(" (")[0] == sipri_round(share), (supplier, share, text)
+
+
+@given(st.integers(1900, 2095))
+def test_period_labels_parse_back(first):
+    last = first + 4
+    assert parse_period(period_label(first, last)) == (first, last)
