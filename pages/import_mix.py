@@ -7,6 +7,7 @@ import streamlit as st
 
 from analysis import views
 from analysis.categories import NO_CATEGORIES_SENTENCE, NO_SPLIT_CATEGORIES_SENTENCE
+from analysis.event_window import window_table
 from analysis.shares import sipri_round
 from pages.cached_views import category_mix as _category_view
 from pages.cached_views import category_periods as _category_periods
@@ -217,22 +218,8 @@ except ValueError as exc:
     st.error(md_escape(exc))
     st.stop()
 table = window.data
-a_col, b_col = [c for c in table.columns if c.startswith("share_")]
 st.dataframe(
-    dash_missing(
-        pd.DataFrame(
-            {
-                "Supplier": table["supplier"],
-                f"Share {a_col.removeprefix('share_')} (before)": [
-                    sipri_round(s) for s in table[a_col]
-                ],
-                f"Share {b_col.removeprefix('share_')} (after)": [
-                    sipri_round(s) for s in table[b_col]
-                ],
-                "Change (pp)": table["change_pp"].round(1),
-            }
-        )
-    ),
+    dash_missing(window_table(table)),
     hide_index=True,
     key="mix_window_table",
 )

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis import views
-from analysis.charts import parse_period, period_label
+from analysis.periods import compared_periods, default_pair, period_windows, requested_period
 from pages.common import (
     DEFAULT_COUNTRY,
     dash_missing,
@@ -35,11 +35,6 @@ def _recipients(token: str) -> list[str]:
 @st.cache_data(show_spinner=False, max_entries=16)
 def _span(token: str, country: str) -> tuple[int, int] | None:
     return views.recipient_years(load_flows(), country)
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def _defaults(token: str, country: str) -> list[tuple[int, int]]:
-    return views.default_periods(load_flows(), country)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -88,26 +83,24 @@ country = st.selectbox(
 span = _span(token, country)
 # Every 5-year window inside the data, newest first; SIPRI's fact sheets compare the latest
 # period with the one before, which is the default.
-windows = [period_label(s, s + 4) for s in range(span[1] - 4, span[0] - 1, -1)]
+windows = period_windows(span)
 if not windows:
     st.error(
         f"{md_escape(country)}'s data ({span[0]}-{span[1]}) do not span a whole 5-year period."
     )
     st.stop()
-defaults = [period_label(*p) for p in _defaults(token, country)]
-default_a = defaults[0] if len(defaults) == 2 else windows[-1]
-default_b = defaults[-1] if defaults else windows[0]
+default_a, default_b = default_pair(windows)
 c1, c2, c3 = st.columns(3)
 label_a = c1.selectbox(
     "Earlier period",
     windows,
-    index=index_of(windows, url_value("a", default_a), index_of(windows, default_a)),
+    index=index_of(windows, requested_period(windows, url_value("a", ""), default_a)),
     key="periods_a",
 )
 label_b = c2.selectbox(
     "Later period",
     windows,
-    index=index_of(windows, url_value("b", default_b), index_of(windows, default_b)),
+    index=index_of(windows, requested_period(windows, url_value("b", ""), default_b)),
     key="periods_b",
 )
 lineage = c3.toggle(
@@ -115,13 +108,14 @@ lineage = c3.toggle(
 )
 hidden = event_category_filter("periods")
 set_url(country=country, a=label_a, b=label_b, lineage=lineage)
-period_a, period_b = parse_period(label_a), parse_period(label_b)
-if period_a == period_b:
+pair = compared_periods(label_a, label_b)
+if pair is None:
     st.info(
         "Choose two different periods to compare"
         + (f" ({md_escape(country)}'s data span only {label_a})." if len(windows) == 1 else ".")
     )
     st.stop()
+period_a, period_b = pair
 
 view, table, world = _facts(token, country, period_a, period_b, lineage, tuple(hidden))
 vintage = views.vintage_text(table.attrs.get("vintage"))
