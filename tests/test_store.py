@@ -17,6 +17,9 @@ from analysis import schema, store
 from analysis.events import Event, InvalidEventError, load_seed_events
 from analysis.sipri import SipriExport, SipriFormatError
 from analysis.store import Store, StoreError, describe_export
+from analysis.store import datasets as store_datasets
+from analysis.store import db as store_db
+from analysis.store import intake as store_intake
 
 from .conftest import examples
 
@@ -106,7 +109,7 @@ def test_the_path_comes_from_arms_db_else_the_project_data_folder(tmp_path, monk
     monkeypatch.delenv("ARMS_DB")
     assert (
         store.default_db_path()
-        == Path(store.__file__).resolve().parents[1] / "data" / "arms.sqlite"
+        == Path(store.__file__).resolve().parents[2] / "data" / "arms.sqlite"
     )
 
 
@@ -245,7 +248,7 @@ def test_uploads_above_the_limit_are_rejected_before_parsing(db, monkeypatch):
     def fail(*args):  # the loader must not even run
         raise AssertionError("parsed")
 
-    monkeypatch.setattr(store, "parse_upload", fail)
+    monkeypatch.setattr(store_intake, "parse_upload", fail)
     outcome = db.import_bytes("big.csv", b"x" * 11, max_bytes=10)
     assert outcome.status == "rejected"
     assert "above the upload limit" in outcome.reason
@@ -256,7 +259,7 @@ def test_a_loader_crash_becomes_a_rejection_not_a_traceback(db, monkeypatch):
     def crash(file_name, data):
         raise KeyError("boom")
 
-    monkeypatch.setattr(store, "parse_upload", crash)
+    monkeypatch.setattr(store_intake, "parse_upload", crash)
     outcome = db.import_bytes("x.csv", b"x")
     assert outcome.status == "rejected"
     assert "loader error KeyError" in outcome.reason
@@ -269,7 +272,7 @@ def test_the_loader_is_called_once_with_the_upload_and_its_name(db, monkeypatch)
         calls.append((file_name, data))
         return make_export()
 
-    monkeypatch.setattr(store, "parse_upload", fake)
+    monkeypatch.setattr(store_intake, "parse_upload", fake)
     assert db.import_bytes("C:\\Users\\me\\TIV-Import-IND.csv", b"x").status == "stored"
     assert calls == [("TIV-Import-IND.csv", b"x")]
     assert db.import_bytes("again.csv", b"x").status == "duplicate"
@@ -285,7 +288,7 @@ def test_an_export_breaking_the_tidy_contract_is_rejected_without_writing(db):
 
 
 def test_preview_parses_without_storing(db, monkeypatch):
-    monkeypatch.setattr(store, "parse_upload", lambda name, data: make_export())
+    monkeypatch.setattr(store_intake, "parse_upload", lambda name, data: make_export())
     token = db.state_token()
     preview = db.preview("a.csv", b"a")
     assert (preview.status, preview.dataset_id) == ("preview", None)
@@ -304,13 +307,13 @@ def test_preview_reports_rejections(db, monkeypatch):
     def refuse(name, data):
         raise SipriFormatError("no SIPRI header row", 3)
 
-    monkeypatch.setattr(store, "parse_upload", refuse)
+    monkeypatch.setattr(store_intake, "parse_upload", refuse)
     outcome = db.preview("a.csv", b"a")
     assert (outcome.status, outcome.reason) == ("rejected", "line 3: no SIPRI header row")
 
 
 def test_progress_is_reported_up_to_one(db, monkeypatch):
-    monkeypatch.setattr(store, "INSERT_CHUNK_ROWS", 2)
+    monkeypatch.setattr(store_datasets, "INSERT_CHUNK_ROWS", 2)
     seen = []
     db.store_export("a.csv", b"a", make_export(), progress=seen.append)
     assert seen == [0.4, 0.6, 1.0, 1.0]
@@ -426,8 +429,8 @@ def _hold_write_lock(path: Path) -> sqlite3.Connection:
 
 
 def test_a_lock_outlasting_the_retries_becomes_a_sentence_not_database_is_locked(db, monkeypatch):
-    monkeypatch.setattr(store, "BUSY_TIMEOUT_SECONDS", 0.0)
-    monkeypatch.setattr(store, "LOCK_RETRY_SECONDS", 0.2)
+    monkeypatch.setattr(store_db, "BUSY_TIMEOUT_SECONDS", 0.0)
+    monkeypatch.setattr(store_db, "LOCK_RETRY_SECONDS", 0.2)
     holder = _hold_write_lock(db.path)
     try:
         with pytest.raises(store.StoreBusyError, match="stayed busy with other imports"):
@@ -440,10 +443,10 @@ def test_a_lock_outlasting_the_retries_becomes_a_sentence_not_database_is_locked
 
 def test_a_write_retries_until_the_lock_is_released(db, monkeypatch):
     # With no sqlite busy wait at all, only the store's own retry loop can get the write through.
-    monkeypatch.setattr(store, "BUSY_TIMEOUT_SECONDS", 0.0)
+    monkeypatch.setattr(store_db, "BUSY_TIMEOUT_SECONDS", 0.0)
     holder = _hold_write_lock(db.path)
     attempts = []
-    original = store.Store._connect
+    original = store_db.Database._connect
 
     def counting_connect(self):
         attempts.append(1)
@@ -451,7 +454,7 @@ def test_a_write_retries_until_the_lock_is_released(db, monkeypatch):
             holder.execute("ROLLBACK")
         return original(self)
 
-    monkeypatch.setattr(store.Store, "_connect", counting_connect)
+    monkeypatch.setattr(store_db.Database, "_connect", counting_connect)
     try:
         event_id = db.add_event(Event(start=dt.date(2024, 1, 1), title="x", countries=("India",)))
     finally:

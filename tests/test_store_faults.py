@@ -32,6 +32,8 @@ from analysis import store as store_module
 from analysis.__main__ import main
 from analysis.events import MAX_DESCRIPTION_CHARS, Event
 from analysis.store import Store, StoreError
+from analysis.store import db as store_db
+from analysis.store import events as stored_events
 
 from .conftest import DATA, ROOT
 
@@ -189,7 +191,7 @@ def cli(capsys, *argv: str) -> tuple[int, str, str]:
 @pytest.fixture
 def fill_disk(monkeypatch):
     """Every connection may not grow the file: SQLite reports SQLITE_FULL as on a full disk."""
-    connect = Store._connect
+    connect = store_db.Database._connect
 
     def full(self, immutable=False):
         conn = connect(self, immutable=immutable)
@@ -198,7 +200,7 @@ def fill_disk(monkeypatch):
         return conn
 
     def start():
-        monkeypatch.setattr(Store, "_connect", full)
+        monkeypatch.setattr(store_db.Database, "_connect", full)
 
     return start
 
@@ -327,7 +329,7 @@ def test_a_disk_full_reported_as_text_is_also_recognised(tmp_path, monkeypatch):
     def full(conn, events):
         raise sqlite3.OperationalError("database or disk is full")
 
-    monkeypatch.setattr(Store, "_insert_events", staticmethod(full))
+    monkeypatch.setattr(stored_events, "insert_events", full)
     with pytest.raises(StoreError, match=DISK_FULL):
         db.add_event(big_event())
 
@@ -340,7 +342,7 @@ def test_a_folder_as_store_is_one_sentence(tmp_path):
 def test_other_sqlite_errors_are_not_dressed_up_as_faults(tmp_path, monkeypatch):
     db = filled_store(tmp_path / "arms.sqlite")
     with pytest.raises(sqlite3.OperationalError, match="no such table"):
-        db._run(lambda conn: conn.execute("SELECT * FROM nowhere").fetchall(), write=False)
+        db.database.run(lambda conn: conn.execute("SELECT * FROM nowhere").fetchall(), write=False)
 
 
 # --------------------------------------------------------------------------- CLI

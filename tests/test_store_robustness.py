@@ -14,9 +14,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import store
 from analysis.sipri import read_sipri
 from analysis.store import Store
+from analysis.store import intake as store_intake
 
 pytestmark = pytest.mark.slow  # child processes
 
@@ -132,7 +132,7 @@ def test_a_loader_crash_changes_nothing(filled, monkeypatch):
     def crash(file_name, data):
         raise IndexError("list index out of range")
 
-    monkeypatch.setattr(store, "parse_upload", crash)
+    monkeypatch.setattr(store_intake, "parse_upload", crash)
     before = store_files_checksums(filled)
     assert filled.import_bytes("x.csv", b"not yet seen").status == "rejected"
     assert store_files_checksums(filled) == before
