@@ -32,7 +32,6 @@ DATASET_COLUMNS = [
     "scope",
 ]
 _JSON_DATASET_COLUMNS = ("notes", "countries", "unknown_names")
-_BOOL_DEAL_COLUMNS = [c for c, t in schema.DEAL_DTYPES.items() if t == "boolean"]
 
 
 def _sql_values(series: pd.Series) -> list[object]:
