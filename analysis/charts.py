@@ -19,7 +19,7 @@ import plotly.graph_objects as go
 
 from analysis.colors import color_map
 from analysis.events import CATEGORIES, Event
-from analysis.vocab import OTHERS, UNKNOWN_SUPPLIER, parse_period, share_text
+from analysis.vocab import OTHERS, UNKNOWN_SUPPLIER, parse_period, pp_text, share_text
 
 FONT_FAMILY = "Liberation Sans, Arial, Helvetica, DejaVu Sans, sans-serif"
 MS_PER_DAY = 86_400_000
@@ -1314,7 +1314,7 @@ def build_period_comparison(
         name=label_b,
         marker={"symbol": "circle", "size": 13, "color": colors},
         text=[
-            f"{share_text(v)} ({'±0' if abs(c) < 0.5 else f'{c:+.0f}'} pp)"
+            f"{share_text(v)} ({pp_text(c)})"
             for v, c in zip(table[f"share_{period_b}"], table["change_pp"], strict=True)
         ],
         textposition="bottom center",

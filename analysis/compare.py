@@ -318,6 +318,18 @@ def period_share_table(
     return pd.DataFrame(columns, dtype="str")
 
 
+def _source_line(dates: dict) -> str:
+    """The chart's source line naming every country's data date when they differ (an export
+    must not show one date for data generated on several)."""
+    if len(set(dates.values())) <= 1:
+        return ""  # ChartMeta's own line, with the one date
+    by_date: dict = {}
+    for country, date in dates.items():
+        by_date.setdefault(date, []).append(country)
+    parts = [f"{d:%d %b %Y} ({', '.join(c)})" for d, c in sorted(by_date.items())]
+    return "Source: SIPRI Arms Transfers Database, data generated " + "; ".join(parts)
+
+
 def _check_options(by: str, measure: str, top_n: int | None) -> None:
     if measure not in MEASURES:
         raise ValueError(f"measure must be one of {MEASURES}, not {measure!r}")
@@ -466,10 +478,12 @@ def compare_view(
     filters["Lineage"] = lineage_label(merge_lineage)
     filters["Suppliers"] = f"top {top_n} over all the countries + Others" if top_n else "all"
     filters["Y axis"] = "shared"
-    dates = [vintage_date(v) for v in vintages.values()]
-    dates = [d for d in dates if d is not None]
+    dates = {r: vintage_date(v) for r, v in vintages.items() if vintage_date(v) is not None}
     meta = ChartMeta(
-        title=_title(recipients, by), filters=filters, vintage=max(dates) if dates else None
+        title=_title(recipients, by),
+        filters=filters,
+        vintage=max(dates.values()) if dates else None,
+        source=_source_line(dates),
     )
     caveats = {r: provenance_notes(bare, r) for r in recipients}
     notes = _notes(spans, caveats, vintages)

@@ -39,6 +39,14 @@ def share_text(share: float | None) -> str:
     return f"{one_decimal}%"
 
 
+def pp_text(change: float | None) -> str:
+    """A change in percentage points as the tables print it: one decimal, signed ("-39.5 pp")."""
+    if change is None or pd.isna(change):
+        return NOT_AVAILABLE
+    points = Decimal(repr(float(change))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return "±0.0 pp" if points == 0 else f"{points:+} pp"
+
+
 _PERIOD_RE = re.compile(r"^\s*(\d{4})\s*\D+\s*(\d{2,4})\s*$")
 
 

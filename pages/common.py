@@ -196,13 +196,27 @@ def dash_missing(frame: pd.DataFrame) -> Styler:
         values = data[column]
         if pd.api.types.is_bool_dtype(values):
             continue
+        present = values.dropna()
+        if (
+            not pd.api.types.is_numeric_dtype(values)
+            and len(present)
+            and present.map(_is_number).all()
+        ):
+            # Numbers with None among them (an object column): numbers again, so "–" and the
+            # thousands separators apply (the browser shows a raw None in an object column).
+            values = data[column] = pd.to_numeric(values, errors="coerce")
         if pd.api.types.is_numeric_dtype(values):
             formats[column] = _number_text(_decimals(values))
         else:
             words = values.map(lambda v: isinstance(v, str) and v.strip() in _MISSING_WORDS)
-            if words.any():
-                data[column] = values.mask(words.astype(bool))
+            missing = values.isna() | words.astype(bool)
+            if missing.any():
+                data[column] = values.astype(object).where(~missing, MISSING_TEXT)
     return data.style.format(formats, na_rep=MISSING_TEXT)
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 # --------------------------------------------------------------------------- URL state

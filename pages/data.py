@@ -114,7 +114,11 @@ def _show_preview(outcome: ImportOutcome, stored_id: int | None) -> None:
     export = outcome.export
     n_deals = 0 if export.deals is None else len(export.deals)
     cols = st.columns(4)
-    cols[0].metric("Layout", export.layout, help=LAYOUT_LABELS.get(export.layout, ""))
+    cols[0].metric(
+        "Layout",
+        LAYOUT_SHORT.get(export.layout, export.layout),
+        help=LAYOUT_LABELS.get(export.layout, ""),
+    )
     vintage = export.generated.isoformat() if export.generated else "unknown"
     cols[1].metric("Data generated (vintage)", vintage)
     cols[2].metric("Yearly flows", f"{len(export.flows):,}")
@@ -148,6 +152,16 @@ def _deals_for_display(deals: pd.DataFrame) -> pd.DataFrame:
         for years in out["delivery_years"]
     ]
     return out
+
+
+# What the Layout card shows (a card has room for two or three words; the help has the rest).
+LAYOUT_SHORT = {
+    "tiv_table": "TIV table",
+    "tiv_regional": "Regional TIV table",
+    "register": "Register, per deal",
+    "register_deliveries": "Register, per delivery",
+    "register_legacy": "Register, 2014 report",
+}
 
 
 def upload_section() -> None:

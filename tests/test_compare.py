@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -266,3 +268,14 @@ def test_any_choice_gives_one_panel_per_country_and_one_entry_per_supplier(count
     if top is not None:
         assert len(view.suppliers) <= top
     assert compare.MIN_COUNTRIES <= count <= compare.MAX_COUNTRIES
+
+
+def test_the_source_line_names_each_countrys_data_date_when_they_differ():
+    from analysis.compare import _source_line
+
+    line = _source_line({"India": dt.date(2024, 10, 10), "Ukraine": dt.date(2025, 2, 17)})
+    assert line == (
+        "Source: SIPRI Arms Transfers Database, data generated "
+        "10 Oct 2024 (India); 17 Feb 2025 (Ukraine)"
+    )
+    assert _source_line({"India": dt.date(2024, 10, 10), "Egypt": dt.date(2024, 10, 10)}) == ""

@@ -137,3 +137,24 @@ def test_charts_are_light_when_the_theme_is_unknown(db):
     spec = json.loads(chart.spec)
     assert spec["layout"]["template"]["layout"]["paper_bgcolor"] == "#FFFFFF"
     assert "modeBarButtonsToRemove" not in json.loads(chart.config)
+
+
+def test_dash_missing_turns_none_in_number_and_text_columns_into_a_dash():
+    """The browser printed a raw None where a column mixed numbers and None (object dtype)."""
+    import pandas as pd
+
+    from pages.common import dash_missing
+
+    frame = pd.DataFrame(
+        {
+            "Change (pp)": pd.Series([-39.5, None, 31.7], dtype=object),
+            "Reason": pd.Series([None, None, None], dtype=object),
+            "Supplier": ["Russia", "France", "None"],
+        }
+    )
+    styled = dash_missing(frame)
+    assert str(styled.data["Change (pp)"].dtype) == "float64"  # numbers again, sortable
+    shown = styled.to_html()
+    assert "None" not in shown.replace("Russia", "")
+    assert shown.count("–") == 5  # one missing change, three reasons, the "None" supplier
+    assert "-39.5" in shown and "31.7" in shown
