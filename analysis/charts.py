@@ -779,6 +779,38 @@ def _wrap(text: str) -> list[str]:
     return textwrap.wrap(text, FOOTER_WRAP_CHARS, break_long_words=False) or [""]
 
 
+def footer_annotations(blocks: list[tuple[str, list[str]]], offset: int) -> tuple[list[dict], int]:
+    """Footer annotations (notes, then the source line) stacked from ``offset`` px below the plot.
+
+    Args:
+        blocks: (name, wrapped lines) pairs; the block named "source" is set darker.
+        offset: pixels below the plot area where the first block starts.
+
+    Returns:
+        The annotations and the offset below the last one.
+    """
+    footer = []
+    for name, lines in blocks:
+        footer.append(
+            {
+                "x": 0,
+                "y": 0,
+                "xref": "paper",
+                "yref": "paper",
+                "xanchor": "left",
+                "yanchor": "top",
+                "yshift": -offset,
+                "align": "left",
+                "showarrow": False,
+                "text": "<br>".join(plotly_text(line) for line in lines),
+                "font": {"size": 11, "color": "#444444" if name != "source" else "#222222"},
+                "name": name,
+            }
+        )
+        offset += len(lines) * FOOTER_LINE_PX + 4
+    return footer, offset
+
+
 def _finish(
     fig: go.Figure,
     meta: ChartMeta,
@@ -802,26 +834,7 @@ def _finish(
         blocks.append((f"note-{i}", _wrap(note)))
     blocks.append(("source", _wrap(meta.source_line())))
 
-    offset = axis_room_px
-    footer = []
-    for name, lines in blocks:
-        footer.append(
-            {
-                "x": 0,
-                "y": 0,
-                "xref": "paper",
-                "yref": "paper",
-                "xanchor": "left",
-                "yanchor": "top",
-                "yshift": -offset,
-                "align": "left",
-                "showarrow": False,
-                "text": "<br>".join(plotly_text(line) for line in lines),
-                "font": {"size": 11, "color": "#444444" if name != "source" else "#222222"},
-                "name": name,
-            }
-        )
-        offset += len(lines) * FOOTER_LINE_PX + 4
+    footer, offset = footer_annotations(blocks, axis_room_px)
     _append_layout(fig, annotations=footer)
     # Long filter lists wrap instead of running off the right edge (plotly does not wrap).
     subtitle_lines = _wrap_items(meta.subtitle_line().split(" · "), SUBTITLE_WRAP_CHARS)

@@ -318,6 +318,22 @@ def period_share_table(
     return pd.DataFrame(columns, dtype="str")
 
 
+def _compare_meta(recipients, by, span, measure, merge_lineage, top_n, vintages) -> ChartMeta:
+    """Title, filters and source line of the comparison (every country's data date)."""
+    filters = {"Countries": ", ".join(recipients), "Years" if by == "year" else "Periods": span}
+    filters["Measure"] = "share of imports" if measure == "share" else "TIV (millions)"
+    filters["Lineage"] = lineage_label(merge_lineage)
+    filters["Suppliers"] = f"top {top_n} over all the countries + Others" if top_n else "all"
+    filters["Y axis"] = "shared"
+    dates = {r: vintage_date(v) for r, v in vintages.items() if vintage_date(v) is not None}
+    return ChartMeta(
+        title=_title(recipients, by),
+        filters=filters,
+        vintage=max(dates.values()) if dates else None,
+        source=_source_line(dates),
+    )
+
+
 def _source_line(dates: dict) -> str:
     """The chart's source line naming every country's data date when they differ (an export
     must not show one date for data generated on several)."""
@@ -469,22 +485,12 @@ def compare_view(
     fig.update_layout(barmode="relative", bargap=0 if by == "year" else 0.2)
     fig.update_layout(legend={"traceorder": "reversed", "title": {"text": "Supplier"}})
 
-    filters = {"Countries": ", ".join(recipients)}
-    if by == "year":
-        filters["Years"] = f"{first}-{last}"
-    else:
-        filters["Periods"] = f"{period_label(*periods[0])} to {period_label(*periods[-1])}"
-    filters["Measure"] = "share of imports" if measure == "share" else "TIV (millions)"
-    filters["Lineage"] = lineage_label(merge_lineage)
-    filters["Suppliers"] = f"top {top_n} over all the countries + Others" if top_n else "all"
-    filters["Y axis"] = "shared"
-    dates = {r: vintage_date(v) for r, v in vintages.items() if vintage_date(v) is not None}
-    meta = ChartMeta(
-        title=_title(recipients, by),
-        filters=filters,
-        vintage=max(dates.values()) if dates else None,
-        source=_source_line(dates),
+    span = (
+        f"{first}-{last}"
+        if by == "year"
+        else (f"{period_label(*periods[0])} to {period_label(*periods[-1])}")
     )
+    meta = _compare_meta(recipients, by, span, measure, merge_lineage, top_n, vintages)
     caveats = {r: provenance_notes(bare, r) for r in recipients}
     notes = _notes(spans, caveats, vintages)
     fig = _finish(fig, meta, "compare_import_mix", _EventDrawing(), table, notes)

@@ -16,10 +16,10 @@ import plotly.graph_objects as go
 
 from analysis.charts import (
     DEFAULT_HEIGHT_PX,
-    FOOTER_LINE_PX,
     FOOTER_WRAP_CHARS,
     PRINT_TEMPLATE,
     ChartMeta,
+    footer_annotations,
     plotly_text,
 )
 from analysis.shares import Period, dependency, sipri_periods, sipri_round
@@ -181,26 +181,8 @@ def _finish_small(fig: go.Figure, meta: ChartMeta, data: pd.DataFrame, notes: li
     """Title, subtitle, footer notes and source line in the look of analysis.charts' figures."""
     blocks = [(f"note-{i}", _wrap(note)) for i, note in enumerate(notes)]
     blocks.append(("source", _wrap(meta.source_line())))
-    offset = 72  # below the x-axis title, as in analysis.charts
-    footer = []
-    for name, lines in blocks:
-        footer.append(
-            {
-                "x": 0,
-                "y": 0,
-                "xref": "paper",
-                "yref": "paper",
-                "xanchor": "left",
-                "yanchor": "top",
-                "yshift": -offset,
-                "align": "left",
-                "showarrow": False,
-                "text": "<br>".join(plotly_text(line) for line in lines),
-                "font": {"size": 11, "color": "#444444" if name != "source" else "#222222"},
-                "name": name,
-            }
-        )
-        offset += len(lines) * FOOTER_LINE_PX + 4
+    # Below the x-axis title, as in analysis.charts.
+    footer, offset = footer_annotations(blocks, 72)
     top = 100
     fig.update_layout(
         template=PRINT_TEMPLATE,

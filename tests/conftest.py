@@ -110,6 +110,20 @@ def chromium_browser():
 
 
 @pytest.fixture
+def db(tmp_path, monkeypatch):
+    """A fresh store for the app (ARMS_DB), with Streamlit's caches empty around the test."""
+    import streamlit as st
+
+    path = tmp_path / "arms.sqlite"
+    monkeypatch.setenv("ARMS_DB", str(path))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield path
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+@pytest.fixture
 def fixture_path():
     def get(name: str) -> Path:
         return DATA / name

@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-import streamlit as st
 from hypothesis import given, settings
 from hypothesis import strategies as hs
 from streamlit.testing.v1 import AppTest
@@ -237,17 +236,6 @@ def test_builder_requires_its_columns():
 
 
 # --------------------------------------------------------------------------- Overview page
-
-
-@pytest.fixture
-def db(tmp_path, monkeypatch):
-    path = tmp_path / "arms.sqlite"
-    monkeypatch.setenv("ARMS_DB", str(path))
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield path
-    st.cache_data.clear()
-    st.cache_resource.clear()
 
 
 def _overview() -> AppTest:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from analysis.store import Store
@@ -12,17 +11,6 @@ from .conftest import DATA, ROOT
 from .test_pages_escaping import LIVE_LINK, MARKDOWN_KINDS, RECIPIENT, hostile_table
 
 FIXTURES = ("B_india_by_supplier.csv", "D_deliveries.csv", "A_exports_from_france.csv")
-
-
-@pytest.fixture
-def db(tmp_path, monkeypatch):
-    path = tmp_path / "arms.sqlite"
-    monkeypatch.setenv("ARMS_DB", str(path))
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield path
-    st.cache_data.clear()
-    st.cache_resource.clear()
 
 
 @pytest.fixture

@@ -3,23 +3,11 @@
 from __future__ import annotations
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from analysis.store import Store
 
 from .conftest import DATA, ROOT
-
-
-@pytest.fixture
-def db(tmp_path, monkeypatch):
-    path = tmp_path / "arms.sqlite"
-    monkeypatch.setenv("ARMS_DB", str(path))
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield path
-    st.cache_data.clear()
-    st.cache_resource.clear()
 
 
 @pytest.fixture

@@ -6,8 +6,6 @@ from __future__ import annotations
 import json
 
 import pandas as pd
-import pytest
-import streamlit as st
 from streamlit import dataframe_util
 from streamlit.testing.v1 import AppTest
 
@@ -16,17 +14,6 @@ from analysis.store import Store
 from .conftest import DATA, ROOT
 
 MISSING_TEXTS = {"", "None", "none", "nan", "NaN", "<NA>", "NaT"}
-
-
-@pytest.fixture
-def db(tmp_path, monkeypatch):
-    path = tmp_path / "arms.sqlite"
-    monkeypatch.setenv("ARMS_DB", str(path))
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield path
-    st.cache_data.clear()
-    st.cache_resource.clear()
 
 
 def _india_2009_2018() -> bytes:
