@@ -12,6 +12,7 @@ from analysis.export import chart_data_csv
 from analysis.shares import latest_deals, orders_pipeline
 from pages.common import (
     DEFAULT_COUNTRY,
+    dash_missing,
     index_of,
     load_deals,
     md_escape,
@@ -125,7 +126,8 @@ def _show_pipeline(deals: pd.DataFrame) -> None:
         st.caption("No valued deal matches the filters.")
         return
     shown = pipeline[list(PIPELINE_LABELS)].rename(columns=PIPELINE_LABELS)
-    st.dataframe(shown, hide_index=True, key="deals_pipeline")
+    # One decimal of TIV million, thousands separated, "–" for missing, as the other tables.
+    st.dataframe(dash_missing(shown.round(1)), hide_index=True, key="deals_pipeline")
     excluded = int(pipeline.attrs.get("excluded_deals", 0))
     notes = [
         "By supplier, for the deals matching the filters: TIV of the order minus TIV delivered "
