@@ -2,14 +2,11 @@
 
 import logging
 import uuid
-from pathlib import Path
 
 import streamlit as st
 
 from analysis.store import StoreError
 from pages import THROUGH_APP, app_pages, configure_page
-
-HERE = Path(__file__).resolve().parent
 
 LOG = logging.getLogger("arms_dashboard")
 if not LOG.handlers:  # app.py runs again on every rerun: one handler per server process
