@@ -158,6 +158,20 @@ def comparison_periods(flows: pd.DataFrame, recipients: Sequence[str]) -> list[P
     return _periods([recipient_years(bare, r) for r in recipients])
 
 
+# The yearly panels start here (as the Overview's chart does) unless every country's data start
+# later: a shared axis from 1950 would squeeze a country with recent data into a sliver.
+YEARLY_SINCE = 2000
+
+
+def _yearly_since(spans: dict[str, tuple[int, int]]) -> int:
+    """First year of the yearly panels: 2000, or the earliest start when all data start later
+    (and the earliest start when no data reach 2000)."""
+    starts = [s[0] for s in spans.values()]
+    if max(s[1] for s in spans.values()) < YEARLY_SINCE:
+        return min(starts)
+    return max(min(starts), YEARLY_SINCE)
+
+
 def _periods(spans: Sequence[tuple[int, int] | None]) -> list[Period]:
     spans = [s for s in spans if s is not None]
     if not spans:
@@ -370,6 +384,17 @@ def _plotted(rows: pd.DataFrame, by: str) -> pd.DataFrame:
     return mix_by_period_data(rows[["period", "supplier", "tiv"]])
 
 
+def _all_rows(flows, recipients, by, periods, merge_lineage, since) -> tuple[pd.DataFrame, dict]:
+    """Every country's rows (yearly ones from ``since`` on) and each country's vintage."""
+    frames, vintages = [], {}
+    for country in recipients:
+        part = _country_rows(flows, country, by, periods, merge_lineage)
+        vintages[country] = part.attrs.get("vintage")
+        frames.append(part.assign(recipient=country))
+    rows = pd.concat(frames, ignore_index=True)
+    return (rows[rows["year"] >= since] if by == "year" else rows), vintages
+
+
 def compare_view(
     flows: pd.DataFrame,
     recipients: Sequence[str],
@@ -412,12 +437,8 @@ def compare_view(
     periods = _periods(list(spans.values()))
     if by == "period" and not periods:
         raise ValueError("The countries' loaded data do not span a whole 5-year period.")
-    frames, vintages = [], {}
-    for country in recipients:
-        part = _country_rows(flows, country, by, periods, merge_lineage)
-        vintages[country] = part.attrs.get("vintage")
-        frames.append(part.assign(recipient=country))
-    rows = pd.concat(frames, ignore_index=True)
+    since = _yearly_since(spans)
+    rows, vintages = _all_rows(flows, recipients, by, periods, merge_lineage, since)
     kept = _kept_suppliers(rows, top_n)
     relabelled = _relabel(rows, kept)
     per_country = [
@@ -446,7 +467,7 @@ def compare_view(
     _add_panels(fig, table, recipients, order, by=by, measure=measure, cols=cols)
 
     if by == "year":
-        first = min(span[0] for span in spans.values())
+        first = since
         last = max(span[1] for span in spans.values())
         fig.update_xaxes(range=[first - 0.5, last + 0.5], tickformat="d", showticklabels=True)
         x_title = "Year"

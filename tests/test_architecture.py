@@ -60,7 +60,7 @@ ALLOWED_FUNCTIONS = {
     "analysis/charts.py::_draw_events_on_dates": 119,
     "analysis/charts.py::_stacked_by_year": 111,
     "analysis/charts.py::build_period_comparison": 113,
-    "analysis/compare.py::compare_view": 140,
+    "analysis/compare.py::compare_view": 136,
     "analysis/dependency_chart.py::build_dependency_trend": 102,
     "analysis/published.py::headline_shares": 93,
     "analysis/shares.py::world_share_and_rank": 101,

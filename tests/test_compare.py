@@ -279,3 +279,18 @@ def test_the_source_line_names_each_countrys_data_date_when_they_differ():
         "10 Oct 2024 (India); 17 Feb 2025 (Ukraine)"
     )
     assert _source_line({"India": dt.date(2024, 10, 10), "Egypt": dt.date(2024, 10, 10)}) == ""
+
+
+@pytest.mark.parametrize(
+    "spans, since",
+    [
+        ({"India": (1950, 2023), "Ukraine": (2014, 2023)}, 2000),  # not a sliver for Ukraine
+        ({"India": (2005, 2023), "Egypt": (2010, 2023)}, 2005),  # all start after 2000
+        ({"Iran": (1950, 1990), "Iraq": (1960, 1991)}, 1950),  # no data reach 2000
+        ({"India": (1950, 2023), "Pakistan": (1950, 2023)}, 2000),
+    ],
+)
+def test_yearly_panels_start_in_2000_unless_every_country_starts_later(spans, since):
+    from analysis.compare import _yearly_since
+
+    assert _yearly_since(spans) == since
