@@ -124,6 +124,15 @@ def db(tmp_path, monkeypatch):
 
 
 @pytest.fixture
+def app_db(db):
+    """Like ``db``, with the store already created (and its events seeded)."""
+    from analysis.store import Store
+
+    Store(db)
+    return db
+
+
+@pytest.fixture
 def fixture_path():
     def get(name: str) -> Path:
         return DATA / name

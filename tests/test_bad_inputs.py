@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import streamlit as st
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hs
 from streamlit.testing.v1 import AppTest
@@ -186,18 +185,6 @@ def test_formula_names_are_neutralised_for_spreadsheets():
     # HTML is not a formula: it is left alone here and escaped by the UI instead.
     for name in HOSTILE_NAMES["html_country_names.csv"]:
         assert neutralise_cell(name) == name
-
-
-@pytest.fixture
-def app_db(tmp_path, monkeypatch) -> Path:
-    path = tmp_path / "arms.sqlite"
-    monkeypatch.setenv("ARMS_DB", str(path))
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    Store(path)
-    yield path
-    st.cache_data.clear()
-    st.cache_resource.clear()
 
 
 UNESCAPED_TAG = re.compile(r"(?<!\\)<(?:script|img|b>)")

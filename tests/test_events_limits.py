@@ -351,18 +351,9 @@ def test_cli_deep_json_in_a_real_process_has_no_traceback(tmp_path, store_path):
 
 
 @pytest.fixture
-def db(tmp_path, monkeypatch) -> Path:
-    """A fresh store for the app (ARMS_DB) and empty Streamlit caches."""
-    import streamlit as st
-
-    path = tmp_path / "arms.sqlite"
-    monkeypatch.setenv("ARMS_DB", str(path))
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    Store(path)
-    yield path
-    st.cache_data.clear()
-    st.cache_resource.clear()
+def db(app_db) -> Path:
+    """The shared store with its events seeded (tests/conftest.py app_db)."""
+    return app_db
 
 
 def open_events_page():

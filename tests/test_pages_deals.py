@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from analysis.store import Store
@@ -14,15 +13,9 @@ from .conftest import DATA, ROOT
 
 
 @pytest.fixture
-def db(tmp_path, monkeypatch) -> Path:
-    path = tmp_path / "arms.sqlite"
-    monkeypatch.setenv("ARMS_DB", str(path))
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    Store(path)
-    yield path
-    st.cache_data.clear()
-    st.cache_resource.clear()
+def db(app_db) -> Path:
+    """The shared store with its events seeded (tests/conftest.py app_db)."""
+    return app_db
 
 
 @pytest.fixture
