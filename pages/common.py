@@ -182,9 +182,10 @@ def _number_text(places: int) -> Callable[[object], str]:
 def dash_missing(frame: pd.DataFrame) -> Styler:
     """A table for ``st.dataframe`` that shows every missing value as "–", not None/NaN/<NA>.
 
-    Cells keep their values (a numeric column still sorts as numbers); only what is shown
-    changes: missing cells, and text cells that are empty or read "None"/"nan"/"<NA>", show
-    an en dash; numbers show with thousands separators and their column's decimals.
+    A numeric column without missing values keeps its numbers (it sorts as numbers) and shows
+    them with thousands separators and its decimals; a numeric column with missing values
+    becomes text, since st.dataframe shows a missing number as "None" whatever the Styler says.
+    Text cells that are missing, empty or read "None"/"nan"/"<NA>" show an en dash.
     True/False columns stay checkboxes.
 
     Returns:
@@ -205,7 +206,12 @@ def dash_missing(frame: pd.DataFrame) -> Styler:
             # Numbers with None among them (an object column): numbers again, so "–" and the
             # thousands separators apply (the browser shows a raw None in an object column).
             values = data[column] = pd.to_numeric(values, errors="coerce")
-        if pd.api.types.is_numeric_dtype(values):
+        if pd.api.types.is_numeric_dtype(values) and values.isna().any():
+            # st.dataframe draws a missing number as a grey "None" whatever the Styler's na_rep:
+            # such a column is shown as text (numbers formatted, "–" where missing).
+            text = _number_text(_decimals(values))
+            data[column] = [MISSING_TEXT if pd.isna(v) else text(v) for v in values]
+        elif pd.api.types.is_numeric_dtype(values):
             formats[column] = _number_text(_decimals(values))
         else:
             words = values.map(lambda v: isinstance(v, str) and v.strip() in _MISSING_WORDS)

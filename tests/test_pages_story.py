@@ -50,7 +50,8 @@ def test_overview_seed_only_tells_the_story(db):
     assert len(at.get("plotly_chart")) == 1
     assert any("Only the built-in published SIPRI figures" in i.value for i in at.info)
     changed = at.dataframe[0].value.set_index("Supplier")
-    assert changed.loc["Russia", "Change (pp)"] == -40.0
+    # The column has gaps (suppliers SIPRI did not name in one period), so it is shown as text.
+    assert float(changed.loc["Russia", "Change (pp)"]) == -40.0
 
 
 def test_other_pages_seed_only_show_the_upload_hint(db):
