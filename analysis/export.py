@@ -369,6 +369,8 @@ def citation_text(meta: ChartMeta, url: str = "", events: Sequence[Event] = ()) 
         )
     else:
         lines.append(meta.source_line() + ".")
+    if meta.citations:  # the press articles quoting published figures: not on the chart itself
+        lines += ["Published figures as quoted by:", *(f"- {c}" for c in meta.citations)]
     lines += [
         "Figures are SIPRI trend-indicator values (TIV): a measure of the volume of major "
         "conventional arms transferred, not of their financial value.",

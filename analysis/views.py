@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from analysis.blanks import share_cells, tiv_cells
 from analysis.charts import (
     ChartMeta,
     build_customers_over_time,
@@ -28,6 +29,7 @@ from analysis.published import (
     reconcile,
     self_check_summary,
 )
+from analysis.published_chart import finish_published_bars, press_citations, published_source_line
 from analysis.shares import (
     COMPLETE_FOR,
     Period,
@@ -43,7 +45,7 @@ from analysis.shares import (
     world_share_and_rank,
     yearly_shares,
 )
-from analysis.vocab import OTHERS, parse_period, period_label
+from analysis.vocab import NOT_BROKEN_DOWN, country_phrase, parse_period, period_label
 
 HEADLINE_PERIODS: tuple[Period, Period] = ((2009, 2013), (2019, 2023))
 LINEAGE_MERGED = "Soviet Union counted as Russia"
@@ -354,7 +356,7 @@ def published_mix(recipient: str = "India", published: pd.DataFrame | None = Non
     """A recipient's import mix per period as SIPRI published it (seed figures).
 
     Each supplier's figure is the one of the newest release quoting it for that period; the
-    rest of the period (100% minus the named suppliers) is "Others".
+    rest of the period (100% minus the named suppliers) is ``NOT_BROKEN_DOWN``, not a supplier.
 
     Args:
         recipient: the importer.
@@ -383,18 +385,12 @@ def published_mix(recipient: str = "India", published: pd.DataFrame | None = Non
             rows.append((start, end, r.supplier, float(r.share), r.release, r.source))
         rest = 1.0 - float(group["share"].sum())
         if rest > 1e-9:
-            rows.append((start, end, OTHERS, rest, "", "remainder of the named figures"))
+            rows.append((start, end, NOT_BROKEN_DOWN, rest, "", "not split by supplier"))
     out = pd.DataFrame(rows, columns=columns[1:])
     out.insert(
         0, "period", [period_label(s, e) for s, e in zip(out["start"], out["end"], strict=True)]
     )
     return out.astype({"start": "int64", "end": "int64", "share": "float64"})
-
-
-def _citations(table: pd.DataFrame) -> tuple[str, ...]:
-    named = table[table["supplier"] != OTHERS]
-    pairs = named[["release", "source"]].drop_duplicates().sort_values("release", kind="stable")
-    return tuple(f"{r.source} (release {r.release})" for r in pairs.itertuples(index=False))
 
 
 def published_mix_view(
@@ -422,9 +418,10 @@ def published_mix_view(
         filters={
             "Recipient": recipient,
             "Periods": f"{table['period'].iloc[0]} to {table['period'].iloc[-1]} (as published)",
-            OTHERS: "100% minus the named suppliers",
+            "Not broken down": "100% minus the suppliers SIPRI named",
         },
-        citations=_citations(table),
+        citations=press_citations(table),
+        source=published_source_line(table),
         hidden_events=hidden_event_categories(hidden_categories),
     )
     # The period builder sums "tiv" per period; shares of one period sum to 1, so passing the
@@ -436,7 +433,7 @@ def published_mix_view(
         recipient=recipient,
         measure="share",
     )
-    fig.update_traces(hovertemplate="%{fullData.name} %{x}: %{y:.0%} (published)<extra></extra>")
+    fig = finish_published_bars(fig)
     notes = [
         "Published SIPRI figures (seed data): each supplier's share is the newest release "
         "quoting it, so figures within one period may come from different releases; "
@@ -450,13 +447,18 @@ def published_mix_view(
 
 @dataclass(frozen=True)
 class Headline:
-    """One headline card: a supplier's share of a recipient's imports in one period."""
+    """One headline card: a supplier's share of a recipient's imports in one period.
+
+    ``source`` is one short line; ``citation`` names the press article that quoted a published
+    figure (a footnote under the cards), empty for computed shares.
+    """
 
     label: str
     value: str
     share: float
     origin: str
     source: str
+    citation: str = ""
 
 
 def _headline_from_row(row: pd.Series, supplier: str, estimated: bool = False) -> Headline:
@@ -468,15 +470,16 @@ def _headline_from_row(row: pd.Series, supplier: str, estimated: bool = False) -
         if estimated:
             source += " (yearly volumes estimated from a per-deal register)"
     elif row["origin"] == "published":
-        source = f"Published by SIPRI (release {row['release']}): {row['source']}"
+        source = f"Published by SIPRI, release {row['release']}"
     else:
         source = "No published figure and no loaded data for this period"
     return Headline(
-        label=f"{supplier}'s share, {period}",
+        label=f"Share from {country_phrase(supplier)}, {period}",
         value=str(row["display"]),
         share=float(row["share"]),
         origin=str(row["origin"]),
         source=source,
+        citation=str(row["source"]) if row["origin"] == "published" else "",
     )
 
 
@@ -516,15 +519,7 @@ def headline_cards(
         key = (int(latest["start"]), int(latest["end"]))
         if key not in {(int(s), int(e)) for s, e in periods}:
             card = _headline_from_row(latest, supplier, estimated)
-            cards.append(
-                Headline(
-                    label=f"Latest period: {card.label}",
-                    value=card.value,
-                    share=card.share,
-                    origin=card.origin,
-                    source=card.source,
-                )
-            )
+            cards.append(replace(card, label=f"Latest period: {card.label}"))
     return cards
 
 
@@ -549,7 +544,8 @@ def what_changed(
 
     Returns:
         Columns Supplier, Share <before>, Share <after>, Change (pp), Volume change (%),
-        with shares printed the SIPRI way; ``attrs["vintage"]`` holds the data vintage.
+        shares printed the SIPRI way (None: no deliveries in the period, see analysis.blanks);
+        ``attrs["vintage"]`` holds the data vintage.
     """
     change = period_change(flows, recipient, before, after, merge_lineage)
     total = change[change["supplier"] == "Total"]
@@ -564,8 +560,8 @@ def what_changed(
     out = pd.DataFrame(
         {
             "Supplier": rows["supplier"].astype("str"),
-            f"Share {label_a}": [sipri_round(s) for s in rows["share_before"]],
-            f"Share {label_b}": [sipri_round(s) for s in rows["share_after"]],
+            f"Share {label_a}": share_cells(rows["share_before"], rows["tiv_before"]),
+            f"Share {label_b}": share_cells(rows["share_after"], rows["tiv_after"]),
             "Change (pp)": rows["share_change_pp"].round(1).astype("float64"),
             "Volume change (%)": rows["volume_change_pct"].round(0).astype("float64"),
         }
@@ -660,10 +656,10 @@ def published_comparison_view(
     if table.empty:
         raise ValueError(f"no published SIPRI figures for {recipient} in {label_a} or {label_b}")
     # Compare only suppliers SIPRI named in both periods: a missing figure is unknown, not 0%
-    # (and "Others" is a remainder that changes with which suppliers were named).
+    # (and the part not broken down changes with which suppliers were named).
     named = table.groupby("supplier")["period"].nunique()
-    both = [n for n in named[named == 2].index if n != OTHERS]
-    dropped = sorted(set(table["supplier"]) - set(both) - {OTHERS})
+    both = [n for n in named[named == 2].index if n != NOT_BROKEN_DOWN]
+    dropped = sorted(set(table["supplier"]) - set(both) - {NOT_BROKEN_DOWN})
     table = table[table["supplier"].isin(both)]
     if table.empty:
         raise ValueError(
@@ -674,7 +670,8 @@ def published_comparison_view(
     meta = ChartMeta(
         title=f"{recipient}'s suppliers: {label_a} versus {label_b}, as published",
         filters={"Recipient": recipient, "Periods": f"{label_a} and {label_b}"},
-        citations=_citations(table),
+        citations=press_citations(table),
+        source=published_source_line(table),
         hidden_events=hidden_event_categories(hidden_categories),
     )
     fig = build_period_comparison(
@@ -703,17 +700,18 @@ def period_table(
 
     Returns:
         Columns Supplier, TIV <a>, Share <a>, TIV <b>, Share <b>, Change (pp),
-        Volume change (%), largest supplier in the later period first, Total last.
+        Volume change (%), largest supplier in the later period first, Total last; TIV and
+        share blank (NaN/None) where the period had no deliveries.
     """
     change = period_change(flows, recipient, period_a, period_b, merge_lineage)
     label_a, label_b = period_label(*period_a), period_label(*period_b)
     out = pd.DataFrame(
         {
             "Supplier": change["supplier"].astype("str"),
-            f"TIV {label_a} (m)": change["tiv_before"].round(0),
-            f"Share {label_a}": [sipri_round(s) for s in change["share_before"]],
-            f"TIV {label_b} (m)": change["tiv_after"].round(0),
-            f"Share {label_b}": [sipri_round(s) for s in change["share_after"]],
+            f"TIV {label_a} (m)": tiv_cells(change["tiv_before"]),
+            f"Share {label_a}": share_cells(change["share_before"], change["tiv_before"]),
+            f"TIV {label_b} (m)": tiv_cells(change["tiv_after"]),
+            f"Share {label_b}": share_cells(change["share_after"], change["tiv_after"]),
             "Change (pp)": change["share_change_pp"].round(1),
             "Volume change (%)": change["volume_change_pct"].round(0),
         }
@@ -963,32 +961,29 @@ def published_change(
 ) -> pd.DataFrame:
     """The "what changed" table from SIPRI's published figures (seed), for display.
 
-    A supplier that a release does not name for a period shows "not published", never 0%.
+    A supplier that a release does not name for a period is blank (None), never 0%.
 
     Returns:
         Columns Supplier, Share <before>, Share <after>, Change (pp) (NaN unless both are
-        published), Volume change (%) ("not published": releases quote shares, not TIV).
+        published), Volume change (%) (blank: releases quote shares, not TIV); the reasons
+        are ``analysis.blanks.PUBLISHED_REASONS``.
     """
     table = published_mix(recipient, published)
     label_a, label_b = period_label(*before), period_label(*after)
-    table = table[table["period"].isin([label_a, label_b]) & (table["supplier"] != OTHERS)]
+    table = table[table["period"].isin([label_a, label_b]) & (table["supplier"] != NOT_BROKEN_DOWN)]
     wide = table.pivot_table(index="supplier", columns="period", values="share", aggfunc="sum")
     wide = wide.reindex(columns=[label_a, label_b])
     wide = wide.sort_values([label_b, label_a], ascending=False, na_position="last")
     out = pd.DataFrame(
         {
             "Supplier": wide.index.astype("str"),
-            f"Share {label_a}": [
-                sipri_round(s) if pd.notna(s) else "not published" for s in wide[label_a]
-            ],
-            f"Share {label_b}": [
-                sipri_round(s) if pd.notna(s) else "not published" for s in wide[label_b]
-            ],
+            f"Share {label_a}": [sipri_round(s) if pd.notna(s) else None for s in wide[label_a]],
+            f"Share {label_b}": [sipri_round(s) if pd.notna(s) else None for s in wide[label_b]],
             "Change (pp)": ((wide[label_b] - wide[label_a]) * 100).round(1).to_numpy(),
-            "Volume change (%)": "not published",
+            "Volume change (%)": None,
         }
     )
-    out.attrs["citations"] = _citations(table)
+    out.attrs["citations"] = press_citations(table)
     return out
 
 

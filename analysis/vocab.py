@@ -15,6 +15,9 @@ UNKNOWN_SUPPLIER = "unknown supplier(s)"
 UNKNOWN_RECIPIENT = "unknown recipient(s)"
 # What a missing share reads as in a table.
 NOT_AVAILABLE = "n/a"
+# The part of a recipient's imports that SIPRI's published figures do not split by supplier
+# (100% minus the suppliers a release names): never a supplier called "Others".
+NOT_BROKEN_DOWN = "not broken down in the published figures"
 
 
 def share_text(share: float | None) -> str:
@@ -75,3 +78,65 @@ def parse_period(label: str) -> tuple[int, int]:
         if last < first:  # e.g. 1998-02
             last += 100
     return first, last
+
+
+# Names read with "the" in a sentence ("Share from the United States"), beyond the patterns in
+# ``_THE_PATTERN``; compared case-insensitively, after dropping SIPRI's "*"/"**" marks.
+_WITH_THE = frozenset(
+    {
+        "bahamas",
+        "comoros",
+        "gambia",
+        "maldives",
+        "netherlands",
+        "philippines",
+        "seychelles",
+        "uae",
+        "uk",
+        "us",
+        "usa",
+        "ussr",
+        "eu",
+        "un",
+        "khmer rouge",
+        "northern alliance",
+        "vatican",
+    }
+)
+# "United States", "Czech Republic", "Soviet Union", "Solomon Islands", "Republic of Korea",
+# "Democratic Republic of the Congo", "United Nations", "Kurdistan Regional Government (Iraq)".
+_THE_PATTERN = re.compile(
+    r"^(united|republic|democratic republic|federal republic|people's republic|kingdom)\b"
+    r"|\b(republic|union|islands|emirates|kingdom|states|nations|federation|government)$",
+    re.IGNORECASE,
+)
+
+
+def country_phrase(name: object, *, start: bool = False, possessive: bool = False) -> str:
+    """A country (or SIPRI actor) name as it reads inside a sentence.
+
+    Names that take "the" get it: ``country_phrase("United States")`` is "the United States",
+    "Netherlands", "Philippines", "Czech Republic", "United Arab Emirates" and SIPRI's "Soviet
+    Union" too; "India" stays "India". A parenthesised place ("Kurdistan Regional Government
+    (Iraq)*") is ignored when deciding.
+
+    Args:
+        name: the name as SIPRI (or the user) spells it.
+        start: the phrase opens a sentence or title ("The United States").
+        possessive: add the possessive ending: "India's", "the United States'".
+
+    Returns:
+        The phrase; an empty name gives "".
+    """
+    text = " ".join(str(name).split())
+    if not text:
+        return ""
+    core = re.sub(r"\s*\(.*\)\s*", " ", text).strip(" *")
+    if text.lower().startswith("the "):
+        text = text[4:]
+        core = "the"
+    if core == "the" or core.lower() in _WITH_THE or _THE_PATTERN.search(core):
+        text = f"the {text}"
+    if possessive:
+        text += "'" if text.endswith("s") else "'s"
+    return text[0].upper() + text[1:] if start else text

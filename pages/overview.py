@@ -6,12 +6,12 @@ import pandas as pd
 import streamlit as st
 
 from analysis import views
+from analysis.blanks import COMPUTED_REASONS, PUBLISHED_REASONS
 from analysis.dependency_chart import EXPLANATION, DependencyView, dependency_view
 from analysis.published import load_published
-from analysis.vocab import period_label
+from analysis.vocab import country_phrase, period_label
 from pages.common import (
     DEFAULT_COUNTRY,
-    dash_missing,
     event_category_filter,
     index_of,
     load_events,
@@ -24,6 +24,7 @@ from pages.common import (
     upload_hint,
     url_value,
 )
+from pages.published_figures import footnote, table_with_reasons
 
 through_app()
 
@@ -112,11 +113,17 @@ columns = st.columns(len(cards))
 for column, card in zip(columns, cards, strict=True):
     with column:
         # The label names the supplier (a file-supplied name): only that part is escaped, so
-        # the label's own wording stays as written. The source is built from the shipped seed
-        # figures and a parsed date.
-        label = card.label.replace(supplier, md_escape(supplier))
+        # the label's own wording stays as written. The source is one short line built from a
+        # release or a parsed date; the press articles quoting published figures are footnoted.
+        phrase = country_phrase(supplier)
+        label = (
+            card.label.replace(phrase, md_escape(phrase))
+            if phrase in card.label
+            else md_escape(card.label)
+        )
         st.metric(label, card.value, border=True, help=card.source)
         st.caption(card.source)
+footnote(dict.fromkeys(c.citation for c in cards if c.citation))
 
 hidden = event_category_filter("overview")
 if loaded or country in with_published:
@@ -129,13 +136,16 @@ if loaded or country in with_published:
         for note in view.notes:
             st.caption(md_escape(note))
         if not loaded:
+            footnote(view.meta.citations)
             st.caption(
-                f"No loaded export covers {md_escape(country)}: the chart shows SIPRI's published figures. "
-                "Upload a SIPRI export on the Data page to chart every year."
+                f"No loaded export covers {md_escape(country_phrase(country))}: the chart shows "
+                "SIPRI's published figures. Upload a SIPRI export on the Data page to chart "
+                "every year."
             )
 else:
     st.info(
-        f"Nothing is loaded for {md_escape(country)}. Upload a SIPRI export covering it on the Data page.",
+        f"Nothing is loaded for {md_escape(country_phrase(country))}. Upload a SIPRI export "
+        "covering it on the Data page.",
         icon=":material/info:",
     )
 
@@ -149,7 +159,8 @@ if covers or (not loaded and country in with_published):
     except ValueError as exc:
         st.info(md_escape(exc))
     else:
-        st.dataframe(dash_missing(changed), hide_index=True, key="overview_changed")
+        reasons = COMPUTED_REASONS if covers else PUBLISHED_REASONS
+        table_with_reasons(changed, reasons, key="overview_changed")
         vintage = views.vintage_text(changed.attrs.get("vintage"))
         st.caption(
             "Shares of the recipient's imports over each 5-year period (SIPRI rounding); "
@@ -157,11 +168,11 @@ if covers or (not loaded and country in with_published):
             + (
                 f"Source: SIPRI Arms Transfers Database, data generated {vintage}."
                 if covers
-                else "Source: published SIPRI figures (see the chart's source line)."
+                else "Source: SIPRI, published figures (sources quoted in the notes above)."
             )
         )
 else:
-    st.info(f"The loaded data for {md_escape(country)} do not span {a} to {b}.")
+    st.info(f"The loaded data for {md_escape(country_phrase(country))} do not span {a} to {b}.")
 
 st.subheader("Dependency on suppliers")
 if loaded:
@@ -192,7 +203,8 @@ if loaded:
 else:
     st.info(
         f"Dependency (top supplier's share, top-3 share, HHI) needs an uploaded SIPRI export "
-        f"covering all of {md_escape(country)}'s suppliers: SIPRI's published figures give only "
+        f"covering all of {md_escape(country_phrase(country, possessive=True))} suppliers: "
+        "SIPRI's published figures give only "
         "some suppliers' shares, so the top-3 share and the HHI cannot be computed from them.",
         icon=":material/info:",
     )

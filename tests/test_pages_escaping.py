@@ -124,7 +124,7 @@ def test_overview_escapes_recipient_and_supplier(hostile_db):
     texts = assert_no_live_links(at)
     assert shows(texts, RECIPIENT) and shows(texts, SUPPLIER)
     # Only the name is escaped: the label's own wording is left as written.
-    assert any(m.label.startswith(md_escape(SUPPLIER) + "'s share, ") for m in at.metric)
+    assert any(m.label.startswith(f"Share from {md_escape(SUPPLIER)}, ") for m in at.metric)
 
 
 def test_import_mix_escapes_recipient_and_event_titles(hostile_db):

@@ -8,8 +8,18 @@ import pandas as pd
 import pytest
 
 from analysis import views
+from analysis.blanks import (
+    COMPUTED_REASONS,
+    GROWTH_FROM_ZERO,
+    NO_DELIVERIES,
+    NOT_PUBLISHED,
+    PUBLISHED_REASONS,
+    SHARES_NOT_VOLUMES,
+    blank_reasons,
+)
 from analysis.charts import drawn_events
 from analysis.events import Event
+from analysis.vocab import NOT_BROKEN_DOWN
 
 INVASION = Event(dt.date(2022, 2, 24), "Invasion", "conflict", is_global=True)
 DELEGATION = Event(
@@ -94,11 +104,12 @@ def test_import_mix_rejects_bad_options(options):
         views.import_mix_view(TINY, [], **kwargs)
 
 
-def test_published_mix_has_seed_story_and_others_remainder():
+def test_published_mix_has_seed_story_and_a_part_not_broken_down():
     table = views.published_mix("India")
     p0913 = table[table["period"] == "2009-13"].set_index("supplier")["share"]
     assert p0913["Russia"] == 0.76 and p0913["United States"] == 0.07
-    assert p0913["Others"] == pytest.approx(0.17)
+    assert p0913[NOT_BROKEN_DOWN] == pytest.approx(0.17)
+    assert "Others" not in set(table["supplier"])
     assert table.groupby("period")["share"].sum().round(9).eq(1.0).all()
     assert table[table["period"] == "2019-23"].set_index("supplier")["share"]["Russia"] == 0.36
 
@@ -109,7 +120,10 @@ def test_published_mix_view_marks_2025_events_in_2021_25_and_cites_releases():
     assert marks["Delegation"] == "2021-25" and marks["Putin visit"] == "2021-25"
     assert "Invasion" in marks
     assert view.origin == "published"
-    assert "2026 SIPRI release" in view.meta.source_line()
+    assert (
+        view.meta.source_line() == "Source: SIPRI, published figures (releases 2014-03 to 2026-03)"
+    )
+    assert any("2026 SIPRI release" in c for c in view.meta.citations)
     with pytest.raises(ValueError):
         views.published_mix_view([], recipient="Atlantis")
 
@@ -117,8 +131,15 @@ def test_published_mix_view_marks_2025_events_in_2021_25_and_cites_releases():
 def test_headline_cards_seed_only_and_computed():
     seed = views.headline_cards(None, "India")
     assert [c.value for c in seed[:2]] == ["76%", "36%"]
+    assert [c.label for c in seed[:2]] == [
+        "Share from Russia, 2009-13",
+        "Share from Russia, 2019-23",
+    ]
     assert all(c.origin == "published" for c in seed)
     assert seed[-1].label.startswith("Latest period") and "2021-25" in seed[-1].label
+    # One short source line per card; the press article that quoted the figure apart.
+    assert seed[0].source == "Published by SIPRI, release 2025-12"
+    assert "Moscow Times" in seed[0].citation and "Moscow Times" not in seed[0].source
     flows = _flows(
         [("India", "Russia", y, 3.0) for y in range(2009, 2014)]
         + [("India", "France", y, 1.0) for y in range(2009, 2024)]
@@ -142,10 +163,32 @@ def test_what_changed_between_periods():
     assert table["Supplier"].iloc[-1] == "Total"
 
 
+def test_a_period_without_deliveries_is_blank_with_its_reason_not_zero_percent():
+    flows = _flows(
+        [("India", "Russia", y, 3.0) for y in range(2009, 2014)]
+        + [("India", "Russia", y, 1.0) for y in range(2019, 2024)]
+        + [("India", "Israel", y, 1.0) for y in range(2019, 2024)]
+    )
+    table = views.what_changed(flows, "India").set_index("Supplier")
+    assert pd.isna(table.loc["Israel", "Share 2009-13"])  # not "0.0%"
+    assert table.loc["Israel", "Share 2019-23"] == "50%"
+    assert table.loc["Russia", "Share 2009-13"] == "100%"
+    reasons = blank_reasons(table.reset_index(), COMPUTED_REASONS)
+    assert reasons == {"Share 2009-13": NO_DELIVERIES, "Volume change (%)": GROWTH_FROM_ZERO}
+    facts = views.period_table(flows, "India", (2009, 2013), (2019, 2023)).set_index("Supplier")
+    assert pd.isna(facts.loc["Israel", "TIV 2009-13 (m)"])
+    assert pd.isna(facts.loc["Israel", "Share 2009-13"])
+    assert facts.loc["Israel", "TIV 2019-23 (m)"] == 5.0
+
+
 def test_published_change_never_shows_unpublished_as_zero():
     table = views.published_change("India").set_index("Supplier")
-    assert table.loc["France", "Share 2009-13"] == "not published"
+    assert pd.isna(table.loc["France", "Share 2009-13"])  # blank, never "0%"
     assert table.loc["Russia", "Change (pp)"] == -40.0
+    reasons = blank_reasons(table.reset_index(), PUBLISHED_REASONS)
+    assert reasons["Share 2009-13"] == NOT_PUBLISHED
+    assert reasons["Volume change (%)"] == SHARES_NOT_VOLUMES
+    assert "Supplier" not in reasons
 
 
 def test_period_comparison_table_and_event_window():

@@ -69,3 +69,51 @@ def test_the_chart_label_of_any_share_equals_the_table_text(pairs):
 def test_period_labels_parse_back(first):
     last = first + 4
     assert parse_period(period_label(first, last)) == (first, last)
+
+
+@pytest.mark.parametrize(
+    "name, phrase",
+    [
+        ("India", "India"),
+        ("Russia", "Russia"),
+        ("United States", "the United States"),
+        ("United Kingdom", "the United Kingdom"),
+        ("United Arab Emirates", "the United Arab Emirates"),
+        ("UAE", "the UAE"),
+        ("Netherlands", "the Netherlands"),
+        ("Philippines", "the Philippines"),
+        ("Czech Republic", "the Czech Republic"),
+        ("Czechia", "Czechia"),
+        ("Central African Republic", "the Central African Republic"),
+        ("Soviet Union", "the Soviet Union"),
+        ("Solomon Islands", "the Solomon Islands"),
+        ("African Union**", "the African Union**"),
+        ("Kurdistan Regional Government (Iraq)*", "the Kurdistan Regional Government (Iraq)*"),
+        ("Hezbollah (Lebanon)*", "Hezbollah (Lebanon)*"),
+        ("DR Congo", "DR Congo"),
+        ("the Gambia", "the Gambia"),
+        ("  United   States ", "the United States"),
+        ("", ""),
+    ],
+)
+def test_country_phrase_puts_the_where_english_does(name, phrase):
+    from analysis.vocab import country_phrase
+
+    assert country_phrase(name) == phrase
+
+
+@pytest.mark.parametrize(
+    "name, opening",
+    [
+        ("India", "India's"),
+        ("United States", "The United States'"),
+        ("Philippines", "The Philippines'"),
+        ("Soviet Union", "The Soviet Union's"),
+        ("Laos", "Laos'"),
+    ],
+)
+def test_country_phrase_opens_a_sentence_and_makes_a_possessive(name, opening):
+    from analysis.vocab import country_phrase
+
+    assert country_phrase(name, start=True, possessive=True) == opening
+    assert country_phrase(name, start=True).startswith(opening.removesuffix("'s").rstrip("'"))
