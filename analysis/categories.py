@@ -37,7 +37,7 @@ from analysis.colors import supplier_color
 from analysis.events import Event
 from analysis.shares import Period, sipri_periods
 from analysis.views import ChartView, vintage_date
-from analysis.vocab import period_label
+from analysis.vocab import country_phrase, period_label
 
 NO_CATEGORIES_SENTENCE = (
     "Weapon categories come with SIPRI's per-delivery trade register (one row per deal and "
@@ -527,10 +527,11 @@ def category_view(
     table = _breakdown(rows, by, periods)
     if table.empty:
         raise ValueError(
-            f"The weapon-category data for {recipient} span "
+            f"The weapon-category data for {country_phrase(recipient)} span "
             f"{int(rows['year'].min())}-{int(rows['year'].max())}: no whole 5-year period."
         )
     filters = {"Recipient": recipient}
+    whose, the_recipient = country_phrase(recipient, possessive=True), country_phrase(recipient)
     if by == "year":
         filters["Years"] = f"{int(table['year'].min())}-{int(table['year'].max())}"
     else:
@@ -544,13 +545,13 @@ def category_view(
     if partial:
         filters["Coverage"] = "PARTIAL: only the suppliers in the loaded registers"
         notes.append(
-            f"The loaded registers hold only some of {recipient}'s suppliers: the categories "
-            f"are of their deliveries only. Load a register of all suppliers to {recipient}."
+            f"The loaded registers hold only some of {whose} suppliers: the categories are of "
+            f"their deliveries only. Load a register of all suppliers to {the_recipient}."
         )
     stamps = rows["vintage"].dropna() if "vintage" in rows.columns else pd.Series(dtype="str")
     meta = ChartMeta(
-        title=f"{recipient}'s arms imports by weapon category, "
-        + ("by year" if by == "year" else "by 5-year period"),
+        title=f"{country_phrase(recipient, start=True, possessive=True)} arms imports by "
+        "weapon category, " + ("by year" if by == "year" else "by 5-year period"),
         filters=filters,
         vintage=vintage_date(stamps.max()) if len(stamps) else None,
     )
@@ -562,7 +563,7 @@ def category_view(
         others = set(_category_sources(flows, recipient)) - set(rows["dataset_id"].dropna())
         if others:
             notes.append(
-                f"Other loaded exports also give {recipient}'s imports by category: only one "
+                f"Other loaded exports also give {whose} imports by category: only one "
                 f"is used ({_source_text(rows)}, the newest covering all suppliers), so that "
                 "nothing is counted twice."
             )

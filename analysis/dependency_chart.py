@@ -31,7 +31,7 @@ from analysis.views import (
     recipient_years,
     vintage_date,
 )
-from analysis.vocab import period_label
+from analysis.vocab import country_phrase, period_label
 
 DEPENDENCY_PERIODS = 5  # the last quarter-century, as the Overview's story
 PERIOD_YEARS = 5
@@ -344,21 +344,23 @@ def dependency_view(
     """
     if not has_recipient_data(flows, recipient):
         raise ValueError(
-            f"Dependency needs an export of all of {recipient}'s suppliers (its import table "
+            f"Dependency needs an export of all of {country_phrase(recipient, possessive=True)} "
+            "suppliers (its import table "
             "or a register of all its suppliers): the loaded data name only some of them."
         )
     first, last = recipient_years(flows, recipient) or (0, -1)
     periods = dependency_periods(first, last, count)
     if not periods:
         raise ValueError(
-            f"The loaded data for {recipient} cover {first}-{last}, less than one 5-year period."
+            f"The loaded data for {country_phrase(recipient)} cover {first}-{last}, less than "
+            "one 5-year period."
         )
     dep = dependency(flows, recipient, periods, merge_lineage)
     data = dependency_data(dep, periods)
     notes = provenance_notes(flows, recipient)
     span = f"{data['period'].iloc[0]} to {data['period'].iloc[-1]}"
     meta = ChartMeta(
-        title=f"How concentrated {recipient}'s arms imports are",
+        title=f"How concentrated {country_phrase(recipient, possessive=True)} arms imports are",
         filters={
             "Recipient": recipient,
             "Periods": span if len(data) > 1 else data["period"].iloc[0],

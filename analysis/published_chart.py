@@ -16,7 +16,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analysis.charts import plotly_text
-from analysis.vocab import NOT_BROKEN_DOWN
+from analysis.published import load_published
+from analysis.vocab import NOT_BROKEN_DOWN, period_label
 
 # Light with grey hatching on paper; analysis.charts.DARK_SWAPS turns both into dark greys on a
 # dark page (#F2F2F2 is its map land, #BBBBBB its connectors), so it stays the faintest bar.
@@ -64,6 +65,47 @@ def footnote_text(citations: Iterable[str]) -> str:
     if not items:
         return ""
     return "Published figures as quoted by: " + "; ".join(items) + "."
+
+
+def published_mix(recipient: str = "India", published: pd.DataFrame | None = None) -> pd.DataFrame:
+    """A recipient's import mix per period as SIPRI published it (seed figures).
+
+    Each supplier's figure is the one of the newest release quoting it for that period; the
+    rest of the period (100% minus the named suppliers) is ``NOT_BROKEN_DOWN``, not a supplier.
+
+    Args:
+        recipient: the importer.
+        published: published figures (default ``load_published()``).
+
+    Returns:
+        ``period, start, end, supplier, share, release, source`` ordered by period then share;
+        empty when nothing was published for the recipient.
+    """
+    published = load_published() if published is None else published
+    mine = published[
+        (published["measure"] == "supplier_share") & (published["recipient"] == recipient)
+    ]
+    columns = ["period", "start", "end", "supplier", "share", "release", "source"]
+    if mine.empty:
+        return pd.DataFrame(columns=columns)
+    newest = (
+        mine.sort_values("release", kind="stable")
+        .groupby(["start", "end", "supplier"], as_index=False)
+        .last()
+    )
+    rows = []
+    for (start, end), group in newest.groupby(["start", "end"], sort=True):
+        group = group.sort_values("share", ascending=False, kind="stable")
+        for r in group.itertuples(index=False):
+            rows.append((start, end, r.supplier, float(r.share), r.release, r.source))
+        rest = 1.0 - float(group["share"].sum())
+        if rest > 1e-9:
+            rows.append((start, end, NOT_BROKEN_DOWN, rest, "", "not split by supplier"))
+    out = pd.DataFrame(rows, columns=columns[1:])
+    out.insert(
+        0, "period", [period_label(s, e) for s, e in zip(out["start"], out["end"], strict=True)]
+    )
+    return out.astype({"start": "int64", "end": "int64", "share": "float64"})
 
 
 def finish_published_bars(fig: go.Figure) -> go.Figure:

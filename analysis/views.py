@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -29,7 +30,12 @@ from analysis.published import (
     reconcile,
     self_check_summary,
 )
-from analysis.published_chart import finish_published_bars, press_citations, published_source_line
+from analysis.published_chart import (
+    finish_published_bars,
+    press_citations,
+    published_mix,
+    published_source_line,
+)
 from analysis.shares import (
     COMPLETE_FOR,
     Period,
@@ -46,6 +52,9 @@ from analysis.shares import (
     yearly_shares,
 )
 from analysis.vocab import NOT_BROKEN_DOWN, country_phrase, parse_period, period_label
+
+_the = country_phrase  # "the United States", "India"
+_whose = partial(country_phrase, possessive=True)  # "India's", "the United States'"
 
 HEADLINE_PERIODS: tuple[Period, Period] = ((2009, 2013), (2019, 2023))
 LINEAGE_MERGED = "Soviet Union counted as Russia"
@@ -148,9 +157,10 @@ def provenance_notes(flows: pd.DataFrame | None, recipient: str) -> list[str]:
     notes = []
     if recipient in partial_owners(rows, "recipient"):
         notes.append(
-            f"Only part of {recipient}'s suppliers are in the loaded data (exporters' tables or "
-            "a register limited to some suppliers): shares are of the loaded suppliers only. "
-            f"Load {recipient}'s own import table or a register of all its suppliers."
+            f"Only part of {_whose(recipient)} suppliers are in the loaded data (exporters' "
+            "tables or a register limited to some suppliers): shares are of the loaded suppliers "
+            "only. "
+            f"Load {_whose(recipient)} own import table or a register of all its suppliers."
         )
     if "layout" in rows.columns and (rows["layout"] == "register").any():
         notes.append(ESTIMATED_NOTE)
@@ -235,7 +245,9 @@ def _mix_scope(
     years = recipient_years(flows, recipient)
     if years is None:
         within = f" in {', '.join(chosen)}" if chosen else ""
-        raise ValueError(f"the loaded data have no imports of {recipient} by supplier{within}")
+        raise ValueError(
+            f"the loaded data have no imports of {_the(recipient)} by supplier{within}"
+        )
     filters = {"Recipient": recipient}
     if chosen:
         filters["Weapon categories"] = ", ".join(chosen)
@@ -311,7 +323,7 @@ def import_mix_view(
         count = max(0, (end - years[0] + 1) // 5)
         periods = sipri_periods(end, count)
         if not periods:
-            raise ValueError(f"{recipient}'s data do not span a whole 5-year period")
+            raise ValueError(f"{_whose(recipient, start=True)} data span no whole 5-year period")
         mix = period_shares(flows, recipient, periods, merge_lineage)
         mix = mix.assign(
             period=[period_label(s, e) for s, e in zip(mix["start"], mix["end"], strict=True)]
@@ -322,7 +334,7 @@ def import_mix_view(
     if top_n:
         filters["Suppliers"] = f"top {top_n} + Others"
     meta = ChartMeta(
-        title=f"{recipient}'s arms imports by supplier, "
+        title=f"{_whose(recipient, start=True)} arms imports by supplier, "
         + ("by year" if by == "year" else "by 5-year period"),
         filters=filters,
         vintage=vintage_date(mix.attrs.get("vintage")),
@@ -352,47 +364,6 @@ def _plotted(fig: go.Figure) -> pd.DataFrame:
 # --------------------------------------------------------------------------- published figures
 
 
-def published_mix(recipient: str = "India", published: pd.DataFrame | None = None) -> pd.DataFrame:
-    """A recipient's import mix per period as SIPRI published it (seed figures).
-
-    Each supplier's figure is the one of the newest release quoting it for that period; the
-    rest of the period (100% minus the named suppliers) is ``NOT_BROKEN_DOWN``, not a supplier.
-
-    Args:
-        recipient: the importer.
-        published: published figures (default ``load_published()``).
-
-    Returns:
-        ``period, start, end, supplier, share, release, source`` ordered by period then share;
-        empty when nothing was published for the recipient.
-    """
-    published = load_published() if published is None else published
-    mine = published[
-        (published["measure"] == "supplier_share") & (published["recipient"] == recipient)
-    ]
-    columns = ["period", "start", "end", "supplier", "share", "release", "source"]
-    if mine.empty:
-        return pd.DataFrame(columns=columns)
-    newest = (
-        mine.sort_values("release", kind="stable")
-        .groupby(["start", "end", "supplier"], as_index=False)
-        .last()
-    )
-    rows = []
-    for (start, end), group in newest.groupby(["start", "end"], sort=True):
-        group = group.sort_values("share", ascending=False, kind="stable")
-        for r in group.itertuples(index=False):
-            rows.append((start, end, r.supplier, float(r.share), r.release, r.source))
-        rest = 1.0 - float(group["share"].sum())
-        if rest > 1e-9:
-            rows.append((start, end, NOT_BROKEN_DOWN, rest, "", "not split by supplier"))
-    out = pd.DataFrame(rows, columns=columns[1:])
-    out.insert(
-        0, "period", [period_label(s, e) for s, e in zip(out["start"], out["end"], strict=True)]
-    )
-    return out.astype({"start": "int64", "end": "int64", "share": "float64"})
-
-
 def published_mix_view(
     events: Sequence[Event] = (),
     *,
@@ -411,10 +382,11 @@ def published_mix_view(
     """
     table = published_mix(recipient, published)
     if table.empty:
-        raise ValueError(f"no published SIPRI figures for {recipient}")
+        raise ValueError(f"no published SIPRI figures for {_the(recipient)}")
     shown = _shown(events, recipient, hidden_categories)
     meta = ChartMeta(
-        title=f"{recipient}'s arms imports by supplier, SIPRI's published figures",
+        title=f"{_whose(recipient, start=True)} arms imports by supplier, SIPRI's published "
+        "figures",
         filters={
             "Recipient": recipient,
             "Periods": f"{table['period'].iloc[0]} to {table['period'].iloc[-1]} (as published)",
@@ -474,7 +446,7 @@ def _headline_from_row(row: pd.Series, supplier: str, estimated: bool = False) -
     else:
         source = "No published figure and no loaded data for this period"
     return Headline(
-        label=f"Share from {country_phrase(supplier)}, {period}",
+        label=f"Share from {_the(supplier)}, {period}",
         value=str(row["display"]),
         share=float(row["share"]),
         origin=str(row["origin"]),
@@ -599,7 +571,7 @@ def period_comparison_view(
         ValueError: when the recipient has no supplier-split data.
     """
     if not has_recipient_data(flows, recipient):
-        raise ValueError(f"the loaded data have no imports of {recipient} by supplier")
+        raise ValueError(f"the loaded data have no imports of {_the(recipient)} by supplier")
     shares = period_shares(flows, recipient, [period_a, period_b], merge_lineage)
     label_a, label_b = period_label(*period_a), period_label(*period_b)
     frame = shares.assign(
@@ -607,7 +579,7 @@ def period_comparison_view(
     )
     shown = _shown(events, recipient, hidden_categories)
     meta = ChartMeta(
-        title=f"{recipient}'s suppliers: {label_a} versus {label_b}",
+        title=f"{_whose(recipient, start=True)} suppliers: {label_a} versus {label_b}",
         filters={
             "Recipient": recipient,
             "Periods": f"{label_a} and {label_b}",
@@ -654,7 +626,9 @@ def published_comparison_view(
     label_a, label_b = period_label(*period_a), period_label(*period_b)
     table = table[table["period"].isin([label_a, label_b])]
     if table.empty:
-        raise ValueError(f"no published SIPRI figures for {recipient} in {label_a} or {label_b}")
+        raise ValueError(
+            f"no published SIPRI figures for {_the(recipient)} in {label_a} or {label_b}"
+        )
     # Compare only suppliers SIPRI named in both periods: a missing figure is unknown, not 0%
     # (and the part not broken down changes with which suppliers were named).
     named = table.groupby("supplier")["period"].nunique()
@@ -663,12 +637,13 @@ def published_comparison_view(
     table = table[table["supplier"].isin(both)]
     if table.empty:
         raise ValueError(
-            f"SIPRI's published figures name no supplier of {recipient} in both {label_a} "
+            f"SIPRI's published figures name no supplier of {_the(recipient)} in both {label_a} "
             f"and {label_b}"
         )
     shown = _shown(events, recipient, hidden_categories)
     meta = ChartMeta(
-        title=f"{recipient}'s suppliers: {label_a} versus {label_b}, as published",
+        title=f"{_whose(recipient, start=True)} suppliers: {label_a} versus {label_b}, "
+        "as published",
         filters={"Recipient": recipient, "Periods": f"{label_a} and {label_b}"},
         citations=press_citations(table),
         source=published_source_line(table),
@@ -766,9 +741,9 @@ def self_check(flows: pd.DataFrame, recipient: str | None = None) -> pd.DataFram
     if recipient is not None:
         table = table[table["recipient"] == recipient]
     what = [
-        f"{r.supplier}'s share of {r.recipient}'s imports"
+        f"{_whose(r.supplier, start=True)} share of {_whose(r.recipient)} imports"
         if r.measure == "supplier_share"
-        else f"{r.recipient}'s share of world imports"
+        else f"{_whose(r.recipient, start=True)} share of world imports"
         for r in table.itertuples(index=False)
     ]
     out = pd.DataFrame(
@@ -815,7 +790,7 @@ def event_window_view(
     if years < 1:
         raise ValueError("the window must be at least one year")
     if not has_recipient_data(flows, recipient):
-        raise ValueError(f"the loaded data have no imports of {recipient} by supplier")
+        raise ValueError(f"the loaded data have no imports of {_the(recipient)} by supplier")
     year = event.start.year
     if year - years < dt.MINYEAR or year + years - 1 > dt.MAXYEAR:
         raise ValueError(
@@ -827,7 +802,8 @@ def event_window_view(
     label_a, label_b = period_label(*before), period_label(*after)
     frame = window.assign(period=np.where(window["window"] == "before", label_a, label_b))
     meta = ChartMeta(
-        title=f"{recipient}'s suppliers {years} years before and after: {event.title}",
+        title=f"{_whose(recipient, start=True)} suppliers {years} years before and after: "
+        f"{event.title}",
         filters={
             "Recipient": recipient,
             "Before": label_a,
@@ -882,11 +858,11 @@ def customers_view(
     _check_options(measure)
     yearly = customers(flows, exporter, None, merge_lineage)
     if yearly.empty:
-        raise ValueError(f"the loaded data have no deliveries from {exporter}")
+        raise ValueError(f"the loaded data have no deliveries from {_the(exporter)}")
     shown = _shown(events, exporter, hidden_categories)
     recipients = int(yearly["recipient"].nunique())
     meta = ChartMeta(
-        title=f"{exporter}'s arms exports by recipient, by year",
+        title=f"{_whose(exporter, start=True)} arms exports by recipient, by year",
         filters={
             "Exporter": exporter,
             "Measure": "share of its exports" if measure == "share" else "TIV (millions)",
@@ -906,7 +882,7 @@ def customers_view(
     )
     notes = [
         f"Counts only the recipients in the loaded data ({recipients}). For the whole picture "
-        f"load an 'exports from {exporter}' table or the full trade register."
+        f"load an 'exports from {_the(exporter)}' table or the full trade register."
     ]
     return ChartView(fig, meta, _plotted(fig), notes, shown, "computed")
 
@@ -927,14 +903,14 @@ def supplier_map_view(
     """
     span = recipient_years(flows, recipient)
     if span is None:
-        raise ValueError(f"the loaded data have no imports of {recipient} by supplier")
+        raise ValueError(f"the loaded data have no imports of {_the(recipient)} by supplier")
     if years is None:
         periods = default_periods(flows, recipient)
         years = periods[-1] if periods else span
     shares = period_shares(flows, recipient, [years], merge_lineage)
     shown = _shown(events, recipient, hidden_categories)
     meta = ChartMeta(
-        title=f"Where {recipient}'s arms imports came from, {period_label(*years)}",
+        title=f"Where {_whose(recipient)} arms imports came from, {period_label(*years)}",
         filters={
             "Recipient": recipient,
             "Years": f"{years[0]}-{years[1]}",

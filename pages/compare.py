@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from analysis.compare import MAX_COUNTRIES, MIN_COUNTRIES, parse_countries
-from analysis.vocab import parse_period, period_label
+from analysis.vocab import country_phrase, parse_period, period_label
 from pages.cached_views import compare_defaults as _defaults
 from pages.cached_views import compare_periods as _periods
 from pages.cached_views import comparison as _comparison
@@ -38,7 +38,8 @@ if not recipients:
     st.stop()
 if len(recipients) < MIN_COUNTRIES:
     st.info(
-        f"Only {md_escape(recipients[0])}'s imports are split by supplier in the loaded data: "
+        f"Only {md_escape(country_phrase(recipients[0], possessive=True))} imports are split "
+        "by supplier in the loaded data: "
         "load another country's import table or register on the **Data** page to compare."
     )
     st.stop()

@@ -9,6 +9,7 @@ from analysis import views
 from analysis.categories import NO_CATEGORIES_SENTENCE, NO_SPLIT_CATEGORIES_SENTENCE
 from analysis.event_window import window_table
 from analysis.shares import sipri_round
+from analysis.vocab import country_phrase
 from pages.cached_views import category_mix as _category_view
 from pages.cached_views import category_periods as _category_periods
 from pages.cached_views import category_recipients as _category_recipients
@@ -33,6 +34,7 @@ from pages.common import (
     url_int,
     url_value,
 )
+from pages.published_figures import published_section
 
 through_app()
 
@@ -50,6 +52,7 @@ countries = sorted({*recipients, *with_categories})
 st.title("Import mix")
 if not countries:
     upload_hint()
+    published_section("mix")
     st.stop()
 
 country = st.selectbox(
@@ -131,7 +134,8 @@ if view is not None:
         st.caption("Events outside the plotted years: " + md_escape("; ".join(outside)))
 elif not split:
     st.info(
-        f"The loaded data do not split {md_escape(country)}'s imports by supplier (a TIV table "
+        f"The loaded data do not split {md_escape(country_phrase(country, possessive=True))} "
+        "imports by supplier (a TIV table "
         "by weapon category names none): load its import table by supplier or a trade register "
         "for the suppliers' chart."
     )
@@ -168,7 +172,8 @@ if country in with_categories:
             dash_missing(pd.DataFrame(columns)), hide_index=True, key="mix_categories_table"
         )
         st.caption(
-            f"Each category's share of {md_escape(country)}'s imports per SIPRI 5-year period "
+            f"Each category's share of {md_escape(country_phrase(country, possessive=True))} "
+            "imports per SIPRI 5-year period "
             "(TIV summed over the period)."
         )
     elif by_category is not None:  # else the sentence above already said so
@@ -189,7 +194,7 @@ if not st.toggle(
 set_url(window_on=True)
 candidates = [e for e in load_events() if e.concerns(country)]
 if not candidates:
-    st.info(f"No event concerns {md_escape(country)}. Add one on the Events page.")
+    st.info(f"No event concerns {md_escape(country_phrase(country))}. Add one on the Events page.")
     st.stop()
 labels = [f"{e.start:%d %b %Y}: {e.title}" for e in candidates]
 w1, w2 = st.columns([3, 1])

@@ -6,7 +6,9 @@ import pandas as pd
 import streamlit as st
 
 from analysis import views
+from analysis.blanks import COMPUTED_REASONS
 from analysis.periods import compared_periods, default_pair, period_windows, requested_period
+from analysis.vocab import country_phrase
 from pages.common import (
     DEFAULT_COUNTRY,
     dash_missing,
@@ -23,6 +25,7 @@ from pages.common import (
     url_bool,
     url_value,
 )
+from pages.published_figures import footnote, table_with_reasons
 
 through_app()
 
@@ -72,6 +75,7 @@ if not recipients:
     render_chart(view.fig, view.meta, key="periods_published", events=view.events)
     for note in view.notes:
         st.caption(md_escape(note))
+    footnote(view.meta.citations)
     st.stop()
 
 country = st.selectbox(
@@ -81,13 +85,13 @@ country = st.selectbox(
     key="periods_country",
 )
 span = _span(token, country)
+whose = md_escape(country_phrase(country, possessive=True))  # "India's", "the Philippines'"
+whose_opening = whose[:1].upper() + whose[1:]
 # Every 5-year window inside the data, newest first; SIPRI's fact sheets compare the latest
 # period with the one before, which is the default.
 windows = period_windows(span)
 if not windows:
-    st.error(
-        f"{md_escape(country)}'s data ({span[0]}-{span[1]}) do not span a whole 5-year period."
-    )
+    st.error(f"{whose_opening} data ({span[0]}-{span[1]}) do not span a whole 5-year period.")
     st.stop()
 default_a, default_b = default_pair(windows)
 c1, c2, c3 = st.columns(3)
@@ -112,15 +116,15 @@ pair = compared_periods(label_a, label_b)
 if pair is None:
     st.info(
         "Choose two different periods to compare"
-        + (f" ({md_escape(country)}'s data span only {label_a})." if len(windows) == 1 else ".")
+        + (f" ({whose} data span only {label_a})." if len(windows) == 1 else ".")
     )
     st.stop()
 period_a, period_b = pair
 
 view, table, world = _facts(token, country, period_a, period_b, lineage, tuple(hidden))
 vintage = views.vintage_text(table.attrs.get("vintage"))
-st.subheader(f"{md_escape(country)}'s suppliers, {label_a} and {label_b}")
-st.dataframe(dash_missing(table), hide_index=True, key="periods_table")
+st.subheader(f"{whose_opening} suppliers, {label_a} and {label_b}")
+table_with_reasons(table, COMPUTED_REASONS, key="periods_table")
 st.caption(
     "Share = the supplier's TIV over the 5 years / all of the recipient's TIV over the same "
     "years (SIPRI rounding). Change in percentage points; volume change in TIV. "
@@ -132,7 +136,7 @@ if world.empty:
         "on the Data page to see them."
     )
 else:
-    st.markdown(f"**{md_escape(country)}'s share of world arms imports**")
+    st.markdown(f"**{whose_opening} share of world arms imports**")
     st.dataframe(dash_missing(world), hide_index=True, key="periods_world")
     st.caption(
         "Source: SIPRI Arms Transfers Database, data generated "
@@ -146,7 +150,10 @@ for note in view.notes:
 st.subheader("Self-check against SIPRI's published figures")
 check = _self_check(token, country)
 if check.empty:
-    st.info(f"No published SIPRI figure for {md_escape(country)} falls within the loaded years.")
+    st.info(
+        f"No published SIPRI figure for {md_escape(country_phrase(country))} falls within the "
+        "loaded years."
+    )
 else:
     # Our own sentence (numbers only): same-release misses count, other releases' are revisions.
     st.markdown(check.attrs.get("summary", ""))

@@ -15,7 +15,18 @@ from analysis import views
 from analysis.blanks import PUBLISHED_REASONS, blank_reasons, reason_help
 from analysis.published import load_published
 from analysis.published_chart import footnote_text, published_recipients, supplier_table
-from pages.common import dash_missing, md_escape, render_chart
+from analysis.vocab import country_phrase
+from pages.common import (
+    DEFAULT_COUNTRY,
+    dash_missing,
+    event_category_filter,
+    index_of,
+    md_escape,
+    render_chart,
+    set_url,
+    state_token,
+    url_value,
+)
 
 
 @st.cache_data(show_spinner=False, max_entries=2)
@@ -68,6 +79,37 @@ def published_suppliers(country: str, *, key: str) -> None:
     """Each named supplier's published share per period, blank where no release names one."""
     table = supplier_table(views.published_mix(country))
     if table.empty:
-        st.info(f"SIPRI's published figures name no supplier of {md_escape(country)}.")
+        st.info(
+            f"SIPRI's published figures name no supplier of {md_escape(country_phrase(country))}."
+        )
         return
     table_with_reasons(table, PUBLISHED_REASONS, key=key)
+
+
+def published_section(key: str, *, by_supplier: bool = False) -> None:
+    """What a page shows before anything is loaded: SIPRI's published figures for a country.
+
+    Args:
+        key: the page's widget key prefix.
+        by_supplier: also show each named supplier's published share per period (Suppliers).
+    """
+    countries = recipients()
+    if not countries:
+        return
+    country = st.selectbox(
+        "Recipient (SIPRI's published figures)",
+        countries,
+        index=index_of(countries, url_value("country", DEFAULT_COUNTRY)),
+        key=f"{key}_published_country",
+    )
+    set_url(country=country)
+    whose = md_escape(country_phrase(country, start=True, possessive=True))
+    st.subheader(f"{whose} arms imports by supplier, as SIPRI published them")
+    st.caption(
+        "SIPRI's releases name the shares of some suppliers only: the rest of each period is "
+        "drawn as not broken down in the published figures, never as one supplier."
+    )
+    hidden = event_category_filter(key)
+    if by_supplier:
+        published_suppliers(country, key=f"{key}_published_table")
+    published_mix(state_token(), country, hidden, key=f"{key}_published")

@@ -22,6 +22,7 @@ from pages.common import (
     url_int,
     url_value,
 )
+from pages.published_figures import published_section
 
 through_app()
 
@@ -58,6 +59,7 @@ exporters, recipients = _choices(token)
 st.title("Suppliers")
 if not exporters:
     upload_hint()
+    published_section("sup", by_supplier=True)
     st.stop()
 
 lineage = st.toggle(
