@@ -27,6 +27,7 @@ from analysis.store import (
     StoreError,
     describe_export,
 )
+from analysis.vocab import country_phrase
 
 EXIT_OK = 0
 EXIT_FAILED = 1  # the command could not run (missing dataset id, busy store, unexpected error)
@@ -168,7 +169,8 @@ def chart_view(args: argparse.Namespace, flows, events):
             )
         periods = periods or views.default_periods(flows, args.recipient)
         if len(periods) != 2:
-            raise ValueError(f"{args.recipient}'s data do not span two 5-year periods")
+            whose = country_phrase(args.recipient, start=True, possessive=True)
+            raise ValueError(f"{whose} data do not span two 5-year periods")
         return views.period_comparison_view(
             flows,
             events,

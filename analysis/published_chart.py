@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 
 from analysis.charts import plotly_text
 from analysis.published import load_published
-from analysis.vocab import NOT_BROKEN_DOWN, period_label
+from analysis.vocab import NOT_BROKEN_DOWN, country_phrase, period_label, share_text
 
 # Light with grey hatching on paper; analysis.charts.DARK_SWAPS turns both into dark greys on a
 # dark page (#F2F2F2 is its map land, #BBBBBB its connectors), so it stays the faintest bar.
@@ -154,8 +154,6 @@ def supplier_table(table: pd.DataFrame) -> pd.DataFrame:
         for it in that period (shown as "–": not in the published figures), and last the
         ``NOT_BROKEN_DOWN`` column.
     """
-    from analysis.vocab import share_text
-
     order = list(dict.fromkeys(table.sort_values("start", kind="stable")["period"]))
     wide = table.pivot_table(index="period", columns="supplier", values="share", aggfunc="sum")
     wide = wide.reindex(index=order)
@@ -167,3 +165,24 @@ def supplier_table(table: pd.DataFrame) -> pd.DataFrame:
         label = "Not broken down" if name == NOT_BROKEN_DOWN else str(name)
         out[label] = [share_text(v) if pd.notna(v) else None for v in wide[name]]
     return out
+
+
+def _figure_text(row) -> str:
+    whose = country_phrase(row.recipient, start=True, possessive=True)
+    if pd.notna(row.supplier):
+        what = f"{whose} imports from {country_phrase(row.supplier)}"
+    else:
+        what = f"{whose} share of world imports"
+    return f"{what}, {period_label(int(row.start), int(row.end))}: {share_text(row.share)}"
+
+
+def published_sources(published: pd.DataFrame) -> list[str]:
+    """Every source the published figures were read from, once, oldest release first, with
+    the figures it gives: "2022 SIPRI release (as quoted by thehindu.com), release 2022 —
+    India, Russia's share 2017-21: 46%; …" (and its address when known)."""
+    lines = []
+    for (release, source), rows in published.groupby(["release", "source"], sort=True):
+        figures = "; ".join(_figure_text(r) for r in rows.itertuples(index=False))
+        url = next((str(u) for u in rows["source_url"].dropna() if str(u).strip()), "")
+        lines.append(f"{source}, release {release} — {figures}" + (f" ({url})" if url else ""))
+    return lines

@@ -6,6 +6,8 @@ import datetime as dt
 
 import streamlit as st
 
+from analysis.published import load_published
+from analysis.published_chart import published_sources
 from pages.common import load_datasets, md_escape, through_app
 
 through_app()
@@ -145,6 +147,13 @@ def main() -> None:
 
     st.subheader("Where the data comes from")
     st.markdown(SOURCE_TEXT)
+    st.markdown("**Published figures and where they were quoted**")
+    st.caption(
+        "Charts built from published figures name SIPRI and the releases in their source line; "
+        "the articles and documents that quoted each figure are these:"
+    )
+    # Shipped seed text, escaped all the same (no live links or markup from a data file).
+    st.markdown("\n".join(f"- {md_escape(line)}" for line in published_sources(load_published())))
     st.subheader("Downloading exports from SIPRI")
     st.markdown(HOWTO_TEXT)
 

@@ -69,3 +69,10 @@ def test_overview_what_changed_blanks_say_why(app_db):
     # Cards: one short source line each, the press article in the footnote.
     card_sources = [c.value for c in at.caption if c.value.startswith("Published by SIPRI")]
     assert card_sources and all("Moscow" not in c for c in card_sources)
+
+
+def test_about_page_lists_where_each_published_figure_was_quoted(app_db):
+    at = _open("about")
+    text = "\n".join(m.value for m in at.markdown)
+    assert "Published figures and where they were quoted" in text
+    assert "Moscow Times" in text and "thehindu" in text

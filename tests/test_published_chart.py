@@ -89,3 +89,32 @@ def test_supplier_table_leaves_unpublished_shares_blank():
     assert list(table.columns)[-1] == "Not broken down"
     reasons = blank_reasons(table.reset_index(), PUBLISHED_REASONS)
     assert reasons["France"] == NOT_PUBLISHED and "Russia" not in reasons
+
+
+def test_published_sources_name_each_source_once_with_its_figures():
+    from analysis.published import load_published
+    from analysis.published_chart import published_sources
+
+    lines = published_sources(load_published())
+    hindu = [line for line in lines if "thehindu.com" in line]
+    assert len(hindu) == 1
+    assert "India's imports from the United States, 2017-21: 12%" in hindu[0]
+    assert not any("United States's" in line for line in lines)
+
+
+def test_titles_and_sentences_name_countries_with_the_where_needed():
+    flows = pd.DataFrame(
+        {
+            "recipient": ["Philippines", "Philippines"],
+            "supplier": ["United States", "South Korea"],
+            "year": [2020, 2021],
+            "tiv": [5.0, 3.0],
+            "vintage": ["2024-10-10", "2024-10-10"],
+        }
+    )
+    exports = views.customers_view(flows, exporter="United States")
+    assert exports.meta.title == "The United States' arms exports by recipient, by year"
+    world = views.supplier_map_view(flows, recipient="Philippines", years=(2020, 2021))
+    assert world.meta.title == "Where the Philippines' arms imports came from, 2020-21"
+    with pytest.raises(ValueError, match="no deliveries from the Netherlands"):
+        views.customers_view(flows, exporter="Netherlands")
