@@ -33,6 +33,7 @@ from pages.common import (
     url_int,
     url_value,
 )
+from pages.mark_panel import show_clicked_deals
 
 through_app()
 
@@ -123,7 +124,10 @@ if split:
     except ValueError as exc:
         st.error(md_escape(exc))  # the categories below may still have something to show
 if view is not None:
-    render_chart(view.fig, view.meta, key="mix", events=view.events, data=view.data)
+    clicked = render_chart(
+        view.fig, view.meta, key="mix", events=view.events, data=view.data, selectable=True
+    )
+    show_clicked_deals(clicked, view, recipient=country, by=by, merge_lineage=lineage, key="mix")
     for note in view.notes:
         st.caption(md_escape(note))
     outside = view.fig.layout.meta["events"]["outside"]

@@ -24,6 +24,7 @@ from pages.common import (
     upload_hint,
     url_value,
 )
+from pages.mark_panel import show_clicked_deals
 
 through_app()
 
@@ -125,7 +126,18 @@ if loaded or country in with_published:
     except ValueError as exc:
         st.error(md_escape(exc))
     else:
-        render_chart(view.fig, view.meta, key="overview_mix", events=view.events, data=view.data)
+        clicked = render_chart(
+            view.fig,
+            view.meta,
+            key="overview_mix",
+            events=view.events,
+            data=view.data,
+            selectable=loaded,
+        )
+        if loaded:
+            show_clicked_deals(
+                clicked, view, recipient=country, by="year", merge_lineage=False, key="overview_mix"
+            )
         for note in view.notes:
             st.caption(md_escape(note))
         if not loaded:
