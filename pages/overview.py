@@ -24,6 +24,7 @@ from pages.common import (
     upload_hint,
     url_value,
 )
+from pages.embed import embed_mode, share_panel, show_embedded
 from pages.mark_panel import show_clicked_deals
 
 through_app()
@@ -83,6 +84,16 @@ token = state_token()
 flows = load_flows()
 with_data, with_published = _countries(token)
 
+if embed_mode():  # the chart alone, for an iframe: nothing else is drawn
+    embedded = url_value("country", DEFAULT_COUNTRY)
+    hidden_url = tuple(c for c in url_value("overview_hide", "").split(",") if c)
+    try:
+        view = _mix(token, embedded, hidden_url, embedded in with_data)
+    except ValueError as exc:
+        st.error(md_escape(exc))
+        st.stop()
+    show_embedded(view.fig, view.meta, key="overview_mix")
+
 st.title("Arms imports by supplier")
 country_options = sorted(set(with_data) | set(with_published) | {DEFAULT_COUNTRY})
 country = st.selectbox(
@@ -134,6 +145,7 @@ if loaded or country in with_published:
             data=view.data,
             selectable=loaded,
         )
+        share_panel(view.meta.title, key="overview_mix")
         if loaded:
             show_clicked_deals(
                 clicked, view, recipient=country, by="year", merge_lineage=False, key="overview_mix"
