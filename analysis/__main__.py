@@ -1,4 +1,4 @@
-"""Command line for batch use: ``python -m analysis import|list|remove|events|chart``."""
+"""Command line for batch use: ``python -m analysis import|list|remove|events|chart|diff``."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from analysis.events import (
     events_to_json,
     read_events_to_import,
 )
+from analysis.revisions_cli import add_diff_command
 from analysis.store import (
     MAX_UPLOAD_BYTES,
     MAX_UPLOAD_MB,
@@ -51,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_remove_command(commands)
     add_events_command(commands)
     add_chart_command(commands)
+    add_diff_command(commands)
     return parser
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
 import csv
 import datetime as dt
 import functools
@@ -18,6 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analysis.colors import color_map
+from analysis.event_layout import place_markers
 from analysis.events import CATEGORIES, Event
 from analysis.vocab import OTHERS, UNKNOWN_SUPPLIER, parse_period, pp_text, share_text
 
@@ -30,7 +30,6 @@ ASSUMED_PLOT_WIDTH_PX = 1000
 LABEL_CHAR_PX = 6.5
 LABEL_MAX_CHARS = 40
 LABEL_PAD_PX = 8
-MARKER_WIDTH_PX = 22
 ROW_PX = 20
 PLOT_HEIGHT_PX = 380  # the plotting area on screen, whatever the footer's length
 DEFAULT_HEIGHT_PX = 520
@@ -409,41 +408,10 @@ def _label_interval(x_px: float, text: str) -> tuple[float, float, str]:
     return x_px - width, x_px, "right"
 
 
-def _marker_rows(
-    positions: Sequence[float], order: Sequence[int], min_gap: float, max_rows: int, limit: int
-) -> list[int | None]:
-    """Rows for numbered markers at ``positions`` (px), placed in ``order`` (most relevant first).
-
-    Each marker goes to the lowest row where it keeps ``min_gap`` from the markers already
-    there. None (not drawn) when all ``max_rows`` rows are full around it, or once ``limit``
-    markers are placed.
-    """
-    taken: list[list[float]] = []  # sorted positions per row
-    rows: list[int | None] = [None] * len(positions)
-    placed = 0
-    for i in order:
-        if placed >= limit:
-            break
-        pos = positions[i]
-        for row, used in enumerate(taken):
-            k = bisect.bisect_left(used, pos)
-            if (k == 0 or pos - used[k - 1] >= min_gap) and (
-                k == len(used) or used[k] - pos >= min_gap
-            ):
-                used.insert(k, pos)
-                rows[i] = row
-                break
-        else:
-            if len(taken) < max_rows:
-                taken.append([pos])
-                rows[i] = len(taken) - 1
-        placed += rows[i] is not None
-    return rows
-
-
-def _number_marker(number: int, x: str, row: int) -> dict[str, Any]:
+def _number_marker(number: int, x: str, row: int, shift: float = 0) -> dict[str, Any]:
     """A numbered marker above the plot (``x`` is an ISO date or an already-escaped category)."""
     return {
+        "xshift": shift,
         "x": x,
         "y": 1,
         "xref": "x",
@@ -513,16 +481,13 @@ def _draw_events_on_dates(
         b[0] < a[1] + LABEL_PAD_PX for a, b in zip(ordered, ordered[1:], strict=False)
     )
     drawing.mode = "numbered" if collide else "labels"
-    if collide:
-        rows = _marker_rows(
-            [to_px(c) for c in centres],
-            _newest_first([e for e, _ in inside]),
-            MARKER_WIDTH_PX,
-            MAX_MARKER_ROWS,
-            MAX_DRAWN_EVENTS,
-        )
-    else:
-        rows = [0] * len(inside)
+    places = place_markers(
+        [to_px(c) / ASSUMED_PLOT_WIDTH_PX for c in centres],
+        _newest_first([e for e, _ in inside]) if collide else range(len(inside)),
+        max_rows=MAX_MARKER_ROWS if collide else len(inside),
+        limit=MAX_DRAWN_EVENTS,
+    )
+    rows = [p.row if collide else 0 for p in places]
     placed = [i for i, row in enumerate(rows) if row is not None]
     drawing.not_drawn += len(inside) - len(placed)
 
@@ -571,7 +536,7 @@ def _draw_events_on_dates(
             kind = "band"
         x_label = _datetime_iso(centres[i])
         if collide:
-            annotations.append(_number_marker(number, x_label, row))
+            annotations.append(_number_marker(number, x_label, row, places[i].shift_px))
             drawing.legend_lines.append(_legend_line(number, event))
         else:
             annotations.append(
@@ -953,6 +918,7 @@ def _stacked_by_year(
     moving_average: bool,
     moving_average_of: str | None,
     year_range: tuple[int, int] | None,
+    axis_end: dt.date | None = None,
 ) -> go.Figure:
     if measure not in ("share", "tiv"):
         raise ValueError(f"measure must be 'share' or 'tiv', not {measure!r}")
@@ -1023,19 +989,14 @@ def _stacked_by_year(
         )
         table = table.assign(moving_average_5y=table["year"].map(averaged).astype("float64"))
 
-    if year_range is not None:
-        first, last = year_range
-    elif not table.empty:
-        first, last = int(table["year"].min()), int(table["year"].max())
-    else:
-        first = last = None
+    span = _axis_span(table, year_range, axis_end)
     shown = events_for_chart(events, country, hidden_categories)
-    if first is None:
+    if span is None:
         drawing = _EventDrawing()
         _list_outside(drawing, shown, None)
         notes.append("No deliveries in the selected data.")
     else:
-        first_day, end_exclusive = _year_span(first, last)
+        first_day, end_exclusive = span
         drawing = _draw_events_on_dates(fig, shown, first_day, end_exclusive)
         fig.update_xaxes(range=[first_day.isoformat(), end_exclusive.isoformat()])
     fig.update_layout(
@@ -1050,6 +1011,18 @@ def _stacked_by_year(
         },
     )
     return _finish(fig, meta, chart, drawing, table, notes)
+
+
+def _axis_span(
+    table: pd.DataFrame, year_range: tuple[int, int] | None, axis_end: dt.date | None
+) -> tuple[dt.date, dt.date] | None:
+    """The yearly chart's date axis: ``year_range`` (default the table's years), run on to
+    ``axis_end`` when that is later; None without years."""
+    if year_range is None and table.empty:
+        return None
+    first, last = year_range or (int(table["year"].min()), int(table["year"].max()))
+    first_day, end_exclusive = _year_span(first, last)
+    return first_day, max(end_exclusive, axis_end) if axis_end else end_exclusive
 
 
 def value_axis_title(measure: str, series: str = "supplier") -> str:
@@ -1075,6 +1048,7 @@ def build_import_mix_by_year(
     moving_average: bool = False,
     moving_average_of: str | None = None,
     year_range: tuple[int, int] | None = None,
+    axis_end: dt.date | None = None,
 ) -> go.Figure:
     """Stacked yearly bars of a recipient's imports by supplier, with events.
 
@@ -1092,6 +1066,8 @@ def build_import_mix_by_year(
             "tiv" view and the largest supplier's share in the "share" view.
         year_range: first and last year plotted (default: the data's years). Widen it to reach
             recent events; events outside are listed under the chart.
+        axis_end: run the date axis on to this (exclusive) day, past ``year_range``'s last year
+            (``event_layout.axis_end``: recent events without empty years).
 
     Returns:
         A figure whose ``layout.meta`` holds the drawn events and the plotted table.
@@ -1109,6 +1085,7 @@ def build_import_mix_by_year(
         moving_average=moving_average,
         moving_average_of=moving_average_of,
         year_range=year_range,
+        axis_end=axis_end,
     )
 
 

@@ -23,6 +23,7 @@ from analysis.charts import (
     events_for_chart,
     hidden_event_categories,
 )
+from analysis.event_layout import axis_end
 from analysis.events import Event
 from analysis.published import (
     headline_shares,
@@ -309,14 +310,13 @@ def import_mix_view(
         first, last = years
         if since is not None:
             first = min(max(first, int(since)), last)
-        if extend_to_events and shown:
-            latest = max(event_end(e).year for e in shown)
-            last = max(last, min(latest, dt.date.today().year))
+        end = axis_end(last, [event_end(e) for e in shown if extend_to_events], dt.date.today())
         filters["Years"] = f"{first}-{years[1]}"
-        if last > years[1]:
+        if end > dt.date(last + 1, 1, 1):
             notes.append(
-                f"The loaded data end in {years[1]}; the axis runs to {last} so that recent "
-                "events are drawn (no bars there: SIPRI publishes a year's data the next March)."
+                f"The loaded data end in {years[1]}; the axis runs to {end - dt.timedelta(1):%B %Y} "
+                "so that recent events are drawn (no bars there: SIPRI publishes a year's data "
+                "the next March)."
             )
     else:
         end = years[1] if period_end is None else int(period_end)
@@ -348,6 +348,7 @@ def import_mix_view(
             top_n=top_n,
             moving_average=moving_average,
             year_range=(first, last),
+            axis_end=end,
         )
     else:
         fig = build_import_mix_by_period(mix[["period", "supplier", "tiv"]], **common, top_n=top_n)

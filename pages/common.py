@@ -358,7 +358,8 @@ def render_chart(
     key: str,
     events: Sequence[Event] = (),
     data: pd.DataFrame | None = None,
-) -> None:
+    selectable: bool = False,
+) -> object | None:
     """Show a chart with our own light template and offer report-ready downloads.
 
     Args:
@@ -367,11 +368,15 @@ def render_chart(
         key: a unique widget key prefix for this chart.
         events: the events shown, for the bundle's events CSV.
         data: what the chart plots; defaults to ``plotted_data(fig)``.
+        selectable: a click on a bar selects it (the page reads the returned selection).
+
+    Returns:
+        Streamlit's selection state when ``selectable`` (else None).
     """
     stem = chart_export.safe_file_stem(meta.title)
     width, height, scale = _chosen_size(key)
     dark = viewer_prefers_dark()
-    st.plotly_chart(
+    selection = st.plotly_chart(
         # A dark app gets the dark variant on screen; every download below renders ``fig``
         # in the light print look.
         on_screen(fig, dark=dark),
@@ -384,11 +389,13 @@ def render_chart(
             stem, width, height, scale, png_button=not (dark and _chromium_available())
         ),
         key=f"{key}_chart",
+        **({"on_select": "rerun", "selection_mode": "points"} if selectable else {}),
     )
     # A toggle rather than an expander: a closed expander still runs its widgets on every rerun.
     if st.toggle("Download for a report (PNG, SVG, data, bundle)", key=f"{key}_downloads"):
         with st.container(border=True):
             _download_panel(fig, meta, key=key, events=events, data=data, stem=stem)
+    return selection if selectable else None
 
 
 def viewer_prefers_dark() -> bool:

@@ -21,6 +21,7 @@ from pages.common import (
     state_token,
     through_app,
 )
+from pages.release_diff_section import release_diff_section
 
 through_app()
 
@@ -338,3 +339,4 @@ _show_flashes()
 upload_section()
 datasets_section()
 downloads_section()
+release_diff_section(state_token())

@@ -34,6 +34,8 @@ from pages.common import (
     url_int,
     url_value,
 )
+from pages.embed import embed_mode, share_panel, show_embedded
+from pages.mark_panel import show_clicked_deals
 from pages.published_figures import published_section
 
 through_app()
@@ -48,6 +50,27 @@ recipients = _recipients(token)
 # A TIV table by weapon category names no supplier: its country is still worth a breakdown.
 with_categories = _category_recipients(token)
 countries = sorted({*recipients, *with_categories})
+
+if embed_mode():  # the chart alone, for an iframe, from the URL's choices
+    try:
+        view = _mix_view(
+            token,
+            recipient=url_value("country", DEFAULT_COUNTRY),
+            by=url_value("by", "year"),
+            measure=url_value("measure", "share"),
+            merge_lineage=url_bool("lineage", False),
+            top_n=min(max(url_int("top", 6), 1), 30),
+            moving_average=url_bool("ma", False) and url_value("by", "year") == "year",
+            hidden_categories=tuple(c for c in url_value("mix_hide", "").split(",") if c),
+            extend_to_events=True,
+            weapon_categories=tuple(
+                c for c in url_value("category", "").split(LIST_SEPARATOR) if c
+            ),
+        )
+    except ValueError as exc:
+        st.error(md_escape(exc))
+        st.stop()
+    show_embedded(view.fig, view.meta, key="mix")
 
 st.title("Import mix")
 if not countries:
@@ -126,7 +149,11 @@ if split:
     except ValueError as exc:
         st.error(md_escape(exc))  # the categories below may still have something to show
 if view is not None:
-    render_chart(view.fig, view.meta, key="mix", events=view.events, data=view.data)
+    clicked = render_chart(
+        view.fig, view.meta, key="mix", events=view.events, data=view.data, selectable=True
+    )
+    share_panel(view.meta.title, key="mix")
+    show_clicked_deals(clicked, view, recipient=country, by=by, merge_lineage=lineage, key="mix")
     for note in view.notes:
         st.caption(md_escape(note))
     outside = view.fig.layout.meta["events"]["outside"]

@@ -24,6 +24,8 @@ from pages.common import (
     upload_hint,
     url_value,
 )
+from pages.embed import embed_mode, share_panel, show_embedded
+from pages.mark_panel import show_clicked_deals
 from pages.published_figures import footnote, table_with_reasons
 
 through_app()
@@ -83,6 +85,16 @@ token = state_token()
 flows = load_flows()
 with_data, with_published = _countries(token)
 
+if embed_mode():  # the chart alone, for an iframe: nothing else is drawn
+    embedded = url_value("country", DEFAULT_COUNTRY)
+    hidden_url = tuple(c for c in url_value("overview_hide", "").split(",") if c)
+    try:
+        view = _mix(token, embedded, hidden_url, embedded in with_data)
+    except ValueError as exc:
+        st.error(md_escape(exc))
+        st.stop()
+    show_embedded(view.fig, view.meta, key="overview_mix")
+
 st.title("Arms imports by supplier")
 country_options = sorted(set(with_data) | set(with_published) | {DEFAULT_COUNTRY})
 country = st.selectbox(
@@ -132,7 +144,19 @@ if loaded or country in with_published:
     except ValueError as exc:
         st.error(md_escape(exc))
     else:
-        render_chart(view.fig, view.meta, key="overview_mix", events=view.events, data=view.data)
+        clicked = render_chart(
+            view.fig,
+            view.meta,
+            key="overview_mix",
+            events=view.events,
+            data=view.data,
+            selectable=loaded,
+        )
+        share_panel(view.meta.title, key="overview_mix")
+        if loaded:
+            show_clicked_deals(
+                clicked, view, recipient=country, by="year", merge_lineage=False, key="overview_mix"
+            )
         for note in view.notes:
             st.caption(md_escape(note))
         if not loaded:

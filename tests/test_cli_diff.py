@@ -1,0 +1,46 @@
+"""`python -m analysis diff A B --recipient India --format json`, run as a user would."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.test_cli import DATA, cli
+
+pytestmark = pytest.mark.slow  # child processes
+
+OLD, NEW = "R_india_vintage_2024.csv", "R_india_vintage_2025.csv"
+
+
+def test_diff_by_dataset_id_and_file_name_as_json(tmp_path):
+    db = tmp_path / "arms.sqlite"
+    assert cli("import", str(DATA / OLD), str(DATA / NEW), db=db).returncode == 0
+    by_id = cli("diff", "1", "2", "--recipient", "India", "--format", "json", db=db)
+    assert by_id.returncode == 0, by_id.stderr
+    records = json.loads(by_id.stdout)
+    assert all(
+        set(r) == {"recipient", "supplier", "period", "share_a", "share_b", "change_pp"}
+        for r in records
+    )
+    assert records[0] == {
+        "recipient": "India",
+        "supplier": "Russia",
+        "period": "2019-23",
+        "share_a": 0.5,
+        "share_b": round(340 / 620, 6),
+        "change_pp": round((340 / 620 - 0.5) * 100, 3),
+    }
+    by_name = cli("diff", OLD, NEW, "--recipient", "India", "--format", "json", db=db)
+    assert json.loads(by_name.stdout) == records
+    # a file on disk, not stored, works too
+    from_file = cli("diff", str(DATA / OLD), "2", "--recipient", "India", "--format", "json", db=db)
+    assert json.loads(from_file.stdout) == records
+
+
+def test_diff_of_an_unknown_release_says_so(tmp_path):
+    db = tmp_path / "arms.sqlite"
+    result = cli("diff", "7", "nothing.csv", "--recipient", "India", db=db)
+    assert result.returncode == 2
+    assert "'7' is no stored dataset id, stored file name or file" in result.stderr
+    assert "Traceback" not in result.stderr

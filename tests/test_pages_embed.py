@@ -1,0 +1,92 @@
+"""AppTest: ?embed=true shows only the chart; the share panel; the Data page's release diff."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from analysis.store import Store
+from tests.conftest import DATA, ROOT
+
+
+@pytest.fixture
+def stocked(app_db):
+    store = Store(app_db)
+    for name in ("R_india_vintage_2024.csv", "R_india_vintage_2025.csv", "C_register_cp1252.csv"):
+        assert store.import_bytes(name, (DATA / name).read_bytes()).ok, name
+    return app_db
+
+
+def run(page: str, **query: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.query_params.update(query)
+    at.switch_page(page)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def charts(at: AppTest) -> list[dict]:
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+@pytest.mark.parametrize(
+    ("page", "query", "title"),
+    [
+        ("pages/overview.py", {"country": "India"}, "India's arms imports by supplier, by year"),
+        (
+            "pages/import_mix.py",
+            {"country": "India", "by": "period", "measure": "tiv"},
+            "India's arms imports by supplier, by 5-year period",
+        ),
+    ],
+)
+def test_embed_mode_shows_the_chart_alone(stocked, page, query, title):
+    at = run(page, **query, embed="true")
+    shown = charts(at)
+    assert len(shown) == 1
+    layout = shown[0]["layout"]
+    assert title in layout["title"]["text"]
+    names = {a.get("name") for a in layout["annotations"]}
+    assert "source" in names  # the source line travels with the chart
+    # nothing else: no title, no widgets, no tables, no captions
+    assert not at.title and not at.selectbox and not at.toggle and not at.radio
+    assert not at.dataframe and not at.caption and not at.markdown
+    # the same page without embed has its controls and the Embed toggle
+    full = run(page, **query)
+    assert full.title and full.selectbox
+    assert any(t.label == "Embed" for t in full.toggle)
+
+
+def test_embed_mode_draws_the_events_key(stocked):
+    at = run("pages/import_mix.py", country="India", by="year", embed="true")
+    meta = charts(at)[0]["layout"]["meta"]
+    assert [e["title"] for e in meta["events"]["drawn"]][-2:] == [
+        "Indian defence-industry delegation in Moscow",
+        "Putin's visit to New Delhi",
+    ]
+
+
+def test_embed_panel_gives_an_iframe_of_the_embedded_view(stocked):
+    at = run("pages/overview.py", country="India")
+    next(t for t in at.toggle if t.label == "Embed").set_value(True).run()
+    snippet = at.code[0].value
+    assert snippet.startswith("<iframe src=") and "embed=true" in snippet
+    assert "country=India" in snippet
+    assert 'title="India&#x27;s arms imports by supplier, by year"' in snippet
+
+
+def test_data_page_compares_two_releases(stocked):
+    at = run("pages/data.py")
+    assert at.selectbox(key="diff_a").value != at.selectbox(key="diff_b").value
+    at.selectbox(key="diff_a").set_value(1)
+    at.selectbox(key="diff_b").set_value(2).run()  # the two vintages of India's TIV table
+    at.selectbox(key="diff_recipient").set_value("India").run()
+    tables = [d.value for d in at.dataframe if "Change (pp)" in d.value.columns]
+    assert tables, "no share-revision table"
+    first = tables[0].iloc[0]
+    assert (first["Supplier"], first["Period"]) == ("Russia", "2019-23")
+    assert (first["Share A"], first["Share B"]) == ("50%", "55%")
+    assert any("what SIPRI's revision moved" in c["layout"]["title"]["text"] for c in charts(at))
