@@ -78,3 +78,79 @@ def compared_periods(label_a: str, label_b: str) -> tuple[Period, Period] | None
     if period_a == period_b:
         return None
     return period_a, period_b
+
+
+# The story's pair (FACTS.md: Russia's share of India's imports, 76% then 36%).
+STORY_PAIR: tuple[Period, Period] = ((2009, 2013), (2019, 2023))
+
+
+def anchor_years(span: Period | None, width: int = PERIOD_YEARS) -> list[int]:
+    """The years a latest period can end in: every year with a whole period before it.
+
+    Returns:
+        Years newest first (``span``'s last year first); empty when the data span fewer than
+        ``width`` years.
+    """
+    if span is None:
+        return []
+    return list(range(int(span[1]), int(span[0]) + width - 2, -1))
+
+
+def tiled_periods(anchor: int, span: Period | None, width: int = PERIOD_YEARS) -> list[str]:
+    """SIPRI periods tiled back from ``anchor``: 2023 gives 2019-23, 2014-18, 2009-13, ...
+
+    Only whole periods inside ``span`` are given (a period is never partly outside the data).
+
+    Args:
+        anchor: Last year of the latest period.
+        span: First and last year of the data (None when there are none).
+        width: Years per period.
+
+    Returns:
+        Labels newest first; empty when ``anchor`` is outside the data or leaves no whole
+        period.
+    """
+    if span is None or not int(span[0]) <= anchor <= int(span[1]):
+        return []
+    ends = range(anchor, int(span[0]) + width - 2, -width)
+    return [period_label(end - width + 1, end) for end in ends]
+
+
+def tiled_pair(periods: Sequence[str]) -> tuple[str, str] | None:
+    """The pair shown first among tiled periods: the one before the latest, and the latest
+    (the same label twice when there is one period; None for none)."""
+    if not periods:
+        return None
+    return (periods[1] if len(periods) > 1 else periods[0]), periods[0]
+
+
+def requested_anchor(
+    span: Period | None, text: str | None, later: str | None = None, width: int = PERIOD_YEARS
+) -> int | None:
+    """The anchor a URL asks for: its ``end`` value, else the end of its later period
+    (so that a link naming two periods keeps working), else the data's last year.
+
+    Values outside ``anchor_years(span)`` fall back the same way. None without data.
+    """
+    years = anchor_years(span, width)
+    if not years:
+        return None
+    candidates: list[int] = []
+    if text:
+        try:
+            candidates.append(int(str(text).strip()))
+        except ValueError:
+            pass
+    if later:
+        try:
+            candidates.append(parse_period(later)[1])
+        except ValueError:
+            pass
+    return next((year for year in candidates if year in years), years[0])
+
+
+def story_pair_available(span: Period | None) -> bool:
+    """Whether the data cover both periods of the story's pair (2009-13 and 2019-23)."""
+    if span is None:
+        return False
+    return int(span[0]) <= STORY_PAIR[0][0] and int(span[1]) >= STORY_PAIR[1][1]

@@ -45,6 +45,9 @@ CAVEATS_TEXT = """
 - **Deliveries lag orders** by years: a policy change or an event shows in deliveries late,
   and the volume of an order is counted in the years the weapons are delivered.
 - Shares are rounded the SIPRI way (whole percentages; one decimal below 10%).
+- **Periods tile back from a year you choose**: the latest period ends in the data's last
+  year unless you pick another (2023 gives 2019-23, 2014-18, 2009-13), on the Import mix and
+  Periods pages; the Periods page offers the story's 2009-13 vs 2019-23 in one click.
 """
 
 GLOSSARY_TEXT = f"""
@@ -72,6 +75,29 @@ GLOSSARY_TEXT = f"""
   deal's TIV evenly over those years; charts built from it say so.
 
 More in SIPRI's sources and methods: {METHODS_URL}
+"""
+
+BOUNDS_TEXT = """
+A one-row-per-deal trade register gives each deal's delivered TIV and the years it lists as
+delivery years, but not how much arrived in each year. The dashboard spreads each deal's TIV
+evenly over its listed years (the **estimate**) and, next to every figure computed that way,
+shows the lowest and highest value that **any** split of each deal's TIV over its listed years
+could give (each year 0 or more, the deal's total unchanged): **"43% (estimated; 31-50%)"**.
+
+- A deal whose listed years all fall inside a period counts in full in that period; one with
+  none inside counts 0; one straddling the period's first or last year can count anything from
+  0 to its whole TIV.
+- Deals are independent, so a supplier's share is lowest with its straddling deals delivered
+  outside the period and every other supplier's inside, and highest the other way round. A
+  country's world share and rank are bounded the same way: its best rank has its deals at their
+  most and every other country's at their least; "rank can change" says whether the bounds
+  allow another rank.
+- The bounds are reached by a real split, so they cannot be narrowed without more data: SIPRI's
+  TIV tables and its per-delivery register give each year exactly (no bounds needed) and are
+  preferred whenever they are loaded. The bounds are wide where long deals straddle a period
+  (licensed production of combat aircraft over a decade or more).
+- The CSV downloads of by-period charts carry the bounds as ``tiv_low``, ``tiv_high``,
+  ``share_low`` and ``share_high`` columns.
 """
 
 SOURCE_TEXT = f"""
@@ -127,6 +153,8 @@ def main() -> None:
     st.markdown(TIV_TEXT)
     st.subheader("Caveats")
     st.markdown(CAVEATS_TEXT)
+    st.subheader("Bounds for estimated figures")
+    st.markdown(BOUNDS_TEXT)
     st.subheader("Glossary")
     st.markdown(GLOSSARY_TEXT)
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analysis import categories, compare, views
+from analysis import categories, compare, estimates, views
 from analysis.events import Event
-from pages.common import load_events, load_flows
+from analysis.vocab import parse_period
+from pages.common import load_deals, load_events, load_flows
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -76,4 +77,26 @@ def category_periods(token: str, recipient: str) -> pd.DataFrame:
     """A recipient's imports by weapon category per SIPRI period, one row per category."""
     return categories.period_table(
         categories.category_breakdown(load_flows(), recipient, by="period")
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def recipient_span(token: str, recipient: str) -> tuple[int, int] | None:
+    """First and last year of the recipient's supplier-split data (None without any)."""
+    return views.recipient_years(load_flows(), recipient)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def share_bounds(
+    token: str, recipient: str, data: pd.DataFrame, merge_lineage: bool
+) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """A by-period chart's table with bounds for its CSV, and the bounds table to show, when
+    the recipient's shares are estimated from a per-deal register (else None)."""
+    deals = estimates.recipient_register_deals(load_flows(), load_deals(), recipient)
+    if deals is None or data.empty:
+        return None
+    periods = sorted({parse_period(p) for p in data["period"]}, reverse=True)
+    return (
+        estimates.with_share_bounds(data, deals, recipient, merge_lineage),
+        estimates.share_bounds_table(deals, recipient, periods, merge_lineage),
     )

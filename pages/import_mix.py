@@ -5,9 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analysis import views
+from analysis import estimates, views
 from analysis.categories import NO_CATEGORIES_SENTENCE, NO_SPLIT_CATEGORIES_SENTENCE
 from analysis.event_window import window_table
+from analysis.periods import anchor_years, requested_anchor
 from analysis.shares import sipri_round
 from analysis.vocab import country_phrase
 from pages.cached_views import category_mix as _category_view
@@ -15,7 +16,9 @@ from pages.cached_views import category_periods as _category_periods
 from pages.cached_views import category_recipients as _category_recipients
 from pages.cached_views import event_window as _window_view
 from pages.cached_views import import_mix as _mix_view
+from pages.cached_views import recipient_span as _span
 from pages.cached_views import recipients as _recipients
+from pages.cached_views import share_bounds as _share_bounds
 from pages.cached_views import weapon_categories as _weapon_categories
 from pages.common import (
     DEFAULT_COUNTRY,
@@ -112,6 +115,19 @@ moving = c5.toggle(
 )
 hidden = event_category_filter("mix")
 set_url(country=country, by=by, measure=measure, top=top_n, lineage=lineage, ma=moving)
+# SIPRI's periods tile back from the latest one's last year (the data's last by default).
+anchor = None
+anchors = anchor_years(_span(token, country)) if by == "period" else []
+if anchors:
+    anchor = st.selectbox(
+        "Latest period ends in",
+        anchors,
+        index=anchors.index(requested_anchor(_span(token, country), url_value("end", ""))),
+        key="mix_end",
+        help="SIPRI's 5-year periods are counted back from this year: 2023 gives 2019-23, "
+        "2014-18, 2009-13, ...",
+    )
+    set_url(end=anchor)
 weapon_options = _weapon_categories(token, country)
 weapons: list[str] = []
 if weapon_options:
@@ -145,15 +161,25 @@ if split:
             hidden_categories=tuple(hidden),
             extend_to_events=True,
             weapon_categories=tuple(weapons),
+            period_end=anchor,
         )
     except ValueError as exc:
         st.error(md_escape(exc))  # the categories below may still have something to show
+# Shares estimated from a per-deal register: their bounds in the CSV and in a table.
+bounded = None
+if view is not None and by == "period" and not weapons:
+    bounded = _share_bounds(token, country, view.data, lineage)
 if view is not None:
+    data = view.data if bounded is None else bounded[0]
     clicked = render_chart(
-        view.fig, view.meta, key="mix", events=view.events, data=view.data, selectable=True
+        view.fig, view.meta, key="mix", events=view.events, data=data, selectable=True
     )
     share_panel(view.meta.title, key="mix")
     show_clicked_deals(clicked, view, recipient=country, by=by, merge_lineage=lineage, key="mix")
+    if bounded is not None:
+        st.markdown("**Estimated shares and their bounds, by period**")
+        st.dataframe(dash_missing(bounded[1]), hide_index=True, key="mix_bounds")
+        st.caption(estimates.METHOD_NOTE)
     for note in view.notes:
         st.caption(md_escape(note))
     outside = view.fig.layout.meta["events"]["outside"]

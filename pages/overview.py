@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analysis import views
+from analysis import estimates, views
 from analysis.blanks import COMPUTED_REASONS, PUBLISHED_REASONS
 from analysis.dependency_chart import EXPLANATION, DependencyView, dependency_view
 from analysis.published import load_published
@@ -14,6 +14,7 @@ from pages.common import (
     DEFAULT_COUNTRY,
     event_category_filter,
     index_of,
+    load_deals,
     load_events,
     load_flows,
     md_escape,
@@ -46,7 +47,10 @@ def _suppliers(token: str, country: str) -> list[str]:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _cards(token: str, country: str, supplier: str) -> list[views.Headline]:
-    return views.headline_cards(load_flows(), country, supplier)
+    cards = views.headline_cards(load_flows(), country, supplier)
+    # Shares estimated from a per-deal register read "75% (estimated; 48-93%)".
+    deals = estimates.recipient_register_deals(load_flows(), load_deals(), country)
+    return estimates.bounded_headlines(cards, deals, country, supplier)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -136,6 +140,8 @@ for column, card in zip(columns, cards, strict=True):
         st.metric(label, card.value, border=True, help=card.source)
         st.caption(card.source)
 footnote(dict.fromkeys(c.citation for c in cards if c.citation))
+if any(estimates.ESTIMATED_MARK in card.value for card in cards):
+    st.caption(estimates.METHOD_NOTE)
 
 hidden = event_category_filter("overview")
 if loaded or country in with_published:

@@ -5,15 +5,25 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analysis import views
+from analysis import estimates, views
 from analysis.blanks import COMPUTED_REASONS
-from analysis.periods import compared_periods, default_pair, period_windows, requested_period
-from analysis.vocab import country_phrase
+from analysis.periods import (
+    STORY_PAIR,
+    anchor_years,
+    compared_periods,
+    requested_anchor,
+    requested_period,
+    story_pair_available,
+    tiled_pair,
+    tiled_periods,
+)
+from analysis.vocab import country_phrase, period_label
 from pages.common import (
     DEFAULT_COUNTRY,
     dash_missing,
     event_category_filter,
     index_of,
+    load_deals,
     load_events,
     load_flows,
     md_escape,
@@ -59,6 +69,37 @@ def _facts(token: str, country: str, a: tuple, b: tuple, lineage: bool, hidden: 
     )
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def _bounds(token: str, country: str, a: tuple, b: tuple, lineage: bool):
+    """The period table's and world position's bounds when they are estimated (else None)."""
+    flows, deals = load_flows(), load_deals()
+    mine = estimates.recipient_register_deals(flows, deals, country)
+    table = None if mine is None else estimates.share_bounds_table(mine, country, [a, b], lineage)
+    world_deals = estimates.world_register_deals(flows, deals)
+    world = None
+    if world_deals is not None:
+        world = estimates.world_bounds_table(world_deals, country, [a, b])
+    return table, world
+
+
+def _story_pair() -> None:
+    """The one-click comparison: 2009-13 vs 2019-23, through the URL the widgets read."""
+    st.query_params["end"] = str(STORY_PAIR[1][1])
+    st.query_params["a"] = period_label(*STORY_PAIR[0])
+    st.query_params["b"] = period_label(*STORY_PAIR[1])
+    for key in ("periods_end", "periods_a", "periods_b"):
+        st.session_state.pop(key, None)
+
+
+def _new_anchor() -> None:
+    """A new latest year: compare its latest period with the one before (the URL's pair is
+    dropped, the widgets start from their defaults)."""
+    for key in ("a", "b"):
+        st.query_params.pop(key, None)
+    for key in ("periods_a", "periods_b"):
+        st.session_state.pop(key, None)
+
+
 @st.cache_data(show_spinner=False, max_entries=8)
 def _self_check(token: str, country: str) -> pd.DataFrame:
     return views.self_check(load_flows(), country)
@@ -87,14 +128,23 @@ country = st.selectbox(
 span = _span(token, country)
 whose = md_escape(country_phrase(country, possessive=True))  # "India's", "the Philippines'"
 whose_opening = whose[:1].upper() + whose[1:]
-# Every 5-year window inside the data, newest first; SIPRI's fact sheets compare the latest
-# period with the one before, which is the default.
-windows = period_windows(span)
-if not windows:
+# SIPRI's periods tile back from the latest one's last year (the data's last year unless the
+# URL names another): 2023 gives 2019-23, 2014-18, 2009-13. Any two of them can be compared.
+years = anchor_years(span)
+if not years:
     st.error(f"{whose_opening} data ({span[0]}-{span[1]}) do not span a whole 5-year period.")
     st.stop()
-default_a, default_b = default_pair(windows)
-c1, c2, c3 = st.columns(3)
+c0, c1, c2, c3 = st.columns([2, 2, 2, 3])
+anchor = c0.selectbox(
+    "Latest period ends in",
+    years,
+    index=years.index(requested_anchor(span, url_value("end", ""), url_value("b", ""))),
+    key="periods_end",
+    on_change=_new_anchor,
+    help="SIPRI's 5-year periods are counted back from this year.",
+)
+windows = tiled_periods(anchor, span)
+default_a, default_b = tiled_pair(windows)
 label_a = c1.selectbox(
     "Earlier period",
     windows,
@@ -107,11 +157,19 @@ label_b = c2.selectbox(
     index=index_of(windows, requested_period(windows, url_value("b", ""), default_b)),
     key="periods_b",
 )
+story = f"{period_label(*STORY_PAIR[0])} vs {period_label(*STORY_PAIR[1])}"
+if story_pair_available(span) and (label_a, label_b) != tuple(period_label(*p) for p in STORY_PAIR):
+    c3.button(
+        story,
+        key="periods_story",
+        on_click=_story_pair,
+        help="The story's pair: Russia's share of India's imports fell from 76% to 36%.",
+    )
 lineage = c3.toggle(
     "Count the Soviet Union as Russia", value=url_bool("lineage", False), key="periods_lineage"
 )
 hidden = event_category_filter("periods")
-set_url(country=country, a=label_a, b=label_b, lineage=lineage)
+set_url(country=country, end=anchor, a=label_a, b=label_b, lineage=lineage)
 pair = compared_periods(label_a, label_b)
 if pair is None:
     st.info(
@@ -122,9 +180,14 @@ if pair is None:
 period_a, period_b = pair
 
 view, table, world = _facts(token, country, period_a, period_b, lineage, tuple(hidden))
+table_bounds, world_bounds = _bounds(token, country, period_a, period_b, lineage)
 vintage = views.vintage_text(table.attrs.get("vintage"))
 st.subheader(f"{whose_opening} suppliers, {label_a} and {label_b}")
 table_with_reasons(table, COMPUTED_REASONS, key="periods_table")
+if table_bounds is not None:
+    st.markdown("**Estimated shares and their bounds**")
+    st.dataframe(dash_missing(table_bounds), hide_index=True, key="periods_bounds")
+    st.caption(estimates.METHOD_NOTE)
 st.caption(
     "Share = the supplier's TIV over the 5 years / all of the recipient's TIV over the same "
     "years (SIPRI rounding). Change in percentage points; volume change in TIV. "
@@ -138,6 +201,9 @@ if world.empty:
 else:
     st.markdown(f"**{whose_opening} share of world arms imports**")
     st.dataframe(dash_missing(world), hide_index=True, key="periods_world")
+    if world_bounds is not None:
+        st.dataframe(dash_missing(world_bounds), hide_index=True, key="periods_world_bounds")
+        st.caption(estimates.METHOD_NOTE)
     st.caption(
         "Source: SIPRI Arms Transfers Database, data generated "
         f"{views.vintage_text(world.attrs.get('vintage'))}; rank among states."

@@ -5,7 +5,18 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis.periods import compared_periods, default_pair, period_windows, requested_period
+from analysis.periods import (
+    STORY_PAIR,
+    anchor_years,
+    compared_periods,
+    default_pair,
+    period_windows,
+    requested_anchor,
+    requested_period,
+    story_pair_available,
+    tiled_pair,
+    tiled_periods,
+)
 from analysis.shares import latest_complete_periods
 from analysis.vocab import period_label
 
@@ -99,3 +110,63 @@ def test_the_same_period_twice_is_nothing_to_compare():
 def test_a_label_that_is_no_period_is_refused():
     with pytest.raises(ValueError):
         compared_periods("2019-23", "latest")
+
+
+# --------------------------------------------------------------------------- tiling on an anchor
+
+
+def test_periods_tile_back_from_the_anchor():
+    span = (1950, 2024)
+    assert tiled_periods(2023, span)[:3] == ["2019-23", "2014-18", "2009-13"]
+    assert tiled_periods(2024, span)[:3] == ["2020-24", "2015-19", "2010-14"]
+    assert tiled_periods(2024, span)[-1] == "1950-54"
+    assert tiled_periods(2023, span)[-1] == "1954-58"  # 1949-53 is partly outside the data
+
+
+def test_tiling_stays_inside_the_data():
+    assert tiled_periods(2023, (2012, 2023)) == ["2019-23", "2014-18"]
+    assert tiled_periods(2025, (2012, 2023)) == []  # anchor after the data
+    assert tiled_periods(2014, (2012, 2023)) == []  # no whole period ends in 2014
+    assert tiled_periods(2016, (2012, 2023)) == ["2012-16"]
+    assert tiled_periods(2023, None) == []
+
+
+def test_anchor_years_and_the_first_pair():
+    assert anchor_years((2012, 2023)) == list(range(2023, 2015, -1))
+    assert anchor_years((2020, 2023)) == []
+    assert anchor_years(None) == []
+    assert tiled_pair(tiled_periods(2023, (1950, 2024))) == ("2014-18", "2019-23")
+    assert tiled_pair(["2019-23"]) == ("2019-23", "2019-23")
+    assert tiled_pair([]) is None
+
+
+@pytest.mark.parametrize(
+    ("end", "later", "anchor"),
+    [
+        (None, None, 2024),  # the data's last year
+        ("2023", None, 2023),
+        ("2023", "2014-18", 2023),  # an explicit end wins
+        (None, "2009-13", 2013),  # an old link naming two periods keeps them
+        (None, "2009-2013", 2013),
+        ("1900", "nonsense", 2024),
+        ("x", "2100-04", 2024),
+        ("1953", None, 2024),  # no whole period ends in 1953 (data from 1950): last year
+        ("1954", None, 1954),
+    ],
+)
+def test_requested_anchor(end, later, anchor):
+    assert requested_anchor((1950, 2024), end, later) == anchor
+
+
+def test_requested_anchor_without_data():
+    assert requested_anchor(None, "2023") is None
+    assert requested_anchor((2020, 2023), "2023") is None
+
+
+def test_the_story_pair_needs_both_periods_in_the_data():
+    assert story_pair_available((1950, 2024))
+    assert story_pair_available((2009, 2023))
+    assert not story_pair_available((2010, 2024))
+    assert not story_pair_available((2000, 2022))
+    assert not story_pair_available(None)
+    assert [period_label(*p) for p in STORY_PAIR] == ["2009-13", "2019-23"]
