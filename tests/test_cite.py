@@ -31,7 +31,7 @@ CITATION = citation_for(META, URL, ACCESSED)
 
 def parse_bibtex(text: str) -> tuple[str, str, dict[str, str]]:
     """A tiny BibTeX reader: one entry, ``name = {value}`` fields with balanced braces."""
-    match = re.fullmatch(r"@(\w+)\{([^,\s]+),\n(.*)\}\n", text, re.S)
+    match = re.fullmatch(r"@(\w+)\{([^,\s]+),\n(.*)\}\n?", text, re.S)
     assert match, text
     kind, key, body = match.groups()
     fields, pos = {}, 0
@@ -53,14 +53,14 @@ def parse_bibtex(text: str) -> tuple[str, str, dict[str, str]]:
 
 
 def parse_ris(text: str) -> list[tuple[str, str]]:
-    """RIS lines as (tag, value): ``TG  - value`` with CRLF ends, the record closed by ER."""
-    assert text.endswith("ER  - \r\n")
-    lines = text.split("\r\n")[:-1]
+    """RIS lines as (tag, value): ``TG  - value``, the record closed by ER (a copy box may
+    have dropped the last line end)."""
     out = []
-    for line in lines:
-        match = re.fullmatch(r"([A-Z][A-Z0-9])  - (.*)", line)
+    for line in re.split(r"\r?\n", text.rstrip()):
+        match = re.fullmatch(r"([A-Z][A-Z0-9])  -(?: (.*))?", line)
         assert match, line
-        out.append((match.group(1), match.group(2)))
+        out.append((match.group(1), match.group(2) or ""))
+    assert out[-1] == ("ER", "")
     return out
 
 
@@ -94,7 +94,9 @@ def test_bibtex_escapes_text_from_files():
 
 
 def test_ris_parses_back():
-    record = parse_ris(formatted(CITATION, "ris"))
+    text = formatted(CITATION, "ris")
+    assert text.endswith("ER  - \r\n") and "\n" not in text.replace("\r\n", "")
+    record = parse_ris(text)
     tags = dict(record)
     assert record[0] == ("TY", "DBASE") and record[-1] == ("ER", "")
     assert tags["AU"] == PUBLISHER and tags["T2"] == DATABASE

@@ -35,9 +35,9 @@ def test_cite_prints_every_format_of_the_loaded_view(db, fixture_path, capsys):
     assert main(["cite", "--format", "bibtex", "--url", url]) == 0
     _, _, fields = parse_bibtex(capsys.readouterr().out)
     assert fields["url"] == url and fields["urldate"] == today.isoformat()
-    assert main(["cite", "period-comparison", "--format", "ris"]) == 0
+    assert main(["cite", "supplier-map", "--format", "ris"]) == 0
     tags = dict(parse_ris(capsys.readouterr().out))
-    assert tags["TI"].startswith("India's suppliers:")
+    assert tags["TI"].startswith("Where India's arms imports came from")
     assert main(["cite"]) == 0
     assert "(accessed " in capsys.readouterr().out
 
