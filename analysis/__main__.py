@@ -1,4 +1,4 @@
-"""Command line for batch use: ``python -m analysis import|list|remove|events|chart|diff``."""
+"""Command line for batch use: ``python -m analysis import|list|remove|events|chart|diff|cite``."""
 
 from __future__ import annotations
 
@@ -53,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_events_command(commands)
     add_chart_command(commands)
     add_diff_command(commands)
+    add_cite_command(commands)
     return parser
 
 
@@ -113,6 +114,42 @@ def add_chart_command(commands: argparse._SubParsersAction) -> None:
         "or when image export is unavailable (no Chromium).",
     )
     command.add_argument("chart", choices=CHARTS, metavar="CHART", help=", ".join(CHARTS))
+    add_view_options(command)
+    command.add_argument("--format", choices=CHART_FORMATS, default="png")
+    command.add_argument("--width", type=int, default=1600, help="CSS pixels (default 1600)")
+    command.add_argument("--height", type=int, default=900, help="CSS pixels (default 900)")
+    command.add_argument("--scale", type=int, default=1, help="1-4 (PNG pixels = width x scale)")
+    command.add_argument("--out", type=Path, required=True, help="file to write")
+    command.set_defaults(handler=run_chart)
+
+
+def add_cite_command(commands: argparse._SubParsersAction) -> None:
+    """``cite [CHART]``: how to cite a view, as plain text, BibTeX, RIS or CSL-JSON."""
+    from analysis.cite import FORMATS
+
+    command = commands.add_parser(
+        "cite",
+        help="print how to cite a chart's view",
+        description="Print the citation of a dashboard view (SIPRI Arms Transfers Database, "
+        "the data's date, today's date as the access date and the view's URL).",
+    )
+    command.add_argument(
+        "chart",
+        nargs="?",
+        default="import-mix",
+        choices=CHARTS,
+        metavar="CHART",
+        help="the chart cited (default: import-mix); " + ", ".join(CHARTS),
+    )
+    add_view_options(command)
+    command.add_argument("--format", choices=FORMATS, default="text")
+    command.add_argument("--url", default="", help="the view's URL (default: SIPRI's page)")
+    command.add_argument("--out", type=Path, help="file to write (default: standard output)")
+    command.set_defaults(handler=run_cite)
+
+
+def add_view_options(command: argparse.ArgumentParser) -> None:
+    """The options choosing a chart's view, shared by ``chart`` and ``cite``."""
     command.add_argument("--recipient", default="India", help="importer (default: India)")
     command.add_argument("--exporter", default="Russia", help="exporter for 'customers'")
     command.add_argument("--periods", help="two periods, e.g. 2009-2013,2019-2023")
@@ -122,12 +159,6 @@ def add_chart_command(commands: argparse._SubParsersAction) -> None:
     command.add_argument("--top-n", type=int, default=None, help="suppliers kept before Others")
     command.add_argument("--moving-average", action="store_true", help="5-year moving average")
     command.add_argument("--hide", default="", help="event categories to hide, comma-separated")
-    command.add_argument("--format", choices=CHART_FORMATS, default="png")
-    command.add_argument("--width", type=int, default=1600, help="CSS pixels (default 1600)")
-    command.add_argument("--height", type=int, default=900, help="CSS pixels (default 900)")
-    command.add_argument("--scale", type=int, default=1, help="1-4 (PNG pixels = width x scale)")
-    command.add_argument("--out", type=Path, required=True, help="file to write")
-    command.set_defaults(handler=run_chart)
 
 
 def chart_view(args: argparse.Namespace, flows, events):
@@ -207,15 +238,23 @@ def chart_view(args: argparse.Namespace, flows, events):
 def run_chart(args: argparse.Namespace) -> int:
     """Write one chart as PNG/SVG (through the export server) or its plotted data as CSV."""
     from analysis import export
+    from analysis.alt_text import describe_view
 
     store = open_store(args)
     try:
         view = chart_view(args, store.flows(), store.events())
+        description = describe_view(view)
         if args.format == "csv":
             payload = export.chart_data_csv(view.data, view.meta)
         else:
             payload = export.export_figure(
-                view.fig, args.format, args.width, args.height, args.scale
+                view.fig,
+                args.format,
+                args.width,
+                args.height,
+                args.scale,
+                title=view.meta.title,
+                description=description,
             )
     except export.ExportUnavailableError as exc:
         _err(f"cannot render a {args.format.upper()}: {exc}")
@@ -225,8 +264,28 @@ def run_chart(args: argparse.Namespace) -> int:
         return EXIT_REJECTED
     args.out.write_bytes(payload)
     print(f"wrote {args.out} ({view.meta.title}; {view.meta.source_line()})")
+    print(f"  description: {description}")
     for note in view.notes:
         print(f"  note: {note}")
+    return EXIT_OK
+
+
+def run_cite(args: argparse.Namespace) -> int:
+    """Print (or write to ``--out``) the citation of a view in the chosen format."""
+    from analysis.cite import citation_for, formatted
+
+    store = open_store(args)
+    try:
+        view = chart_view(args, store.flows(), store.events())
+    except ValueError as exc:
+        _err(f"cite {args.chart}: {exc}")
+        return EXIT_REJECTED
+    text = formatted(citation_for(view.meta, args.url), args.format)
+    if args.out:
+        args.out.write_text(text, encoding="utf-8", newline="")
+        print(f"wrote {args.out} ({view.meta.title})", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
     return EXIT_OK
 
 

@@ -1,37 +1,75 @@
 """One stable colour per supplier (or any country) on every chart, also between sessions.
 
-Main suppliers have fixed colours. Every other name has its own colour, hashed from the name,
-and keeps it wherever it is drawn, unless a chart draws it next to a name whose colour is too
-close (less than ``MIN_DELTA_E`` apart in CIELAB): then ``color_map`` gives the later name (in
-alphabetical order) its next colour, so colours drawn together stay distinguishable.
+Every colour comes from ``PALETTE``: 25 colours, each pair at least ``MIN_DELTA_E`` (15) apart
+in CAM02-UCS for normal vision and at least ``MIN_CVD_DELTA_E`` (10) apart after simulating
+deuteranopia and protanopia (severity 100), and as far from the two greys of Others and
+unknown (found by ``scripts/search_palette.py``; ``tests/test_colors.py`` measures it).
+
+How a country keeps one colour across the app:
+
+1. The main suppliers (``MAIN_COLORS``) own a palette colour each; nobody else is ever given
+   it first, so they never move. Russia keeps its red.
+2. Every other name has a home colour hashed (SHA-256, the same in every process) into the
+   colours no main supplier owns (``SPARE_COLORS``), and keeps it wherever it is drawn.
+3. Only when a chart draws two names with the same home colour does one move: names are
+   served in alphabetical order and the later one takes the next free colour of its own
+   (hashed) order, so the same pair gets the same colours on every chart that shows both.
+
+Since the palette's colours are all distinguishable, any chart of at most 25 coloured series
+(plus Others and unknown) is distinguishable; beyond that colours must repeat, and the least
+confusable one is used.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 from collections.abc import Iterable
 
-# Hand-picked colours for the suppliers that dominate most charts. Russia and the Soviet Union
-# share a hue (dark vs light red) because users often read them as one lineage.
+OTHERS_COLOR = "#9E9E9E"
+UNKNOWN_COLOR = "#CFCFCF"
+
+# The main suppliers' own colours. Russia and the Soviet Union share a hue (dark vs light red)
+# because users often read them as one lineage; the rest keep the hue they always had.
 MAIN_COLORS: dict[str, str] = {
     "Russia": "#B2182B",
-    "Soviet Union": "#E7858C",
-    "United States": "#2166AC",
-    "France": "#762A83",
-    "Israel": "#35978F",
-    "United Kingdom": "#E08214",
-    "Germany": "#8C510A",
-    "China": "#DE77AE",
-    "Italy": "#1B7837",
-    "Spain": "#C9A227",
-    "Sweden": "#92C5DE",
-    "Ukraine": "#7FBC41",
-    "South Korea": "#5E4FA2",
-    "Netherlands": "#C51B7D",
-    "Others": "#9E9E9E",
-    "unknown supplier(s)": "#CFCFCF",
+    "Soviet Union": "#E07878",
+    "United States": "#2868B0",
+    "France": "#703078",
+    "Israel": "#389098",
+    "United Kingdom": "#E08000",
+    "Germany": "#A86008",
+    "China": "#E880C0",
+    "Italy": "#087040",
+    "Spain": "#D8B048",
+    "Sweden": "#98D0E8",
+    "Ukraine": "#98C880",
+    "South Korea": "#5820B8",
+    "Netherlands": "#D02080",
+    "Others": OTHERS_COLOR,
+    "unknown supplier(s)": UNKNOWN_COLOR,
 }
+
+# The palette colours no main supplier owns: every other name's home colour is one of these.
+SPARE_COLORS: tuple[str, ...] = (
+    "#405000",
+    "#70F0B0",
+    "#808848",
+    "#A85860",
+    "#286870",
+    "#800850",
+    "#B8E810",
+    "#A0B8FF",
+    "#5040FF",
+    "#B870C8",
+    "#2898FF",
+)
+GREYS = (OTHERS_COLOR, UNKNOWN_COLOR)
+PALETTE: tuple[str, ...] = (
+    *(c for c in MAIN_COLORS.values() if c not in GREYS),
+    *SPARE_COLORS,
+)
 
 # Spellings that mean one of the names above (older SIPRI vintages, common abbreviations).
 _ALIASES: dict[str, str] = {
@@ -52,30 +90,19 @@ _ALIASES: dict[str, str] = {
     "unknown": "unknown supplier(s)",
 }
 
-# Colour-blind-friendly colours for every other name: Paul Tol's "muted" scheme plus Okabe-Ito,
-# without greys/black (reserved for Others/unknown) and without reds too close to Russia.
-HASHED_PALETTE: tuple[str, ...] = (
-    "#332288",
-    "#88CCEE",
-    "#44AA99",
-    "#117733",
-    "#999933",
-    "#DDCC77",
-    "#AA4499",
-    "#E69F00",
-    "#56B4E9",
-    "#009E73",
-    "#0072B2",
-    "#D55E00",
-    "#CC79A7",
-    "#F0E442",
-)
-
 _LOOKUP = {name.casefold(): color for name, color in MAIN_COLORS.items()}
 
-# Two colours drawn together must be at least this far apart (CIE76 colour difference in
-# CIELAB; about 2 is just noticeable, 10-15 reads as "another colour" between small areas).
+# Colours drawn together must be at least this far apart in CAM02-UCS (about 2 is just
+# noticeable; 15 reads as "another colour" between small areas such as legend swatches), and
+# at least MIN_CVD_DELTA_E apart as a viewer with deuteranopia or protanopia sees them.
 MIN_DELTA_E = 15.0
+MIN_CVD_DELTA_E = 10.0
+VISIONS: dict[str, float] = {
+    "normal": MIN_DELTA_E,
+    "deuteranopia": MIN_CVD_DELTA_E,
+    "protanopia": MIN_CVD_DELTA_E,
+}
+_CVD_TYPES = {"deuteranopia": "deuteranomaly", "protanopia": "protanomaly"}
 
 
 def _canonical_key(name: str) -> str:
@@ -87,23 +114,26 @@ def _canonical_key(name: str) -> str:
 def _fixed_color(name: str | None) -> str | None:
     """The colour of a missing name or a main supplier (never moved), else None."""
     if name is None or (isinstance(name, float) and name != name) or str(name).strip() == "":
-        return MAIN_COLORS["unknown supplier(s)"]
+        return UNKNOWN_COLOR
     return _LOOKUP.get(_canonical_key(str(name)))
 
 
-def _preferences(key: str) -> list[str]:
-    """The palette in a name's own order: its hashed colour first, then a per-name shuffle.
+@functools.lru_cache(maxsize=1024)
+def _preferences(key: str) -> tuple[str, ...]:
+    """The palette in a name's own order: its home colour, the other spare colours, then the
+    main suppliers' (only for crowded charts), each group shuffled per name.
 
     SHA-256, not Python's ``hash()``: that is salted per process and would change colours
     between sessions.
     """
     digest = hashlib.sha256(key.encode("utf-8")).digest()
-    first = int.from_bytes(digest[:8], "big") % len(HASHED_PALETTE)
-    rest = sorted(
-        (i for i in range(len(HASHED_PALETTE)) if i != first),
-        key=lambda i: hashlib.sha256(f"{key}\x00{i}".encode()).digest(),
-    )
-    return [HASHED_PALETTE[i] for i in (first, *rest)]
+    home = SPARE_COLORS[int.from_bytes(digest[:8], "big") % len(SPARE_COLORS)]
+
+    def shuffled(colors: Iterable[str]) -> list[str]:
+        return sorted(colors, key=lambda c: hashlib.sha256(f"{key}\x00{c}".encode()).digest())
+
+    mains = [c for c in PALETTE if c not in SPARE_COLORS]
+    return (home, *shuffled(c for c in SPARE_COLORS if c != home), *shuffled(mains))
 
 
 def supplier_color(name: str | None) -> str:
@@ -113,8 +143,7 @@ def supplier_color(name: str | None) -> str:
         name: a canonical SIPRI name; missing names count as "unknown supplier(s)".
 
     Returns:
-        A hex colour "#RRGGBB". Main suppliers get a fixed colour; every other name is hashed
-        with SHA-256 (the same in every process) into a colour-blind-friendly palette.
+        A hex colour "#RRGGBB": a main supplier's own, else the name's hashed spare colour.
     """
     fixed = _fixed_color(name)
     if fixed is not None:
@@ -122,48 +151,78 @@ def supplier_color(name: str | None) -> str:
     return _preferences(_canonical_key(str(name)))[0]
 
 
-@functools.lru_cache(maxsize=256)
-def _lab(color: str) -> tuple[float, float, float]:
-    """CIELAB (D65) coordinates of a "#RRGGBB" sRGB colour."""
-    rgb = [int(color[i : i + 2], 16) / 255 for i in (1, 3, 5)]
-    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb)
-    x = (0.4124564 * r + 0.3575761 * g + 0.1804375 * b) / 0.95047
-    y = 0.2126729 * r + 0.7151522 * g + 0.0721750 * b
-    z = (0.0193339 * r + 0.1191920 * g + 0.9503041 * b) / 1.08883
-
-    def f(t: float) -> float:
-        return t ** (1 / 3) if t > 216 / 24389 else (24389 / 27 * t + 16) / 116
-
-    fx, fy, fz = f(x), f(y), f(z)
-    return 116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)
+# --------------------------------------------------------------------------- colour difference
 
 
-def delta_e(color_a: str, color_b: str) -> float:
-    """CIE76 colour difference (Euclidean distance in CIELAB) of two "#RRGGBB" colours."""
-    return sum((p - q) ** 2 for p, q in zip(_lab(color_a), _lab(color_b), strict=True)) ** 0.5
+@functools.lru_cache(maxsize=1024)
+def _ucs(color: str, vision: str = "normal") -> tuple[float, float, float]:
+    """CAM02-UCS coordinates of "#RRGGBB" as seen with ``vision`` (a key of ``VISIONS``)."""
+    import numpy as np
+    from colorspacious import cspace_convert
+
+    rgb = np.array([int(color[i : i + 2], 16) / 255 for i in (1, 3, 5)])
+    if vision != "normal":
+        cvd = {"name": "sRGB1+CVD", "cvd_type": _CVD_TYPES[vision], "severity": 100}
+        # The simulation can leave the gamut: clip as a screen would.
+        rgb = np.clip(cspace_convert(rgb, cvd, "sRGB1"), 0, 1)
+    return tuple(float(v) for v in cspace_convert(rgb, "sRGB1", "CAM02-UCS"))
+
+
+def delta_e(color_a: str, color_b: str, vision: str = "normal") -> float:
+    """Colour difference of two "#RRGGBB" colours in CAM02-UCS (colorspacious ``deltaE``).
+
+    Args:
+        color_a: a colour.
+        color_b: another colour.
+        vision: "normal", "deuteranopia" or "protanopia" (both simulated at severity 100).
+    """
+    a, b = _ucs(color_a, vision), _ucs(color_b, vision)
+    return sum((p - q) ** 2 for p, q in zip(a, b, strict=True)) ** 0.5
+
+
+def distinguishable(color_a: str, color_b: str) -> bool:
+    """Whether two colours are far enough apart for every vision of ``VISIONS``."""
+    return all(delta_e(color_a, color_b, v) >= limit for v, limit in VISIONS.items())
+
+
+def closest_pairs(colors: dict[str, str]) -> dict[str, tuple[float, str, str]]:
+    """Per vision, the smallest difference among ``colors`` and the two names having it.
+
+    Returns:
+        ``{vision: (ΔE, name_a, name_b)}``; ``inf`` and empty names for fewer than 2 colours.
+    """
+    out = {}
+    for vision in VISIONS:
+        pairs = [
+            (delta_e(ca, cb, vision), a, b)
+            for (a, ca), (b, cb) in itertools.combinations(colors.items(), 2)
+        ]
+        out[vision] = min(pairs) if pairs else (float("inf"), "", "")
+    return out
+
+
+def _confusion(color: str, taken: list[str]) -> float:
+    """How close ``color`` comes to ``taken``, relative to each vision's limit (higher is safer)."""
+    return min(delta_e(color, t, v) / limit for t in taken for v, limit in VISIONS.items())
 
 
 def _pick(key: str, taken: list[str]) -> str:
-    """The first of a name's colours far enough from ``taken``; else the farthest one."""
+    """The first of a name's colours not drawn yet; else the least confusable one."""
     options = _preferences(key)
-    if not taken:
-        return options[0]
-    gaps = [min(delta_e(c, t) for t in taken) for c in options]
-    for color, gap in zip(options, gaps, strict=True):
-        if gap >= MIN_DELTA_E:
+    for color in options:
+        if color not in taken:
             return color
-    # More names than distinguishable colours: the least confusable one (first on ties).
-    return options[max(range(len(options)), key=lambda i: (gaps[i], -i))]
+    # More names than palette colours: the least confusable one (first on ties).
+    return max(options, key=lambda c: (_confusion(c, taken), -options.index(c)))
 
 
 def color_map(names: Iterable[str | None]) -> dict[str, str]:
     """Colours for names drawn together (plotly ``color_discrete_map`` or trace colours).
 
-    Main suppliers keep their fixed colours. Every other name gets its own colour
-    (``supplier_color``) unless that is less than ``MIN_DELTA_E`` from a colour already given
-    in this chart: names are served in alphabetical order, so Egypt keeps its colour next to
-    Saudi Arabia and Saudi Arabia takes its next one, on every chart that shows both. With
-    more names than distinguishable colours, the least confusable colour is used.
+    Main suppliers keep their own colours. Every other name gets its home colour
+    (``supplier_color``) unless a name served before it in this chart has it: names are served
+    in alphabetical order, so Egypt keeps its colour next to Saudi Arabia and Saudi Arabia
+    moves, on every chart that shows both.
 
     Args:
         names: supplier or recipient names, in any order, duplicates allowed.

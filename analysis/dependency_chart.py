@@ -59,6 +59,9 @@ DATA_COLUMNS = [
 SMALL_PLOT_HEIGHT_PX = 260
 SMALL_HEIGHT_PX = min(DEFAULT_HEIGHT_PX, 440)
 LINE_COLORS = {"top": "#B2182B", "top3": "#2166AC", "hhi": "#555555"}
+# Value labels in the body text colour, not the lines': the dark on-screen variant swaps it to
+# a light one, while dark red or blue text on a dark background would be unreadable.
+LABEL_COLOR = "#222222"
 
 
 # --------------------------------------------------------------------------- numbers
@@ -253,7 +256,7 @@ def build_dependency_trend(
             for name, s in zip(top, top_share, strict=True)
         ],
         textposition="bottom center",
-        textfont={"size": 11, "color": LINE_COLORS["top"]},
+        textfont={"size": 11, "color": LABEL_COLOR},
         hovertext=[
             f"{p}: {name}, {label(s) or 'n/a'}"
             for p, name, s in zip(periods, top, top_share, strict=True)
@@ -269,7 +272,7 @@ def build_dependency_trend(
         marker={"size": 8},
         text=[label(s) for s in top3_share],
         textposition="top center",
-        textfont={"size": 11, "color": LINE_COLORS["top3"]},
+        textfont={"size": 11, "color": LABEL_COLOR},
         hovertext=[
             f"{p}: {names or 'n/a'}, {label(s) or 'n/a'}"
             for p, names, s in zip(periods, top3, top3_share, strict=True)

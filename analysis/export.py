@@ -17,6 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from analysis import cite, image_meta
 from analysis.charts import PRINT_TEMPLATE, ChartMeta, event_end, light_look
 from analysis.events import Event
 
@@ -167,7 +168,14 @@ def export_look(fig: go.Figure, width: int, height: int) -> go.Figure:
 
 
 def export_figure(
-    fig: go.Figure, fmt: str = "png", width: int = 1600, height: int = 900, scale: float = 1
+    fig: go.Figure,
+    fmt: str = "png",
+    width: int = 1600,
+    height: int = 900,
+    scale: float = 1,
+    *,
+    title: str = "",
+    description: str = "",
 ) -> bytes:
     """Render ``fig`` as PNG or SVG bytes through the long-lived export server.
 
@@ -177,6 +185,9 @@ def export_figure(
         width: width in CSS pixels (the PNG is ``width * scale`` pixels wide).
         height: height in CSS pixels.
         scale: 1-4.
+        title: the chart's title, written into the file (SVG ``<title>``, PNG "Title").
+        description: the chart's alt text (``analysis.alt_text``), written into the file
+            (SVG ``<desc>``, PNG "Description"); nothing is written when it is empty.
 
     Returns:
         The image bytes.
@@ -197,7 +208,12 @@ def export_figure(
     topojson = getattr(getattr(pio, "defaults", None), "topojson", None) or local_topojson_url()
     with _server_lock:
         _ensure_server_locked()
-        return kaleido.calc_fig_sync(spec, opts=opts, topojson=topojson)
+        image = kaleido.calc_fig_sync(spec, opts=opts, topojson=topojson)
+    if not description:
+        return image
+    if fmt == "svg":
+        return image_meta.svg_with_description(image, title, description)
+    return image_meta.png_with_text(image, {"Title": title, "Description": description})
 
 
 def safe_file_stem(text: str, default: str = "chart") -> str:
@@ -399,8 +415,10 @@ def report_bundle(
     width: int = 1600,
     height: int = 900,
     scale: float = 2,
+    description: str = "",
+    accessed: dt.date | None = None,
 ) -> bytes:
-    """One zip for a report: PNG, SVG, data CSV, events CSV, citation and the view's URL.
+    """One zip for a report: PNG, SVG, data CSV, events CSV, alt text, citations and the URL.
 
     Args:
         fig: the chart.
@@ -411,25 +429,33 @@ def report_bundle(
         width: image width in CSS pixels.
         height: image height in CSS pixels.
         scale: PNG scale, 1-4.
+        description: the chart's alt text (written into the images and ALT.txt).
+        accessed: the access date of the citations (default today).
 
     Returns:
         Zip bytes holding ``<stem>.png``, ``<stem>.svg``, ``<stem>-data.csv``,
-        ``<stem>-events.csv``, ``CITATION.txt`` and ``URL.txt``.
+        ``<stem>-events.csv``, ``ALT.txt`` (when there is a description), ``CITATION.txt``
+        (plus the citation as ``CITATION-plain.txt``, ``.bib``, ``.ris`` and ``.json``) and
+        ``URL.txt``.
 
     Raises:
         ExportUnavailableError: when no Chromium is available to render the images.
     """
     stem = safe_file_stem(meta.title)
-    png = export_figure(fig, "png", width, height, scale)
-    svg = export_figure(fig, "svg", width, height, 1)
+    text = {"title": meta.title, "description": description}
+    png = export_figure(fig, "png", width, height, scale, **text)
+    svg = export_figure(fig, "svg", width, height, 1, **text)
     files = {
         f"{stem}.png": png,
         f"{stem}.svg": svg,
         f"{stem}-data.csv": chart_data_csv(data_frame, meta, url),
         f"{stem}-events.csv": events_csv(events),
         "CITATION.txt": citation_text(meta, url, events).encode("utf-8"),
+        **cite.citation_files(cite.citation_for(meta, url, accessed)),
         "URL.txt": (url + "\n").encode("utf-8"),
     }
+    if description:
+        files["ALT.txt"] = (description + "\n").encode("utf-8")
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, payload in files.items():

@@ -13,7 +13,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from analysis import cite
 from analysis import export as chart_export
+from analysis.alt_text import describe_chart
 from analysis.charts import ChartMeta, on_screen, plotted_data
 from analysis.events import CATEGORIES, Event
 from analysis.store import Store, StoreError
@@ -376,6 +378,8 @@ def render_chart(
     stem = chart_export.safe_file_stem(meta.title)
     width, height, scale = _chosen_size(key)
     dark = viewer_prefers_dark()
+    frame = plotted_data(fig) if data is None else data
+    description = describe_chart(fig, meta, frame, events)
     selection = st.plotly_chart(
         # A dark app gets the dark variant on screen; every download below renders ``fig``
         # in the light print look.
@@ -391,11 +395,34 @@ def render_chart(
         key=f"{key}_chart",
         **({"on_select": "rerun", "selection_mode": "points"} if selectable else {}),
     )
+    # The chart's alt text as page text, so that screen readers (and everyone) can read it.
+    st.caption("Chart description: " + md_escape(description))
     # A toggle rather than an expander: a closed expander still runs its widgets on every rerun.
     if st.toggle("Download for a report (PNG, SVG, data, bundle)", key=f"{key}_downloads"):
         with st.container(border=True):
-            _download_panel(fig, meta, key=key, events=events, data=data, stem=stem)
+            _download_panel(
+                fig, meta, key=key, events=events, data=frame, stem=stem, description=description
+            )
+    if st.toggle("Cite this view", key=f"{key}_cite"):
+        cite_panel(meta, key=key)
     return selection if selectable else None
+
+
+CITE_LABELS = {"text": "Plain text", "bibtex": "BibTeX", "ris": "RIS", "csl-json": "CSL-JSON"}
+
+
+def cite_panel(meta: ChartMeta, *, key: str) -> None:
+    """The view's citation in a chosen format, in a code box (its button copies it)."""
+    fmt = st.radio(
+        "Citation format",
+        list(CITE_LABELS),
+        format_func=CITE_LABELS.get,
+        horizontal=True,
+        key=f"{key}_cite_format",
+    )
+    text = cite.formatted(cite.citation_for(meta, view_url()), fmt)
+    language = {"bibtex": "latex", "csl-json": "json"}.get(fmt)
+    st.code(text, language=language, wrap_lines=True)
 
 
 def viewer_prefers_dark() -> bool:
@@ -423,7 +450,7 @@ def _chosen_size(key: str) -> tuple[int, int, int]:
     return width, height, int(state.get(f"{key}_scale", 2))
 
 
-def _download_panel(fig, meta, *, key, events, data, stem) -> None:
+def _download_panel(fig, meta, *, key, events, data, stem, description="") -> None:
     labels = {"slide": "Slide 1600×900", "a4": "A4 width", "square": "Square 1080×1080"}
     labels["custom"] = "Custom"
     cols = st.columns(4)
@@ -434,7 +461,7 @@ def _download_panel(fig, meta, *, key, events, data, stem) -> None:
         height = int(cols[2].number_input("Height px", 200, 5000, 900, key=f"{key}_h"))
     scale = int(cols[3].selectbox("Scale", [1, 2, 3, 4], index=1, key=f"{key}_scale"))
     width, height = chart_export.resolve_size(preset, width, height)
-    frame = plotted_data(fig) if data is None else data
+    frame = data
     url = view_url()
     # Deferred: the CSV is built when the button is clicked, not on every rerun.
     st.download_button(
@@ -451,8 +478,9 @@ def _download_panel(fig, meta, *, key, events, data, stem) -> None:
         # Rendering costs ~0.3 s per image, so it happens only when asked for.
         with st.spinner("Rendering the chart…"):
             try:
-                png = chart_export.export_figure(fig, "png", width, height, scale)
-                svg = chart_export.export_figure(fig, "svg", width, height, 1)
+                text = {"title": meta.title, "description": description}
+                png = chart_export.export_figure(fig, "png", width, height, scale, **text)
+                svg = chart_export.export_figure(fig, "svg", width, height, 1, **text)
                 bundle = chart_export.report_bundle(
                     fig,
                     frame,
@@ -462,6 +490,7 @@ def _download_panel(fig, meta, *, key, events, data, stem) -> None:
                     width=width,
                     height=height,
                     scale=scale,
+                    description=description,
                 )
             except chart_export.ExportUnavailableError as exc:
                 st.warning(str(exc))

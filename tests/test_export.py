@@ -95,6 +95,10 @@ def test_bundle_holds_all_its_files(fig):
             f"{stem}-data.csv",
             f"{stem}-events.csv",
             "CITATION.txt",
+            "CITATION-plain.txt",
+            "CITATION.bib",
+            "CITATION.ris",
+            "CITATION.json",
             "URL.txt",
         }
         assert png_size(archive.read(f"{stem}.png")) == (400, 300)
@@ -188,3 +192,28 @@ def test_maps_export_without_plotly_cdn():
     png = export_figure(fig, "png", 800, 500, 1)
     assert png_size(png) == (800, 500)
     assert plotly_config("map", 800, 500)["topojsonURL"] == BROWSER_TOPOJSON_URL
+
+
+@needs_chromium
+def test_images_and_bundle_carry_the_alt_text(fig):
+    from analysis.image_meta import png_text
+
+    alt = "Stacked bars of India's arms imports by supplier, 2023-2025. Events marked: 1–2 Oct <b>."
+    svg = export_figure(fig, "svg", 400, 300, title=META.title, description=alt)
+    root = ET.fromstring(svg)
+    ns = "{http://www.w3.org/2000/svg}"
+    assert root[0].tag == f"{ns}title" and root[0].text == META.title
+    assert root[1].tag == f"{ns}desc" and root[1].text == alt
+    assert root.get("role") == "img"
+    png = export_figure(fig, "png", 400, 300, title=META.title, description=alt)
+    assert png_size(png) == (400, 300)
+    assert png_text(png) == {"Title": META.title, "Description": alt}
+    bundle = report_bundle(
+        fig, plotted_data(fig), [PUTIN], META, META.url, width=400, height=300, description=alt
+    )
+    with zipfile.ZipFile(io.BytesIO(bundle)) as archive:
+        assert archive.read("ALT.txt").decode() == alt + "\n"
+        stem = "indias-arms-imports-by-supplier"
+        assert png_text(archive.read(f"{stem}.png"))["Description"] == alt
+        assert ET.fromstring(archive.read(f"{stem}.svg"))[1].text == alt
+        assert "@misc{sipri_at_2024_10_10" in archive.read("CITATION.bib").decode()
