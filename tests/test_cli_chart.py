@@ -37,7 +37,7 @@ def test_csv_of_seed_view_carries_source_and_data(db, tmp_path, capsys):
     out = tmp_path / "mix.csv"
     assert main(["chart", "period-mix", "--format", "csv", "--out", str(out)]) == 0
     text = out.read_text(encoding="utf-8")
-    assert "# Source: published SIPRI figures" in text
+    assert "# Source: SIPRI, published figures (releases " in text
     assert "2009-13,2009,2013,Russia,0.76," in text
     assert "2019-23,2019,2023,Russia,0.36," in text
     assert "wrote" in capsys.readouterr().out
