@@ -14,8 +14,9 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from analysis import export as chart_export
-from analysis.charts import ChartMeta, on_screen, plotted_data
+from analysis.charts import ChartMeta, on_screen
 from analysis.events import CATEGORIES, Event
+from analysis.results import LoadedFlows
 from analysis.store import Store, StoreError
 
 if TYPE_CHECKING:
@@ -96,7 +97,7 @@ def state_token() -> str:
 # The cached readers raise StoreError (never draw inside a cache); the load_* wrappers turn it
 # into the page's sentence.
 @st.cache_data(show_spinner=False, max_entries=4)
-def _flows(token: str) -> pd.DataFrame:
+def _flows(token: str) -> LoadedFlows:
     return _open_store().flows()
 
 
@@ -115,8 +116,8 @@ def _events(token: str) -> list[Event]:
     return _open_store().events()
 
 
-def load_flows() -> pd.DataFrame:
-    """Every stored dataset's flows (with dataset_id, vintage and SIPRI totals in attrs)."""
+def load_flows() -> LoadedFlows:
+    """Every stored dataset's flows (with dataset_id and vintage), SIPRI totals and sources."""
     return _reading(lambda: _flows(state_token()))
 
 
@@ -356,8 +357,8 @@ def render_chart(
     meta: ChartMeta,
     *,
     key: str,
+    data: pd.DataFrame,
     events: Sequence[Event] = (),
-    data: pd.DataFrame | None = None,
 ) -> None:
     """Show a chart with our own light template and offer report-ready downloads.
 
@@ -365,8 +366,8 @@ def render_chart(
         fig: a figure from analysis.charts (already carries title, subtitle, source, events).
         meta: the chart's metadata (for file names, CSV header and citation).
         key: a unique widget key prefix for this chart.
+        data: what the chart plots (the view's ``data``), for the CSV and the bundle.
         events: the events shown, for the bundle's events CSV.
-        data: what the chart plots; defaults to ``plotted_data(fig)``.
     """
     stem = chart_export.safe_file_stem(meta.title)
     width, height, scale = _chosen_size(key)
@@ -427,7 +428,7 @@ def _download_panel(fig, meta, *, key, events, data, stem) -> None:
         height = int(cols[2].number_input("Height px", 200, 5000, 900, key=f"{key}_h"))
     scale = int(cols[3].selectbox("Scale", [1, 2, 3, 4], index=1, key=f"{key}_scale"))
     width, height = chart_export.resolve_size(preset, width, height)
-    frame = plotted_data(fig) if data is None else data
+    frame = data
     url = view_url()
     # Deferred: the CSV is built when the button is clicked, not on every rerun.
     st.download_button(

@@ -126,7 +126,7 @@ if view is not None:
     render_chart(view.fig, view.meta, key="mix", events=view.events, data=view.data)
     for note in view.notes:
         st.caption(md_escape(note))
-    outside = view.fig.layout.meta["events"]["outside"]
+    outside = view.outside
     if outside:
         st.caption("Events outside the plotted years: " + md_escape("; ".join(outside)))
 elif not split:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from analysis import views
 from analysis.periods import compared_periods, default_pair, period_windows, requested_period
+from analysis.results import SelfCheck
+from analysis.vintages import choose
 from pages.common import (
     DEFAULT_COUNTRY,
     dash_missing,
@@ -39,7 +40,7 @@ def _span(token: str, country: str) -> tuple[int, int] | None:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _facts(token: str, country: str, a: tuple, b: tuple, lineage: bool, hidden: tuple):
-    flows = load_flows()
+    flows = choose(load_flows())  # one export per recipient, once for the chart and tables
     view = views.period_comparison_view(
         flows,
         load_events(),
@@ -57,7 +58,7 @@ def _facts(token: str, country: str, a: tuple, b: tuple, lineage: bool, hidden: 
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _self_check(token: str, country: str) -> pd.DataFrame:
+def _self_check(token: str, country: str) -> SelfCheck:
     return views.self_check(load_flows(), country)
 
 
@@ -69,7 +70,7 @@ if not recipients:
     upload_hint()
     st.caption("Meanwhile, SIPRI's published figures for India:")
     view = views.published_comparison_view(load_events(), recipient=DEFAULT_COUNTRY)
-    render_chart(view.fig, view.meta, key="periods_published", events=view.events)
+    render_chart(view.fig, view.meta, key="periods_published", events=view.events, data=view.data)
     for note in view.notes:
         st.caption(md_escape(note))
     st.stop()
@@ -118,25 +119,25 @@ if pair is None:
 period_a, period_b = pair
 
 view, table, world = _facts(token, country, period_a, period_b, lineage, tuple(hidden))
-vintage = views.vintage_text(table.attrs.get("vintage"))
+vintage = views.vintage_text(table.vintage)
 st.subheader(f"{md_escape(country)}'s suppliers, {label_a} and {label_b}")
-st.dataframe(dash_missing(table), hide_index=True, key="periods_table")
+st.dataframe(dash_missing(table.table), hide_index=True, key="periods_table")
 st.caption(
     "Share = the supplier's TIV over the 5 years / all of the recipient's TIV over the same "
     "years (SIPRI rounding). Change in percentage points; volume change in TIV. "
     f"Source: SIPRI Arms Transfers Database, data generated {vintage}."
 )
-if world.empty:
+if world.table.empty:
     st.caption(
         "World share and rank: load SIPRI's all-importers TIV table (every country's imports) "
         "on the Data page to see them."
     )
 else:
     st.markdown(f"**{md_escape(country)}'s share of world arms imports**")
-    st.dataframe(dash_missing(world), hide_index=True, key="periods_world")
+    st.dataframe(dash_missing(world.table), hide_index=True, key="periods_world")
     st.caption(
         "Source: SIPRI Arms Transfers Database, data generated "
-        f"{views.vintage_text(world.attrs.get('vintage'))}; rank among states."
+        f"{views.vintage_text(world.vintage)}; rank among states."
     )
 
 render_chart(view.fig, view.meta, key="periods_chart", events=view.events, data=view.data)
@@ -145,12 +146,12 @@ for note in view.notes:
 
 st.subheader("Self-check against SIPRI's published figures")
 check = _self_check(token, country)
-if check.empty:
+if check.table.empty:
     st.info(f"No published SIPRI figure for {md_escape(country)} falls within the loaded years.")
 else:
     # Our own sentence (numbers only): same-release misses count, other releases' are revisions.
-    st.markdown(check.attrs.get("summary", ""))
-    st.dataframe(dash_missing(check), hide_index=True, key="periods_check")
+    st.markdown(check.summary)
+    st.dataframe(dash_missing(check.table), hide_index=True, key="periods_check")
     st.caption(
         "'match': the same figure once rounded the SIPRI way. 'different vintage': SIPRI "
         "revises its whole series every year, so an older release can differ from today's data. "
