@@ -168,13 +168,25 @@ def chart_view(args: argparse.Namespace, flows, events):
         ValueError: for options that do not fit the chart or the data.
     """
     from analysis import views
+    from analysis.vintages import choose
 
     hidden = [c for c in args.hide.split(",") if c.strip()]
     periods = views.parse_periods_text(args.periods) if args.periods else None
-    loaded = views.has_recipient_data(flows, args.recipient)
     top_n = args.top_n
     if top_n is not None and top_n < 1:
         raise ValueError("--top-n must be at least 1")
+    if args.chart == "customers":  # an exporter's chart: its export is chosen per supplier
+        return views.customers_view(
+            flows,
+            events,
+            exporter=args.exporter,
+            measure=args.measure or "tiv",
+            merge_lineage=args.lineage,
+            top_n=10 if top_n is None else top_n,
+            hidden_categories=hidden,
+        )
+    flows = choose(flows)  # one export per recipient, once for the whole view
+    loaded = views.has_recipient_data(flows, args.recipient)
     if args.chart in ("import-mix", "period-mix"):
         if not loaded:
             return views.published_mix_view(
@@ -212,16 +224,6 @@ def chart_view(args: argparse.Namespace, flows, events):
             period_b=periods[1],
             merge_lineage=args.lineage,
             top_n=8 if top_n is None else top_n,
-            hidden_categories=hidden,
-        )
-    if args.chart == "customers":
-        return views.customers_view(
-            flows,
-            events,
-            exporter=args.exporter,
-            measure=args.measure or "tiv",
-            merge_lineage=args.lineage,
-            top_n=10 if top_n is None else top_n,
             hidden_categories=hidden,
         )
     years = views.parse_period(args.years) if args.years else None

@@ -35,8 +35,9 @@ from analysis.charts import (
 )
 from analysis.colors import supplier_color
 from analysis.events import Event
+from analysis.results import frame_of, loaded
 from analysis.shares import Period, sipri_periods
-from analysis.views import ChartView, vintage_date
+from analysis.views import ChartView, chart_view, vintage_date
 from analysis.vocab import country_phrase, period_label
 
 NO_CATEGORIES_SENTENCE = (
@@ -117,6 +118,7 @@ def categories_of(
     Returns:
         Category names; empty when the rows carry none.
     """
+    frame = frame_of(frame)  # loaded flows or a bare frame
     if frame is None or frame.empty or "category" not in frame.columns:
         return []
     rows = _recipient_rows(frame, recipient)
@@ -134,11 +136,13 @@ def has_categories(
     False for per-deal registers and TIV tables by supplier: show ``NO_CATEGORIES_SENTENCE``
     (``NO_DEAL_CATEGORIES_SENTENCE`` for a deal list) instead of a filter.
     """
+    frame = frame_of(frame)  # loaded flows or a bare frame
     return bool(categories_of(frame, recipient, by_supplier=by_supplier))
 
 
 def category_recipients(flows: pd.DataFrame | None) -> list[str]:
     """Recipients whose loaded imports carry weapon categories, sorted by name."""
+    flows = frame_of(flows)  # loaded flows or a bare frame
     if flows is None or flows.empty or "category" not in flows.columns:
         return []
     rows = flows[flows["category"].notna().to_numpy(dtype=bool)]
@@ -183,6 +187,7 @@ def category_rows(flows: pd.DataFrame | None, recipient: str) -> pd.DataFrame:
         The chosen flow rows (all their columns, ``category`` filled); empty when none carries
         a category.
     """
+    flows = frame_of(flows)  # loaded flows or a bare frame
     if flows is None or flows.empty or "category" not in flows.columns:
         return pd.DataFrame(columns=["recipient", "supplier", "year", "tiv", "category"])
     mine = _recipient_rows(flows, recipient)
@@ -310,6 +315,7 @@ def category_breakdown(
     Raises:
         ValueError: for an unknown ``by`` or a period ending before it starts.
     """
+    flows = frame_of(flows)  # loaded flows or a bare frame
     return _breakdown(category_rows(flows, recipient), by, periods)
 
 
@@ -519,6 +525,8 @@ def category_view(
         ValueError: for an unknown option, data without categories (the message is
             ``NO_CATEGORIES_SENTENCE``) or, by period, data spanning no whole period.
     """
+    stored = loaded(flows)
+    flows = stored.frame
     if measure not in MEASURES:
         raise ValueError(f"measure must be one of {MEASURES}, not {measure!r}")
     rows = category_rows(flows, recipient)
@@ -554,6 +562,7 @@ def category_view(
         "weapon category, " + ("by year" if by == "year" else "by 5-year period"),
         filters=filters,
         vintage=vintage_date(stamps.max()) if len(stamps) else None,
+        sources=stored.sources_of(rows),
     )
     shown = events_for_chart(list(events), recipient, hidden_categories)
     fig = build_category_mix(
@@ -567,11 +576,12 @@ def category_view(
                 f"is used ({_source_text(rows)}, the newest covering all suppliers), so that "
                 "nothing is counted twice."
             )
-    return ChartView(fig, meta, table, notes, shown, "computed")
+    return chart_view(fig, meta, notes, shown, "computed", data=table)
 
 
 def _category_sources(flows: pd.DataFrame, recipient: str) -> list[int]:
     """Ids of the stored datasets carrying categories for ``recipient``."""
+    flows = frame_of(flows)  # loaded flows or a bare frame
     if flows is None or flows.empty or "category" not in flows.columns:
         return []
     rows = _recipient_rows(flows, recipient)

@@ -1,7 +1,7 @@
 """Countries side by side: small multiples of 2-6 recipients' import mix and a period-share table.
 
-Each country's rows are chosen exactly as on the Import mix page (``shares.yearly_shares`` and
-``shares.period_shares`` select one export per recipient with ``select_vintage``). The panels
+Each country's rows are chosen exactly as on the Import mix page (one export per recipient,
+chosen once per view by ``vintages.choose``). The panels
 share their y axis, name the same suppliers (the top N over all the compared countries, each
 country weighing the same) and give a supplier one colour and one legend entry.
 """
@@ -29,10 +29,10 @@ from analysis.charts import (
 )
 from analysis.colors import color_map
 from analysis.names import name_kind
+from analysis.results import Flows, LoadedFlows, Shares, frame_of
 from analysis.shares import (
     Period,
     period_shares,
-    select_vintage,
     sipri_periods,
     sipri_round,
     yearly_shares,
@@ -42,13 +42,15 @@ from analysis.views import (
     ESTIMATED_NOTE,
     MEASURES,
     ChartView,
+    chart_view,
     lineage_label,
     provenance_notes,
     recipient_years,
     vintage_date,
     vintage_text,
 )
-from analysis.vocab import OTHERS, UNKNOWN_SUPPLIER, period_label
+from analysis.vintages import choose
+from analysis.vocab import OTHERS, UNKNOWN_SUPPLIER, period_label, period_labels
 
 MIN_COUNTRIES = 2
 MAX_COUNTRIES = 6
@@ -74,19 +76,14 @@ class Comparison:
     suppliers: list[str]
 
 
-def _bare(flows: pd.DataFrame, recipients: Sequence[str] | None = None) -> pd.DataFrame:
-    """``flows`` without its attrs (SIPRI's Total rows), for the lookups that do not use them.
+def _chosen(flows: Flows, recipients: Sequence[str]) -> LoadedFlows:
+    """The recipients' rows, one export chosen per recipient (once, for the whole view).
 
-    pandas deep-copies attrs into every intermediate result: on a store's flows, whose attrs
-    hold every Total row, each lookup would cost half a second. With ``recipients``, only
-    their rows are kept: ``select_vintage`` chooses rows per recipient, so a recipient's
-    years and coverage do not depend on the other recipients' rows.
+    The export is chosen per recipient, so a recipient's rows, years and coverage do not
+    depend on the other recipients' rows; keeping only theirs makes every lookup cheaper.
     """
-    bare = flows.copy(deep=False)
-    bare.attrs = {}
-    if recipients is not None:
-        bare = bare[bare["recipient"].isin(list(recipients))]
-    return bare
+    chosen = choose(flows)
+    return chosen.with_frame(chosen.frame[chosen.frame["recipient"].isin(list(recipients))])
 
 
 def check_countries(recipients: Sequence[str]) -> list[str]:
@@ -126,15 +123,15 @@ def parse_countries(text: str, known: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def default_countries(flows: pd.DataFrame, first: str = "India", count: int = 3) -> list[str]:
+def default_countries(flows: Flows, first: str = "India", count: int = 3) -> list[str]:
     """``first`` (when loaded) and the largest other importers, up to ``count`` countries.
 
     Importers are ranked by their total TIV in the rows Import mix would use; unknown
     recipients, organisations, armed groups and regions are never proposed.
     """
-    if flows is None or flows.empty:
+    if flows is None or frame_of(flows).empty:
         return []
-    rows = select_vintage(_bare(flows))
+    rows = choose(flows).frame
     rows = rows[rows["recipient"].notna() & rows["supplier"].notna()]
     totals = rows.groupby("recipient")["tiv"].sum()
     ranked = sorted(totals.index, key=lambda name: (-float(totals[name]), str(name)))
@@ -148,14 +145,14 @@ def default_countries(flows: pd.DataFrame, first: str = "India", count: int = 3)
     return chosen[:count]
 
 
-def comparison_periods(flows: pd.DataFrame, recipients: Sequence[str]) -> list[Period]:
+def comparison_periods(flows: Flows, recipients: Sequence[str]) -> list[Period]:
     """SIPRI 5-year periods ending in the newest year any of the countries has, oldest first.
 
     The periods run back to the earliest year of any of them; empty when the countries'
     years together do not span five years.
     """
-    bare = _bare(flows, recipients)
-    return _periods([recipient_years(bare, r) for r in recipients])
+    mine = _chosen(flows, recipients)
+    return _periods([recipient_years(mine, r) for r in recipients])
 
 
 # The yearly panels start here (as the Overview's chart does) unless every country's data start
@@ -289,7 +286,7 @@ def _add_panels(
 
 
 def period_share_table(
-    flows: pd.DataFrame,
+    flows: Flows,
     recipients: Sequence[str],
     periods: Sequence[Period],
     suppliers: Sequence[str],
@@ -312,11 +309,11 @@ def period_share_table(
         for label in labels:
             columns[f"{name} {label}"] = []
     coverage, generated = [], []
-    bare = _bare(flows, recipients)
+    mine = _chosen(flows, recipients)
     for country in recipients:
-        shares = period_shares(flows, country, list(periods), merge_lineage)
-        generated.append(vintage_text(shares.attrs.get("vintage")))
-        shares = _relabel(shares, suppliers)
+        result = period_shares(mine, country, list(periods), merge_lineage)
+        generated.append(vintage_text(result.vintage))
+        shares = _relabel(result.table, suppliers)
         for name in names:
             for (start, end), label in zip(periods, labels, strict=True):
                 in_period = shares[(shares["start"] == start) & (shares["end"] == end)]
@@ -325,15 +322,15 @@ def period_share_table(
                     continue
                 share = float(in_period.loc[in_period["supplier"] == name, "share"].sum())
                 columns[f"{name} {label}"].append(sipri_round(share))
-        partial = any(c.startswith("Only part") for c in provenance_notes(bare, country))
+        partial = any(c.startswith("Only part") for c in provenance_notes(mine, country))
         coverage.append("PARTIAL" if partial else "all suppliers")
     columns["Coverage"] = coverage
     columns["Data generated"] = generated
     return pd.DataFrame(columns, dtype="str")
 
 
-def _compare_meta(recipients, by, span, measure, merge_lineage, top_n, vintages) -> ChartMeta:
-    """Title, filters and source line of the comparison (every country's data date)."""
+def _compare_meta(recipients, by, span, measure, merge_lineage, top_n, vintages, mine) -> ChartMeta:
+    """Title, filters, source line (every country's data date) and sources of the comparison."""
     filters = {"Countries": ", ".join(recipients), "Years" if by == "year" else "Periods": span}
     filters["Measure"] = "share of imports" if measure == "share" else "TIV (millions)"
     filters["Lineage"] = lineage_label(merge_lineage)
@@ -345,6 +342,7 @@ def _compare_meta(recipients, by, span, measure, merge_lineage, top_n, vintages)
         filters=filters,
         vintage=max(dates.values()) if dates else None,
         source=_source_line(dates),
+        sources=mine.sources_of(mine.frame),
     )
 
 
@@ -369,13 +367,14 @@ def _check_options(by: str, measure: str, top_n: int | None) -> None:
         raise ValueError("top_n must be at least 1 (or None to name every supplier)")
 
 
-def _country_rows(flows, country: str, by: str, periods, merge_lineage: bool) -> pd.DataFrame:
-    """One country's TIV by supplier per year or per period (with its vintage in attrs)."""
+def _country_rows(flows, country: str, by: str, periods, merge_lineage: bool) -> Shares:
+    """One country's TIV by supplier per year or per period, with its provenance."""
     if by == "year":
-        return yearly_shares(flows, country, merge_lineage)[["year", "supplier", "tiv"]]
-    part = period_shares(flows, country, periods, merge_lineage)
-    labels = [period_label(s, e) for s, e in zip(part["start"], part["end"], strict=True)]
-    return part.assign(period=labels)[["period", "supplier", "tiv"]]
+        result = yearly_shares(flows, country, merge_lineage)
+        return result.with_table(result.table[["year", "supplier", "tiv"]])
+    result = period_shares(flows, country, periods, merge_lineage)
+    part = result.table
+    return result.with_table(part.assign(period=period_labels(part))[["period", "supplier", "tiv"]])
 
 
 def _plotted(rows: pd.DataFrame, by: str) -> pd.DataFrame:
@@ -389,14 +388,14 @@ def _all_rows(flows, recipients, by, periods, merge_lineage, since) -> tuple[pd.
     frames, vintages = [], {}
     for country in recipients:
         part = _country_rows(flows, country, by, periods, merge_lineage)
-        vintages[country] = part.attrs.get("vintage")
-        frames.append(part.assign(recipient=country))
+        vintages[country] = part.vintage
+        frames.append(part.table.assign(recipient=country))
     rows = pd.concat(frames, ignore_index=True)
     return (rows[rows["year"] >= since] if by == "year" else rows), vintages
 
 
 def compare_view(
-    flows: pd.DataFrame,
+    flows: Flows,
     recipients: Sequence[str],
     *,
     by: str = "year",
@@ -427,8 +426,8 @@ def compare_view(
     """
     recipients = check_countries(recipients)
     _check_options(by, measure, top_n)
-    bare = _bare(flows, recipients)
-    spans = {r: recipient_years(bare, r) for r in recipients}
+    mine = _chosen(flows, recipients)
+    spans = {r: recipient_years(mine, r) for r in recipients}
     missing = [r for r, span in spans.items() if span is None]
     if missing:
         raise ValueError(
@@ -438,7 +437,7 @@ def compare_view(
     if by == "period" and not periods:
         raise ValueError("The countries' loaded data do not span a whole 5-year period.")
     since = _yearly_since(spans)
-    rows, vintages = _all_rows(flows, recipients, by, periods, merge_lineage, since)
+    rows, vintages = _all_rows(mine, recipients, by, periods, merge_lineage, since)
     kept = _kept_suppliers(rows, top_n)
     relabelled = _relabel(rows, kept)
     per_country = [
@@ -511,14 +510,14 @@ def compare_view(
         if by == "year"
         else (f"{period_label(*periods[0])} to {period_label(*periods[-1])}")
     )
-    meta = _compare_meta(recipients, by, span, measure, merge_lineage, top_n, vintages)
-    caveats = {r: provenance_notes(bare, r) for r in recipients}
+    meta = _compare_meta(recipients, by, span, measure, merge_lineage, top_n, vintages, mine)
+    caveats = {r: provenance_notes(mine, r) for r in recipients}
     notes = _notes(spans, caveats, vintages)
     fig = _finish(fig, meta, "compare_import_mix", _EventDrawing(), table, notes)
     # One plot height per row of panels: a second row must not squeeze both.
     plot_px = PLOT_HEIGHT_PX if n_rows == 1 else n_rows * PANEL_HEIGHT_PX + 60
     fig.update_layout(height=fig.layout.margin.t + fig.layout.margin.b + plot_px)
-    chart = ChartView(fig, meta, table.copy(), notes, [], "computed")
+    chart = chart_view(fig, meta, notes, [], "computed", data=table.copy())
 
     if table_periods is None:
         table_periods = periods[-2:] if periods else []
@@ -526,7 +525,7 @@ def compare_view(
     if len(table_periods) > 2:
         raise ValueError("Choose one or two periods for the table.")
     shares = (
-        period_share_table(flows, recipients, table_periods, kept, merge_lineage)
+        period_share_table(mine, recipients, table_periods, kept, merge_lineage)
         if table_periods
         else pd.DataFrame({COUNTRY_COLUMN: pd.Series(recipients, dtype="str")})
     )

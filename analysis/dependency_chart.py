@@ -22,15 +22,18 @@ from analysis.charts import (
     footer_annotations,
     plotly_text,
 )
+from analysis.results import LoadedFlows
 from analysis.shares import Period, dependency, sipri_periods, sipri_round
 from analysis.views import (
     ChartView,
+    chart_view,
     has_recipient_data,
     lineage_label,
     provenance_notes,
     recipient_years,
     vintage_date,
 )
+from analysis.vintages import choose
 from analysis.vocab import country_phrase, period_label
 
 DEPENDENCY_PERIODS = 5  # the last quarter-century, as the Overview's story
@@ -333,7 +336,7 @@ class DependencyView:
 
 
 def dependency_view(
-    flows: pd.DataFrame,
+    flows: pd.DataFrame | LoadedFlows,
     recipient: str,
     *,
     count: int = DEPENDENCY_PERIODS,
@@ -345,6 +348,7 @@ def dependency_view(
         ValueError: (a sentence for the reader) when the loaded data do not split all of the
             recipient's imports by supplier, or cover less than one 5-year period.
     """
+    flows = choose(flows)  # one export per recipient, once for the whole view
     if not has_recipient_data(flows, recipient):
         raise ValueError(
             f"Dependency needs an export of all of {country_phrase(recipient, possessive=True)} "
@@ -359,7 +363,7 @@ def dependency_view(
             "one 5-year period."
         )
     dep = dependency(flows, recipient, periods, merge_lineage)
-    data = dependency_data(dep, periods)
+    data = dependency_data(dep.table, periods)
     notes = provenance_notes(flows, recipient)
     span = f"{data['period'].iloc[0]} to {data['period'].iloc[-1]}"
     meta = ChartMeta(
@@ -369,8 +373,9 @@ def dependency_view(
             "Periods": span if len(data) > 1 else data["period"].iloc[0],
             "Lineage": lineage_label(merge_lineage),
         },
-        vintage=vintage_date(dep.attrs.get("vintage")),
+        vintage=vintage_date(dep.vintage),
+        sources=dep.sources,
     )
     fig = build_dependency_trend(data, meta=meta, notes=[EXPLANATION, *notes])
-    chart = ChartView(fig, meta, data, list(notes), [], "computed")
+    chart = chart_view(fig, meta, notes, [], "computed")
     return DependencyView(dependency_table(data), data, chart, meta.source_line(), list(notes))

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from analysis import bounds
+from analysis.results import frame_of
 from analysis.shares import Period, select_vintage
 from analysis.views import Headline
 from analysis.vocab import parse_period, period_label
@@ -44,6 +45,7 @@ def recipient_register_deals(
     The same export as ``shares.select_vintage`` picks for the recipient's shares; None when
     that export is exact (a TIV table, the per-delivery register) or its deals are not loaded.
     """
+    flows = frame_of(flows)
     if flows is None or flows.empty or deals is None or deals.empty:
         return None
     if "dataset_id" not in deals.columns:
@@ -60,6 +62,7 @@ def recipient_register_deals(
 def world_register_deals(flows: pd.DataFrame, deals: pd.DataFrame | None) -> pd.DataFrame | None:
     """The deals behind world shares and ranks when world-wide flows of a per-deal register
     are their source (no all-importers table loaded), else None."""
+    flows = frame_of(flows)
     if flows is None or flows.empty or deals is None or deals.empty or "scope" not in flows:
         return None
     if "dataset_id" not in deals.columns:

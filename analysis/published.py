@@ -8,14 +8,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analysis.results import LoadedFlows
 from analysis.shares import (
     COMPLETE_FOR,
     Period,
     period_shares,
-    select_vintage,
     sipri_round,
     world_share_and_rank,
 )
+from analysis.vintages import choose
 
 SEED_PATH = Path(__file__).resolve().parents[1] / "data" / "seed" / "published_figures.csv"
 MEASURES = ("supplier_share", "world_import_share")
@@ -47,6 +48,13 @@ RECONCILE_COLUMNS = [
     "source",
     "same_release",
 ]
+_NUMBERS = {"start": "int64", "end": "int64", "published": "float64", "computed": "float64"}
+RECONCILE_DTYPES = {
+    **{col: "str" for col in RECONCILE_COLUMNS},
+    **_NUMBERS,
+    "diff_pp": "float64",
+    "same_release": "bool",
+}
 # A recomputed figure differing from another release's by more than this (percentage points)
 # is counted apart in the self-check's headline.
 REVISION_NOTE_PP = 1.0
@@ -83,9 +91,9 @@ def load_published(path: str | Path | None = None) -> pd.DataFrame:
     return frame
 
 
-def _coverage(flows: pd.DataFrame) -> pd.DataFrame:
-    """First and last year of each recipient's supplier-split rows (newest vintage)."""
-    rows = select_vintage(flows)
+def _coverage(flows: LoadedFlows) -> pd.DataFrame:
+    """First and last year of each recipient's supplier-split rows (flows chosen per recipient)."""
+    rows = flows.frame
     rows = rows[rows["supplier"].notna() & rows["recipient"].notna()]
     if "scope" in rows.columns:
         # Only exports that split a recipient's imports completely can stand for its shares
@@ -95,13 +103,13 @@ def _coverage(flows: pd.DataFrame) -> pd.DataFrame:
 
 
 def _computed_share(
-    flows: pd.DataFrame, recipient: str, supplier: str, period: tuple[int, int]
+    flows: LoadedFlows, recipient: str, supplier: str, period: tuple[int, int]
 ) -> tuple[float, str | None]:
     """One supplier's share of a recipient's imports in a period (0 when it delivered
     nothing), and the vintage of the data used."""
     shares = period_shares(flows, recipient, [period])
-    hit = shares[shares["supplier"] == supplier]
-    return (float(hit["share"].iloc[0]) if len(hit) else 0.0), shares.attrs["vintage"]
+    hit = shares.table[shares.table["supplier"] == supplier]
+    return (float(hit["share"].iloc[0]) if len(hit) else 0.0), shares.vintage
 
 
 def _covers(coverage: pd.DataFrame, recipient: str, start: int, end: int) -> bool:
@@ -115,7 +123,7 @@ def headline_shares(
     recipient: str = "India",
     supplier: str = "Russia",
     periods: Sequence[Period] | None = None,
-    flows: pd.DataFrame | None = None,
+    flows: pd.DataFrame | LoadedFlows | None = None,
     published: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """A supplier's share per period, computed when the data cover it, else SIPRI's figure.
@@ -143,50 +151,23 @@ def headline_shares(
     ]
     if periods is None:
         periods = sorted(set(zip(mine["start"], mine["end"], strict=True)))
+    flows = choose(flows) if flows is not None else None  # one export per recipient, once
     coverage = _coverage(flows) if flows is not None else pd.DataFrame(columns=["min", "max"])
     rows = []
     for start, end in periods:
-        base = {"recipient": recipient, "supplier": supplier, "start": start, "end": end}
+        candidates = mine[(mine["start"] == start) & (mine["end"] == end)]
         if flows is not None and _covers(coverage, recipient, start, end):
             share, vintage = _computed_share(flows, recipient, supplier, (start, end))
             source = "SIPRI Arms Transfers Database, loaded export" + (
                 f" (data generated {vintage})" if vintage else ""
             )
-            rows.append(
-                {
-                    **base,
-                    "share": share,
-                    "origin": "computed",
-                    "vintage": vintage,
-                    "release": None,
-                    "source": source,
-                }
-            )
-            continue
-        candidates = mine[(mine["start"] == start) & (mine["end"] == end)]
-        if len(candidates):
+            found = (share, "computed", vintage, None, source)
+        elif len(candidates):
             best = candidates.sort_values("release", kind="stable").iloc[-1]
-            rows.append(
-                {
-                    **base,
-                    "share": float(best["share"]),
-                    "origin": "published",
-                    "vintage": None,
-                    "release": best["release"],
-                    "source": best["source"],
-                }
-            )
+            found = (float(best["share"]), "published", None, best["release"], best["source"])
         else:
-            rows.append(
-                {
-                    **base,
-                    "share": np.nan,
-                    "origin": "unavailable",
-                    "vintage": None,
-                    "release": None,
-                    "source": None,
-                }
-            )
+            found = (np.nan, "unavailable", None, None, None)
+        rows.append((recipient, supplier, start, end, *found))
     columns = [
         "recipient",
         "supplier",
@@ -218,7 +199,9 @@ def _verdict(published: float, computed: float) -> str:
     return "differs"
 
 
-def reconcile(flows: pd.DataFrame, published: pd.DataFrame | None = None) -> pd.DataFrame:
+def reconcile(
+    flows: pd.DataFrame | LoadedFlows, published: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Compare every published figure the loaded data covers with the figure computed from it.
 
     A supplier share is covered when the recipient's supplier-split rows span the period;
@@ -236,6 +219,7 @@ def reconcile(flows: pd.DataFrame, published: pd.DataFrame | None = None) -> pd.
         ``same_release`` says whether the figure comes from the release of the data's year.
     """
     published = load_published() if published is None else published
+    flows = choose(flows)  # one export per recipient, once for every figure
     coverage = _coverage(flows)
     rows = []
     for fig in published.itertuples(index=False):
@@ -246,10 +230,10 @@ def reconcile(flows: pd.DataFrame, published: pd.DataFrame | None = None) -> pd.
             computed, vintage = _computed_share(flows, fig.recipient, fig.supplier, period)
         else:
             world = world_share_and_rank(flows, fig.recipient, [period])
-            if world.empty or not bool(world["complete"].iloc[0]):
+            if world.table.empty or not bool(world.table["complete"].iloc[0]):
                 continue
-            computed = float(world["share"].iloc[0])
-            vintage = world.attrs["vintage"]
+            computed = float(world.table["share"].iloc[0])
+            vintage = world.vintage
         verdict = _verdict(float(fig.share), computed)
         same = same_release(fig.release, vintage)
         reason = ""
@@ -273,29 +257,7 @@ def reconcile(flows: pd.DataFrame, published: pd.DataFrame | None = None) -> pd.
                 "same_release": same,
             }
         )
-    out = pd.DataFrame(rows, columns=RECONCILE_COLUMNS)
-    out = out.astype(
-        {
-            "start": "int64",
-            "end": "int64",
-            "published": "float64",
-            "computed": "float64",
-            "diff_pp": "float64",
-            "same_release": "bool",
-        }
-    )
-    for col in (
-        "recipient",
-        "supplier",
-        "measure",
-        "published_release",
-        "vintage",
-        "verdict",
-        "reason",
-        "source",
-    ):
-        out[col] = out[col].astype("str")
-    return out
+    return pd.DataFrame(rows, columns=RECONCILE_COLUMNS).astype(RECONCILE_DTYPES)
 
 
 def same_release(release: object, vintage: object) -> bool:

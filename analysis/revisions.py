@@ -13,6 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analysis.charts import ChartMeta, footer_annotations, plotly_text
+from analysis.results import frame_of
 from analysis.shares import period_shares, sipri_periods
 from analysis.views import ChartView, recipient_years, vintage_date, vintage_text
 from analysis.vocab import period_label
@@ -52,7 +53,7 @@ def share_revisions(flows_a: pd.DataFrame, flows_b: pd.DataFrame, recipient: str
     periods = common_periods(flows_a, flows_b, recipient)
     sides = []
     for flows, name in ((flows_a, "share_a"), (flows_b, "share_b")):
-        shares = period_shares(flows, recipient, periods)
+        shares = period_shares(flows, recipient, periods).table
         labels = [period_label(s, e) for s, e in zip(shares["start"], shares["end"], strict=True)]
         sides.append(
             pd.DataFrame({"supplier": shares["supplier"].astype("str"), "period": labels}).assign(
@@ -77,7 +78,8 @@ def tiv_revisions(flows_a: pd.DataFrame, flows_b: pd.DataFrame, recipient: str) 
     first, last = periods[0][0], periods[-1][1]
     sides = []
     for flows, name in ((flows_a, "tiv_a"), (flows_b, "tiv_b")):
-        rows = flows[(flows["recipient"] == recipient) & flows["supplier"].notna()]
+        frame = frame_of(flows)
+        rows = frame[(frame["recipient"] == recipient) & frame["supplier"].notna()]
         rows = rows[rows["year"].between(first, last)]
         sides.append(
             rows.groupby(["supplier", "year"], as_index=False)["tiv"]
@@ -99,7 +101,8 @@ def _biggest_first(frame: pd.DataFrame, change: str, then: list[str]) -> pd.Data
     return order.drop(columns="_size").reset_index(drop=True)
 
 
-def _vintage(flows: pd.DataFrame) -> str:
+def _vintage(flows) -> str:
+    flows = frame_of(flows)
     values = flows["vintage"].dropna() if "vintage" in flows.columns else pd.Series(dtype="str")
     return str(values.max()) if len(values) else ""
 

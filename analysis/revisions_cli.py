@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -49,14 +50,14 @@ def release_flows(store, ref: str) -> pd.DataFrame:
             export = read_sipri(path)
         except SipriFormatError as exc:
             raise ValueError(f"{ref}: {exc}") from exc
-        flows = export.flows.assign(
+        loaded = export.loaded(path.name)
+        frame = loaded.frame.assign(
             vintage=export.generated.isoformat() if export.generated else None,
             scope=export.scope,
             layout=export.layout,
             dataset_id=0,
         )
-        flows.attrs = dict(export.flows.attrs)
-        return flows
+        return dataclasses.replace(loaded, frame=frame)
     raise ValueError(f"{ref!r} is no stored dataset id, stored file name or file")
 
 

@@ -8,6 +8,31 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from analysis.results import (
+    DEPENDENCY,
+    PERIOD_CHANGE,
+    PERIOD_SHARES,
+    PIPELINE,
+    WORLD_SHARE,
+    YEARLY_SHARES,
+    Columns,
+    Flows,
+    LoadedFlows,
+    Pipeline,
+    Shares,
+    WorldShare,
+    estimated_rows,
+    loaded,
+    newest_vintage,
+    validate,
+)
+from analysis.vintages import (  # noqa: F401 - re-exported: callers import them from here
+    COMPLETE_FOR,
+    _newest_rows,
+    choose,
+    partial_owners,
+    select_vintage,
+)
 from analysis.vocab import OTHERS, share_text
 
 Period = tuple[int, int]
@@ -76,118 +101,6 @@ def sipri_round(share: float) -> str:
     return share_text(share)
 
 
-# --------------------------------------------------------------------------- vintages
-
-
-# Scopes (analysis.sipri.SCOPES) whose rows give a complete split of an owner's trade.
-COMPLETE_FOR = {"recipient": ("imports", "world"), "supplier": ("exports", "world")}
-
-
-def _newest_rows(flows: pd.DataFrame, candidates: pd.Series, keys: list[pd.Series]) -> pd.Series:
-    """Among ``candidates``, the rows of the newest vintage (then the latest loaded dataset)
-    within each group of ``keys``."""
-    stamp = flows["vintage"].fillna("").astype(str).where(candidates, "")
-    keep = candidates & (stamp == stamp.groupby(keys).transform("max"))
-    if "dataset_id" in flows.columns:
-        ids = flows["dataset_id"].astype("Float64").fillna(-1.0).where(keep, -2.0)
-        keep &= ids == ids.groupby(keys).transform("max")
-    return keep
-
-
-def select_vintage(
-    flows: pd.DataFrame, vintage: str | None = None, owner: str = "recipient"
-) -> pd.DataFrame:
-    """Keep, for each country, the rows of one export when several cover it.
-
-    SIPRI revises its whole series every spring, so summing two exports of different
-    "Data generated" dates would double-count and mix revisions. Per ``owner`` country
-    (the recipient for import shares, the supplier for an exporter's customers):
-
-    - rows of exports that split its trade completely (``scope`` "imports"/"world" for a
-      recipient, "exports"/"world" for a supplier) come from its newest such export only
-      (then the latest loaded copy);
-    - a country with no complete export falls back to partial rows (e.g. exporters' tables
-      naming it), deduplicated per (recipient, supplier) pair, never per country, so two
-      exporters' tables both count;
-    - among complete exports, SIPRI's exact yearly volumes (TIV tables, the per-delivery
-      register) are preferred to those estimated from a per-deal register;
-    - totals rows (one side <NA>) are deduplicated per (recipient, supplier, scope);
-      regional rows (suppliers to regions and organisations) are left out.
-
-    Without a ``scope`` column (one export straight from the loader) rows are grouped by the
-    owner and by whether they carry the supplier split.
-
-    Args:
-        flows: Flows, optionally with ``vintage``, ``dataset_id`` and ``scope`` columns.
-        vintage: Keep exactly this vintage's rows instead (countries without it drop out).
-        owner: "recipient" or "supplier": whose trade the caller splits.
-
-    Returns:
-        The selected rows (``flows`` itself when there is no ``vintage`` column).
-    """
-    if "vintage" not in flows.columns:
-        return flows
-    if vintage is not None:
-        return flows[flows["vintage"] == vintage]
-    other = "supplier" if owner == "recipient" else "recipient"
-    # Sentinels instead of <NA> so that rows with one side missing still form groups.
-    owner_key = flows[owner].fillna("\0").astype(str)
-    other_key = flows[other].fillna("\0").astype(str)
-    split = (flows[owner].notna() & flows[other].notna()).to_numpy()
-    if "scope" not in flows.columns:
-        everything = pd.Series(True, index=flows.index)
-        keep = _newest_rows(flows, everything, [owner_key, flows["supplier"].isna()])
-    else:
-        scope = flows["scope"].fillna("partial").astype(str)
-        complete = pd.Series(split, index=flows.index) & scope.isin(COMPLETE_FOR[owner])
-        # SIPRI's own yearly volumes (TIV tables, the per-delivery register) beat yearly
-        # volumes estimated from a per-deal register, whatever their vintages.
-        exact = (
-            flows["layout"].astype(str) != "register"
-            if "layout" in flows.columns
-            else pd.Series(True, index=flows.index)
-        )
-        ranked = flows.assign(
-            vintage=exact.map({True: "1", False: "0"}) + flows["vintage"].fillna("")
-        )
-        keep = _newest_rows(ranked, complete, [owner_key])
-        covered = owner_key.isin(set(owner_key[complete]))
-        partial = pd.Series(split, index=flows.index) & ~complete & ~covered
-        partial &= scope != "regional"
-        keep |= _newest_rows(flows, partial, [owner_key, other_key])
-        # Totals rows (one side <NA>); regional rows (regions are not countries) are left out.
-        rest = ~pd.Series(split, index=flows.index) & (scope != "regional")
-        keep |= _newest_rows(
-            flows, rest, [flows["recipient"].fillna("\0").astype(str), other_key, scope]
-        )
-    if bool(keep.all()):
-        return flows
-    return flows[keep.to_numpy()]
-
-
-def partial_owners(rows: pd.DataFrame, owner: str = "recipient") -> list[str]:
-    """Countries whose split in ``rows`` comes from partial exports only (not all partners)."""
-    if "scope" not in rows.columns or rows.empty:
-        return []
-    other = "supplier" if owner == "recipient" else "recipient"
-    split = rows[rows[owner].notna() & rows[other].notna()]
-    partial = split[~split["scope"].isin(COMPLETE_FOR[owner])]
-    return sorted(str(n) for n in partial[owner].unique())
-
-
-def _newest_vintage(frame: pd.DataFrame) -> str | None:
-    if "vintage" not in frame.columns:
-        return None
-    stamps = frame["vintage"].dropna()
-    return str(stamps.max()) if len(stamps) else None
-
-
-def _stamp(result: pd.DataFrame, used: pd.DataFrame) -> pd.DataFrame:
-    """Record the vintage of the rows a result was computed from."""
-    result.attrs["vintage"] = _newest_vintage(used)
-    return result
-
-
 # --------------------------------------------------------------------------- lineage
 
 
@@ -221,25 +134,38 @@ def apply_lineage(flows: pd.DataFrame, mapping: Mapping[str, str] | None = None)
 
 
 def _prepare(
-    flows: pd.DataFrame,
+    flows: Flows,
     merge_lineage: bool,
     vintage: str | None,
     mapping: Mapping[str, str] | None,
     owner: str = "recipient",
-) -> pd.DataFrame:
-    missing = [c for c in _REQUIRED if c not in flows.columns]
+) -> LoadedFlows:
+    """The rows a statistic uses: one export per country (chosen once, see ``choose``), with
+    deliveries only, lineage merged when asked; SIPRI's Total rows travel beside them."""
+    flows = loaded(flows)
+    missing = [c for c in _REQUIRED if c not in flows.frame.columns]
     if missing:
         raise ValueError(f"flows lack column(s) {', '.join(missing)}")
-    # The loader's flows.attrs["totals"] (SIPRI's Total rows) are read by _sipri_totals before
-    # this point; work on a view without attrs so they do not travel into every result.
-    frame = flows.copy(deep=False)
-    frame.attrs = {}
-    frame = select_vintage(frame, vintage, owner)
+    chosen = choose(flows, owner, vintage)
+    frame = chosen.frame
     if frame["tiv"].isna().any():  # NaN means no delivery; skip the copy when there is none
         frame = frame[frame["tiv"].notna()]
     if merge_lineage:
         frame = apply_lineage(frame, mapping)
-    return frame
+    return chosen.with_frame(frame)
+
+
+def _result(
+    table: pd.DataFrame, flows: LoadedFlows, rows: pd.DataFrame, owner: str, columns: Columns
+) -> Shares:
+    """``table`` with the provenance of the ``rows`` it was computed from."""
+    return Shares(
+        validate(table, columns),
+        vintage=newest_vintage(rows),
+        sources=flows.sources_of(rows),
+        estimated=estimated_rows(rows),
+        partial=tuple(partial_owners(rows, owner)),
+    )
 
 
 def _lineage_name(name: str | None, merge_lineage: bool, mapping) -> str | None:
@@ -338,28 +264,25 @@ def _aggregate(
 
 
 def _sipri_totals(
-    flows: pd.DataFrame, owner: str, datasets: set[int] | None = None
+    flows: LoadedFlows, owner: str, datasets: set[int] | None = None
 ) -> dict[tuple[str, int], float] | None:
-    """(owner, year) -> SIPRI's own Total row, from the loader's ``flows.attrs["totals"]``.
+    """(owner, year) -> SIPRI's own Total row, from the loaded flows' ``totals``.
 
     A table's Total row is rounded once per year, while the supplier cells are rounded one by
     one, so SIPRI's published shares match the Total row (India 2019-23: Russia 5,014 / 13,753
     = 36.46%) better than the sum of the rounded supplier cells (5,014 / 13,757 = 36.45%).
     """
-    records = flows.attrs.get("totals")
-    if not records:
-        return None
     side = "import" if owner == "recipient" else "export"
     out: dict[tuple[str, int], float] = {}
-    for record in records:
-        recipient, supplier, year, tiv, kind = record[:5]
-        # Store records name their dataset: use only the Total rows of the exports kept.
-        if datasets is not None and len(record) > 5 and record[5] not in datasets:
-            continue
-        name = recipient if owner == "recipient" else supplier
-        other = supplier if owner == "recipient" else recipient
-        if kind == side and isinstance(name, str) and not isinstance(other, str):
-            out[(name, int(year))] = float(tiv)
+    for total in flows.totals:
+        # Stored Total rows name their dataset: use only those of the exports kept.
+        if datasets is not None and total.dataset_id is not None:
+            if total.dataset_id not in datasets:
+                continue
+        name = total.recipient if owner == "recipient" else total.supplier
+        other = total.supplier if owner == "recipient" else total.recipient
+        if total.side == side and isinstance(name, str) and not isinstance(other, str):
+            out[(name, int(total.year))] = float(total.tiv)
     return out or None
 
 
@@ -386,7 +309,7 @@ def _sipri_denominators(totals, starts, owners, code, periods, sipri_totals) -> 
 
 
 def _shares(
-    flows: pd.DataFrame,
+    flows: Flows,
     owner: str,
     part: str,
     owner_name: str | None,
@@ -394,11 +317,12 @@ def _shares(
     merge_lineage: bool,
     vintage: str | None,
     mapping: Mapping[str, str] | None,
-) -> pd.DataFrame:
+) -> Shares:
     periods = _check_periods(periods)
-    frame = _prepare(flows, merge_lineage, vintage, mapping, owner)
+    prepared = _prepare(flows, merge_lineage, vintage, mapping, owner)
+    frame = prepared.frame
     kept = set(frame["dataset_id"].dropna().astype(int)) if "dataset_id" in frame else None
-    sipri_totals = None if merge_lineage else _sipri_totals(flows, owner, kept)
+    sipri_totals = None if merge_lineage else _sipri_totals(prepared, owner, kept)
     owner_name = _lineage_name(owner_name, merge_lineage, mapping)
     rows = _split_rows(frame, owner, part, owner_name)
     keep_owner = owner_name is None
@@ -410,19 +334,18 @@ def _shares(
         out = pd.concat(parts, ignore_index=True)
     else:
         out = _aggregate(rows, owner, part, sorted(periods), keep_owner, sipri_totals)
-    out.attrs["partial"] = partial_owners(rows, owner)
-    return _stamp(out, rows)
+    return _result(out, prepared, rows, owner, PERIOD_SHARES)
 
 
 def period_shares(
-    flows: pd.DataFrame,
+    flows: Flows,
     recipient: str | None = "India",
     periods: Sequence[Period] = DEFAULT_PERIODS,
     merge_lineage: bool = False,
     *,
     vintage: str | None = None,
     mapping: Mapping[str, str] | None = None,
-) -> pd.DataFrame:
+) -> Shares:
     """Each supplier's share of a recipient's imports over 5-year (or any) periods.
 
     SIPRI's share is the supplier's TIV summed over the period divided by the recipient's
@@ -439,10 +362,10 @@ def period_shares(
         mapping: Lineage mapping to use instead of ``analysis.names.lineage_map()``.
 
     Returns:
-        Columns ``[recipient,] start, end, supplier, tiv, share[, vintage]``: one row per
-        supplier with a delivery in the period, largest first; share is a fraction that sums
-        to 1 per period (NaN if the period's total is 0). ``attrs["vintage"]`` holds the
-        newest vintage used.
+        ``Shares`` whose table has columns ``[recipient,] start, end, supplier, tiv,
+        share[, vintage]``: one row per supplier with a delivery in the period, largest first;
+        share is a fraction that sums to 1 per period (NaN if the period's total is 0). The
+        result's vintage is the newest one used, its sources the exports used.
     """
     return _shares(
         flows, "recipient", "supplier", recipient, periods, merge_lineage, vintage, mapping
@@ -450,14 +373,14 @@ def period_shares(
 
 
 def customers(
-    flows: pd.DataFrame,
+    flows: Flows,
     supplier: str,
     periods: Sequence[Period] | None = None,
     merge_lineage: bool = False,
     *,
     vintage: str | None = None,
     mapping: Mapping[str, str] | None = None,
-) -> pd.DataFrame:
+) -> Shares:
     """An exporter's customers: each recipient's share of the supplier's exports.
 
     Args:
@@ -469,8 +392,8 @@ def customers(
         mapping: Lineage mapping override.
 
     Returns:
-        ``start, end, recipient, tiv, share`` (or ``year, recipient, tiv, share``), plus
-        ``vintage`` when the input has one; shares sum to 1 per period or year.
+        ``Shares`` of ``start, end, recipient, tiv, share`` (or ``year, recipient, tiv,
+        share``), plus ``vintage`` when the input has one; shares sum to 1 per period or year.
     """
     if periods is None:
         return _yearly(flows, "supplier", "recipient", supplier, merge_lineage, vintage, mapping)
@@ -479,8 +402,9 @@ def customers(
     )
 
 
-def _yearly(flows, owner, part, owner_name, merge_lineage, vintage, mapping) -> pd.DataFrame:
-    frame = _prepare(flows, merge_lineage, vintage, mapping, owner)
+def _yearly(flows, owner, part, owner_name, merge_lineage, vintage, mapping) -> Shares:
+    prepared = _prepare(flows, merge_lineage, vintage, mapping, owner)
+    frame = prepared.frame
     name = _lineage_name(owner_name, merge_lineage, mapping)
     rows = _split_rows(frame, owner, part, name)
     if rows.empty:
@@ -489,18 +413,17 @@ def _yearly(flows, owner, part, owner_name, merge_lineage, vintage, mapping) -> 
         years = [(y, y) for y in range(int(rows["year"].min()), int(rows["year"].max()) + 1)]
     out = _aggregate(rows, owner, part, years, keep_owner=name is None)
     out = out.rename(columns={"start": "year"}).drop(columns="end")
-    out.attrs["partial"] = partial_owners(rows, owner)
-    return _stamp(out, rows)
+    return _result(out, prepared, rows, owner, YEARLY_SHARES)
 
 
 def yearly_shares(
-    flows: pd.DataFrame,
+    flows: Flows,
     recipient: str | None = "India",
     merge_lineage: bool = False,
     *,
     vintage: str | None = None,
     mapping: Mapping[str, str] | None = None,
-) -> pd.DataFrame:
+) -> Shares:
     """Each supplier's share of a recipient's imports, year by year.
 
     Args:
@@ -511,7 +434,8 @@ def yearly_shares(
         mapping: Lineage mapping override.
 
     Returns:
-        ``[recipient,] year, supplier, tiv, share[, vintage]``; shares sum to 1 per year.
+        ``Shares`` of ``[recipient,] year, supplier, tiv, share[, vintage]``; shares sum to 1
+        per year.
     """
     return _yearly(flows, "recipient", "supplier", recipient, merge_lineage, vintage, mapping)
 
@@ -520,7 +444,7 @@ def yearly_shares(
 
 
 def moving_average(
-    flows: pd.DataFrame,
+    flows: Flows,
     recipient: str = "India",
     window: int = 5,
     *,
@@ -541,7 +465,7 @@ def moving_average(
         ``year, tiv, moving_average[, vintage]``; the average is NaN for the first
         ``window - 1`` years.
     """
-    frame = _prepare(flows, False, vintage, None)
+    frame = _prepare(flows, False, vintage, None).frame
     mine = frame[frame["recipient"] == recipient]
     split = mine[mine["supplier"].notna()]
     used = split if len(split) else mine
@@ -557,12 +481,12 @@ def moving_average(
         }
     )
     if "vintage" in frame.columns:
-        out["vintage"] = _newest_vintage(used)
-    return _stamp(out, used)
+        out["vintage"] = newest_vintage(used)
+    return out
 
 
 def period_change(
-    flows: pd.DataFrame,
+    flows: Flows,
     recipient: str,
     before: Period,
     after: Period,
@@ -570,7 +494,7 @@ def period_change(
     *,
     vintage: str | None = None,
     mapping: Mapping[str, str] | None = None,
-) -> pd.DataFrame:
+) -> Shares:
     """Volume change (%) and share change (percentage points) between two periods.
 
     Args:
@@ -583,14 +507,15 @@ def period_change(
         mapping: Lineage mapping override.
 
     Returns:
-        One row per supplier present in either period, then a ``"Total"`` row for the
+        ``Shares`` of one row per supplier present in either period, then a ``"Total"`` row for the
         recipient: ``supplier, tiv_before, tiv_after, volume_change_pct, share_before,
         share_after, share_change_pp[, vintage]``. ``volume_change_pct`` is NaN for a
         supplier absent before (growth from zero has no percentage).
     """
-    shares = _shares(
+    result = _shares(
         flows, "recipient", "supplier", recipient, [before, after], merge_lineage, vintage, mapping
     )
+    shares = result.table
     first = shares[(shares["start"] == before[0]) & (shares["end"] == before[1])]
     second = shares[(shares["start"] == after[0]) & (shares["end"] == after[1])]
     merged = pd.merge(
@@ -629,9 +554,8 @@ def period_change(
     ]
     out = out[cols]
     if "vintage" in shares.columns:
-        out["vintage"] = shares.attrs["vintage"]
-    out.attrs["vintage"] = shares.attrs["vintage"]
-    return out
+        out["vintage"] = result.vintage
+    return result.with_table(validate(out, PERIOD_CHANGE))
 
 
 # --------------------------------------------------------------------------- world share
@@ -649,15 +573,29 @@ def _is_rankable(names: pd.Series) -> np.ndarray:
     return (~text.str.endswith("*") & ~text.str.lower().str.startswith("unknown")).to_numpy()
 
 
+_WORLD_DTYPES = {
+    "start": "int64",
+    "end": "int64",
+    "rank": "Int64",
+    "countries": "int64",
+    "complete": "bool",
+    "country": "str",
+    "source": "str",
+    "tiv": "float64",
+    "world_tiv": "float64",
+    "share": "float64",
+}
+
+
 def world_share_and_rank(
-    flows: pd.DataFrame,
+    flows: Flows,
     recipient: str,
     periods: Sequence[Period],
     side: str = "import",
     *,
     vintage: str | None = None,
     min_countries: int = 20,
-) -> pd.DataFrame:
+) -> WorldShare:
     """A country's share of world imports (or exports) per period and its rank.
 
     Sources, first present wins: for imports an all-importers table (rows with supplier
@@ -676,10 +614,10 @@ def world_share_and_rank(
         min_countries: Fewest countries world-wide flows must name to stand for the world.
 
     Returns:
-        ``start, end, country, tiv, world_tiv, share, rank, countries, complete, source
-        [, vintage]``: one row per period (rank <NA> when the country has no volume;
-        ``complete`` says whether the source spans the period); empty when no source is
-        loaded. ``attrs["source"]`` names the source used.
+        ``WorldShare`` of ``start, end, country, tiv, world_tiv, share, rank, countries,
+        complete, source[, vintage]``: one row per period (rank <NA> when the country has no
+        volume; ``complete`` says whether the source spans the period); empty when no source
+        is loaded. Its ``source`` names the kind of source used.
     """
     if side not in ("import", "export"):
         raise ValueError("side must be 'import' or 'export'")
@@ -687,7 +625,8 @@ def world_share_and_rank(
         ("recipient", "supplier") if side == "import" else ("supplier", "recipient")
     )
     periods = _check_periods(periods)
-    frame = _prepare(flows, False, vintage, None, country_col)
+    prepared = _prepare(flows, False, vintage, None, country_col)
+    frame = prepared.frame
     # Never the world: weapon-category totals, regions (a regional table), or one country's
     # partners (a single country's table or a register between named countries).
     frame = frame[frame["category"].isna()] if "category" in frame.columns else frame
@@ -731,55 +670,51 @@ def world_share_and_rank(
                     "countries": len(states),
                     "complete": first <= start and last >= end,
                     "source": source,
-                    "vintage": _newest_vintage(within),
+                    "vintage": newest_vintage(within),
                 }
             )
     out = pd.DataFrame(rows, columns=[*columns, "complete", "source", "vintage"])
-    out = out.astype(
-        {
-            "start": "int64",
-            "end": "int64",
-            "rank": "Int64",
-            "countries": "int64",
-            "complete": "bool",
-        }
-    )
-    out = out.astype({"country": "str", "source": "str", "tiv": "float64", "world_tiv": "float64"})
-    out["share"] = out["share"].astype("float64")
+    out = out.astype(_WORLD_DTYPES)
     if "vintage" not in frame.columns:
         out = out.drop(columns="vintage")
-    out.attrs["source"] = source if rows else None
-    return _stamp(out, table)
+    kind = source if rows else None
+    return WorldShare(
+        validate(out, WORLD_SHARE), newest_vintage(table), kind, prepared.sources_of(table)
+    )
 
 
 # --------------------------------------------------------------------------- summaries
 
 
 def top_suppliers(
-    shares_or_flows: pd.DataFrame, n: int = 5, others_label: str = OTHERS_LABEL
-) -> pd.DataFrame:
+    shares_or_flows: Shares | Flows, n: int = 5, others_label: str = OTHERS_LABEL
+) -> Shares:
     """Keep the ``n`` largest suppliers and group the rest as ``others_label``.
 
     The same suppliers are kept in every period/year (chosen by TIV over the whole frame,
     per recipient), so a stacked chart keeps each supplier's colour across periods.
 
     Args:
-        shares_or_flows: A result of ``period_shares``/``yearly_shares`` (has ``share``),
-            or tidy flows, which are summed over all their years per recipient first.
+        shares_or_flows: A result of ``period_shares``/``yearly_shares`` (its table has
+            ``share``), or tidy flows, which are summed over all their years per recipient
+            first.
         n: Number of suppliers kept.
         others_label: Label of the grouped remainder.
 
     Returns:
-        The same columns as the input shares (or ``recipient, supplier, tiv, share`` for
-        flows), the kept suppliers largest first and one ``others_label`` row per group
-        when anything was grouped.
+        ``Shares`` (the input's provenance) of the same columns as the input shares (or
+        ``recipient, supplier, tiv, share`` for flows), the kept suppliers largest first and
+        one ``others_label`` row per group when anything was grouped.
     """
-    if "share" in shares_or_flows.columns:
+    if isinstance(shares_or_flows, Shares):
+        result, shares = shares_or_flows, shares_or_flows.table
+    elif isinstance(shares_or_flows, pd.DataFrame) and "share" in shares_or_flows.columns:
+        result = Shares(shares_or_flows, vintage=newest_vintage(shares_or_flows))
         shares = shares_or_flows
     else:
-        rows = _split_rows(
-            _prepare(shares_or_flows, False, None, None), "recipient", "supplier", None
-        )
+        prepared = _prepare(shares_or_flows, False, None, None)
+        rows = _split_rows(prepared.frame, "recipient", "supplier", None)
+        result = _result(rows.iloc[:0], prepared, rows, "recipient", Columns("flows", {}))
         shares = rows.groupby(["recipient", "supplier"], as_index=False)["tiv"].sum()
         shares["share"] = shares["tiv"] / shares.groupby("recipient")["tiv"].transform("sum")
         shares = shares.sort_values(["recipient", "tiv"], ascending=[True, False], kind="stable")
@@ -810,8 +745,7 @@ def top_suppliers(
         out = out.sort_values([*groups, "_others"], kind="stable").drop(columns="_others")
         out = out.reset_index(drop=True)
     out["supplier"] = out["supplier"].astype("str")
-    out.attrs["vintage"] = shares_or_flows.attrs.get("vintage", _newest_vintage(shares_or_flows))
-    return out
+    return result.with_table(out)
 
 
 # SIPRI names may hold commas ("Korea, South" in older exports): top-3 names are joined by "; ".
@@ -823,14 +757,14 @@ def _join_names(names: pd.Series) -> str:
 
 
 def dependency(
-    flows: pd.DataFrame,
+    flows: Flows,
     recipient: str | None = "India",
     periods: Sequence[Period] = DEFAULT_PERIODS,
     merge_lineage: bool = False,
     *,
     vintage: str | None = None,
     mapping: Mapping[str, str] | None = None,
-) -> pd.DataFrame:
+) -> Shares:
     """How concentrated a recipient's imports are: top supplier's share, top-3 share, HHI.
 
     The Herfindahl-Hirschman index is the sum of squared shares on a 0..1 scale (1 = one
@@ -847,13 +781,15 @@ def dependency(
         mapping: Lineage mapping override.
 
     Returns:
-        ``[recipient,] start, end, top_supplier, top_share, top3_suppliers, top3_share, hhi,
+        ``Shares`` of ``[recipient,] start, end, top_supplier, top_share, top3_suppliers,
+        top3_share, hhi,
         suppliers[, vintage]``: one row per period with deliveries; ``top3_suppliers`` names
         the three largest suppliers, largest first, joined by ``TOP3_SEPARATOR``.
     """
-    shares = period_shares(
+    result = period_shares(
         flows, recipient, periods, merge_lineage, vintage=vintage, mapping=mapping
     )
+    shares = result.table
     keys = [c for c in ("recipient", "start", "end") if c in shares.columns]
     # period_shares sorts largest first within each group, so the first row is the top one
     # and the first three are the top three (equal volumes keep their name order).
@@ -877,8 +813,7 @@ def dependency(
     out["top_supplier"] = out["top_supplier"].astype("str")
     out["top3_suppliers"] = out["top3_suppliers"].astype("str")
     out["top3_share"] = out["top3_share"].astype("float64")
-    out.attrs["vintage"] = shares.attrs["vintage"]
-    return out
+    return result.with_table(validate(out, DEPENDENCY))
 
 
 # --------------------------------------------------------------------------- deals, events
@@ -901,12 +836,12 @@ def latest_deals(deals: pd.DataFrame) -> pd.DataFrame:
     return deals if bool(keep.all()) else deals[keep.to_numpy()]
 
 
-def orders_pipeline(deals: pd.DataFrame, recipient: str | None = None) -> pd.DataFrame:
+def orders_pipeline(deals: pd.DataFrame, recipient: str | None = None) -> Pipeline:
     """TIV ordered but not yet delivered, by supplier (the order backlog).
 
     Pending is ``tiv_order - tiv_delivered`` clipped at 0 per deal (deliveries can exceed
     the order after SIPRI's rounding). Deals without ``tiv_order`` cannot be valued and
-    are left out; their count is in ``attrs["excluded_deals"]``. Beware registers exported
+    are left out; their count is the result's ``excluded_deals``. Beware registers exported
     for a year range: their delivered TIV covers only those years, so pending is overstated.
 
     Args:
@@ -914,7 +849,8 @@ def orders_pipeline(deals: pd.DataFrame, recipient: str | None = None) -> pd.Dat
         recipient: Restrict to one importer's deals.
 
     Returns:
-        ``supplier, tiv_order, tiv_delivered, tiv_pending, deals`` largest backlog first.
+        ``Pipeline`` of ``supplier, tiv_order, tiv_delivered, tiv_pending, deals`` largest
+        backlog first.
     """
     frame = latest_deals(deals)
     if recipient is not None:
@@ -941,13 +877,12 @@ def orders_pipeline(deals: pd.DataFrame, recipient: str | None = None) -> pd.Dat
     out = out.sort_values(["tiv_pending", "supplier"], ascending=[False, True], kind="stable")
     out = out.reset_index(drop=True)
     if "vintage" in frame.columns:
-        out["vintage"] = _newest_vintage(frame)
-    out.attrs["excluded_deals"] = excluded
-    return _stamp(out, frame)
+        out["vintage"] = newest_vintage(frame)
+    return Pipeline(validate(out, PIPELINE), excluded, newest_vintage(frame))
 
 
 def event_window(
-    flows: pd.DataFrame,
+    flows: Flows,
     recipient: str,
     date: dt.date | str | pd.Timestamp,
     years: int = 5,
@@ -955,7 +890,7 @@ def event_window(
     *,
     vintage: str | None = None,
     mapping: Mapping[str, str] | None = None,
-) -> pd.DataFrame:
+) -> Shares:
     """Supplier shares in the ``years`` full years before an event vs from the event year on.
 
     Flows are yearly, so the event's year has to fall on one side: it is counted as the
@@ -973,17 +908,19 @@ def event_window(
         mapping: Lineage mapping override.
 
     Returns:
-        ``period_shares`` columns plus ``window`` ("before"/"after") and ``complete``
+        ``Shares`` of the ``period_shares`` columns plus ``window`` ("before"/"after") and ``complete``
         (whether the data reaches both ends of that window).
     """
     year = pd.Timestamp(date).year
     before, after = (year - years, year - 1), (year, year + years - 1)
-    shares = period_shares(
+    result = period_shares(
         flows, recipient, [before, after], merge_lineage, vintage=vintage, mapping=mapping
     )
-    first = int(flows["year"].min()) if len(flows) else 0
-    last = int(flows["year"].max()) if len(flows) else -1
+    shares = result.table.copy()
+    frame = loaded(flows).frame
+    first = int(frame["year"].min()) if len(frame) else 0
+    last = int(frame["year"].max()) if len(frame) else -1
     shares["window"] = np.where(shares["start"] == before[0], "before", "after")
     shares["window"] = shares["window"].astype("str")
     shares["complete"] = (shares["start"] >= first) & (shares["end"] <= last)
-    return shares
+    return result.with_table(shares)

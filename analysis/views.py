@@ -11,7 +11,6 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from analysis.blanks import share_cells, tiv_cells
 from analysis.charts import (
     ChartMeta,
     build_customers_over_time,
@@ -28,14 +27,19 @@ from analysis.events import Event
 from analysis.published import (
     headline_shares,
     load_published,
-    reconcile,
-    self_check_summary,
 )
 from analysis.published_chart import (
     finish_published_bars,
     press_citations,
     published_mix,
     published_source_line,
+)
+from analysis.results import (
+    Flows,
+    LoadedFlows,
+    Source,
+    frame_of,
+    loaded,
 )
 from analysis.shares import (
     COMPLETE_FOR,
@@ -44,20 +48,32 @@ from analysis.shares import (
     event_window,
     latest_complete_periods,
     partial_owners,
-    period_change,
     period_shares,
-    select_vintage,
     sipri_periods,
-    sipri_round,
-    world_share_and_rank,
     yearly_shares,
 )
-from analysis.vocab import NOT_BROKEN_DOWN, country_phrase, parse_period, period_label
+from analysis.tables import (  # noqa: F401 - the display tables, re-exported for the pages
+    HEADLINE_PERIODS,
+    period_table,
+    published_change,
+    self_check,
+    vintage_date,
+    vintage_text,
+    what_changed,
+    world_position,
+)
+from analysis.vintages import choose
+from analysis.vocab import (
+    NOT_BROKEN_DOWN,
+    country_phrase,
+    parse_period,
+    period_label,
+    period_labels,
+)
 
 _the = country_phrase  # "the United States", "India"
 _whose = partial(country_phrase, possessive=True)  # "India's", "the United States'"
 
-HEADLINE_PERIODS: tuple[Period, Period] = ((2009, 2013), (2019, 2023))
 LINEAGE_MERGED = "Soviet Union counted as Russia"
 LINEAGE_SEPARATE = "Soviet Union and Russia separate"
 DELIVERY_LAG_CAVEAT = (
@@ -79,6 +95,10 @@ class ChartView:
         notes: sentences to show under the chart (caveats, what was left out).
         events: the events the chart shows (for the report bundle's events CSV).
         origin: "computed" (from loaded exports) or "published" (SIPRI's published figures).
+        sources: the stored exports the figures come from (empty for published figures).
+        drawn: the events drawn on (or listed under) the chart, as the builder placed them.
+        outside: the events named as off the plotted years, then the sentence counting the
+            ones left off for the caps.
     """
 
     fig: go.Figure
@@ -87,33 +107,38 @@ class ChartView:
     notes: list[str] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     origin: str = "computed"
+    sources: tuple[Source, ...] = ()
+    drawn: list[dict] = field(default_factory=list)
+    outside: list[str] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- what is loaded
 
 
-def _split(flows: pd.DataFrame) -> pd.DataFrame:
-    """Rows naming both sides (supplier-split flows), newest vintage per recipient."""
-    if flows is None or flows.empty:
-        return flows.iloc[:0] if flows is not None else pd.DataFrame()
-    rows = select_vintage(flows)
+def _split(flows: Flows | None) -> pd.DataFrame:
+    """Rows naming both sides (supplier-split flows), one export per recipient (``choose``:
+    free when the view already chose)."""
+    frame = frame_of(flows)
+    if frame is None or frame.empty:
+        return frame.iloc[:0] if frame is not None else pd.DataFrame()
+    rows = choose(flows).frame
     return rows[rows["recipient"].notna() & rows["supplier"].notna()]
 
 
-def recipients_with_data(flows: pd.DataFrame) -> list[str]:
+def recipients_with_data(flows: Flows) -> list[str]:
     """Recipients whose imports are split by supplier in the loaded flows, sorted by name."""
     rows = _split(flows)
     return sorted(str(r) for r in rows["recipient"].unique()) if len(rows) else []
 
 
-def exporters_with_data(flows: pd.DataFrame) -> list[str]:
+def exporters_with_data(flows: Flows) -> list[str]:
     """Suppliers named in the loaded flows, sorted by name."""
     rows = _split(flows)
     return sorted(str(s) for s in rows["supplier"].unique()) if len(rows) else []
 
 
 def headline_suppliers(
-    flows: pd.DataFrame | None, recipient: str, published: pd.DataFrame | None = None
+    flows: Flows | None, recipient: str, published: pd.DataFrame | None = None
 ) -> list[str]:
     """Suppliers worth a headline card for ``recipient``, the usual first.
 
@@ -126,7 +151,7 @@ def headline_suppliers(
     published = load_published() if published is None else published
     ranked: list[str] = []
     named = published.loc[published["recipient"] == recipient, "supplier"].dropna()
-    if flows is not None and len(flows):
+    if flows is not None and len(frame_of(flows)):
         rows = _split(flows)
         rows = rows[rows["recipient"] == recipient]
         totals = rows.groupby("supplier")["tiv"].sum().sort_values(ascending=False, kind="stable")
@@ -144,14 +169,15 @@ ESTIMATED_NOTE = (
 )
 
 
-def provenance_notes(flows: pd.DataFrame | None, recipient: str) -> list[str]:
+def provenance_notes(flows: Flows | None, recipient: str) -> list[str]:
     """What a reader should know about the rows behind ``recipient``'s shares.
 
     Returns:
         Sentences: the split is partial (only some suppliers' exports are loaded), or the
         yearly volumes are estimates from a per-deal register.
     """
-    if flows is None or flows.empty or "scope" not in flows.columns:
+    frame = frame_of(flows)
+    if frame is None or frame.empty or "scope" not in frame.columns:
         return []
     rows = _split(flows)
     rows = rows[rows["recipient"] == recipient]
@@ -168,7 +194,7 @@ def provenance_notes(flows: pd.DataFrame | None, recipient: str) -> list[str]:
     return notes
 
 
-def has_recipient_data(flows: pd.DataFrame, recipient: str) -> bool:
+def has_recipient_data(flows: Flows, recipient: str) -> bool:
     """Whether the loaded flows split ``recipient``'s imports by supplier (all suppliers)."""
     rows = _split(flows)
     if "scope" in rows.columns:
@@ -176,29 +202,13 @@ def has_recipient_data(flows: pd.DataFrame, recipient: str) -> bool:
     return bool(len(rows)) and bool((rows["recipient"] == recipient).any())
 
 
-def recipient_years(flows: pd.DataFrame, recipient: str) -> tuple[int, int] | None:
+def recipient_years(flows: Flows, recipient: str) -> tuple[int, int] | None:
     """First and last year of ``recipient``'s supplier-split rows (None when it has none)."""
     rows = _split(flows)
     mine = rows[rows["recipient"] == recipient] if len(rows) else rows
     if mine is None or mine.empty:
         return None
     return int(mine["year"].min()), int(mine["year"].max())
-
-
-def vintage_date(value: object) -> dt.date | None:
-    """An ISO vintage string as a date (None when missing or unreadable)."""
-    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
-        return None
-    try:
-        return dt.date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None
-
-
-def vintage_text(value: object) -> str:
-    """A vintage as printed next to shares: "10 Oct 2024" (empty when unknown)."""
-    date = vintage_date(value)
-    return f"{date.day} {date:%b %Y}" if date else ""
 
 
 def lineage_label(merge_lineage: bool) -> str:
@@ -233,16 +243,19 @@ def _shown(events: Iterable[Event], country: str | None, hidden: Iterable[str]) 
 
 
 def _mix_scope(
-    flows: pd.DataFrame, recipient: str, weapon_categories: Sequence[str]
-) -> tuple[pd.DataFrame, tuple[int, int], dict[str, str], list[str]]:
-    """The recipient's flows (in the chosen weapon categories), its years, the filters that an
-    exported chart must show on itself (categories, partial coverage, estimated volumes) and
-    the provenance caveats for under the chart."""
+    flows: Flows, recipient: str, weapon_categories: Sequence[str]
+) -> tuple[LoadedFlows, tuple[int, int], dict[str, str], list[str]]:
+    """The recipient's flows (in the chosen weapon categories, one export chosen per
+    recipient), its years, the filters that an exported chart must show on itself
+    (categories, partial coverage, estimated volumes) and the caveats for under the chart."""
     chosen = sorted({str(c) for c in weapon_categories})
+    flows = loaded(flows)
     if chosen:
         from analysis.categories import filter_by_category  # it imports this module
 
-        flows = filter_by_category(flows, chosen)
+        # Before the export is chosen: a category filter may leave another export to choose.
+        flows = flows.with_frame(filter_by_category(flows.frame, chosen))
+    flows = choose(flows)
     years = recipient_years(flows, recipient)
     if years is None:
         within = f" in {', '.join(chosen)}" if chosen else ""
@@ -307,6 +320,7 @@ def import_mix_view(
     notes: list[str] = []
     if by == "year":
         mix = yearly_shares(flows, recipient, merge_lineage)
+        table = mix.table
         first, last = years
         if since is not None:
             first = min(max(first, int(since)), last)
@@ -325,9 +339,7 @@ def import_mix_view(
         if not periods:
             raise ValueError(f"{_whose(recipient, start=True)} data span no whole 5-year period")
         mix = period_shares(flows, recipient, periods, merge_lineage)
-        mix = mix.assign(
-            period=[period_label(s, e) for s, e in zip(mix["start"], mix["end"], strict=True)]
-        )
+        table = mix.table.assign(period=period_labels(mix.table))
         filters["Periods"] = f"{period_label(*periods[0])} to {period_label(*periods[-1])}"
     filters["Measure"] = "share of imports" if measure == "share" else "TIV (millions)"
     filters["Lineage"] = lineage_label(merge_lineage)
@@ -337,29 +349,61 @@ def import_mix_view(
         title=f"{_whose(recipient, start=True)} arms imports by supplier, "
         + ("by year" if by == "year" else "by 5-year period"),
         filters=filters,
-        vintage=vintage_date(mix.attrs.get("vintage")),
+        vintage=vintage_date(mix.vintage),
         hidden_events=hidden_event_categories(hidden_categories),
+        sources=mix.sources,
     )
     common = {"meta": meta, "events": shown, "recipient": recipient, "measure": measure}
+    common["top_n"] = top_n
     if by == "year":
         fig = build_import_mix_by_year(
-            mix[["year", "supplier", "tiv"]],
+            table[["year", "supplier", "tiv"]],
             **common,
-            top_n=top_n,
             moving_average=moving_average,
             year_range=(first, last),
             axis_end=end,
         )
     else:
-        fig = build_import_mix_by_period(mix[["period", "supplier", "tiv"]], **common, top_n=top_n)
+        fig = build_import_mix_by_period(table[["period", "supplier", "tiv"]], **common)
     notes.extend(caveats)
-    return ChartView(fig, meta, _plotted(fig), notes, shown, "computed")
+    return chart_view(fig, meta, notes, shown, "computed")
 
 
-def _plotted(fig: go.Figure) -> pd.DataFrame:
-    from analysis.charts import plotted_data
+def chart_view(
+    fig: go.Figure,
+    meta: ChartMeta,
+    notes: Sequence[str],
+    events: Sequence[Event],
+    origin: str,
+    data: pd.DataFrame | None = None,
+) -> ChartView:
+    """The view of a builder's figure: its plotted table and drawn events move into the view.
 
-    return plotted_data(fig)
+    Builders leave the plotted table and the events they placed in ``layout.meta``; the view
+    takes them out once, so pages and exports read them from the view, and the figure that
+    Streamlit deep-copies on every rerun no longer carries the table.
+
+    Args:
+        fig: a builder's figure (changed in place: its layout.meta keeps the chart's name,
+            title, subtitle, source and the record of the events drawn, not the table).
+        meta: the chart's metadata (its ``sources`` become the view's).
+        notes: sentences for under the chart.
+        events: the events the chart shows.
+        origin: "computed" or "published".
+        data: the table to offer as the chart's data instead of the plotted one.
+    """
+    from analysis.charts import drawn_events, plotted_data
+
+    layout_meta = dict(fig.layout.meta or {})
+    plotted = plotted_data(fig) if data is None else data
+    drawn = drawn_events(fig)
+    outside = list(layout_meta.get("events", {}).get("outside", []))
+    # The small record of the events drawn stays on the figure: the alt text reads whether
+    # they were marked or listed from it.
+    fig.update_layout(meta={k: v for k, v in layout_meta.items() if k != "data"} or None)
+    return ChartView(
+        fig, meta, plotted, list(notes), list(events), origin, meta.sources, drawn, outside
+    )
 
 
 # --------------------------------------------------------------------------- published figures
@@ -412,7 +456,7 @@ def published_mix_view(
         "quoting it, so figures within one period may come from different releases; "
         "SIPRI revises its whole series every year.",
     ]
-    return ChartView(fig, meta, table, notes, shown, "published")
+    return chart_view(fig, meta, notes, shown, "published", data=table)
 
 
 # --------------------------------------------------------------------------- headline and change
@@ -457,7 +501,7 @@ def _headline_from_row(row: pd.Series, supplier: str, estimated: bool = False) -
 
 
 def headline_cards(
-    flows: pd.DataFrame | None,
+    flows: Flows | None,
     recipient: str = "India",
     supplier: str = "Russia",
     periods: Sequence[Period] = HEADLINE_PERIODS,
@@ -472,7 +516,7 @@ def headline_cards(
         One Headline per period, plus one for the latest period when it is not among them.
     """
     published = load_published() if published is None else published
-    flows = flows if flows is not None and len(flows) else None
+    flows = choose(flows) if flows is not None and len(frame_of(flows)) else None
     table = headline_shares(recipient, supplier, list(periods), flows, published)
     estimated = ESTIMATED_NOTE in provenance_notes(flows, recipient)
     cards = [_headline_from_row(row, supplier, estimated) for _, row in table.iterrows()]
@@ -496,57 +540,10 @@ def headline_cards(
     return cards
 
 
-def what_changed(
-    flows: pd.DataFrame,
-    recipient: str,
-    before: Period = HEADLINE_PERIODS[0],
-    after: Period = HEADLINE_PERIODS[1],
-    merge_lineage: bool = False,
-    top_n: int | None = 6,
-) -> pd.DataFrame:
-    """Supplier, share before, share after, change in pp and volume change %, for display.
-
-    Args:
-        flows: loaded flows.
-        recipient: the importer.
-        before: the earlier period.
-        after: the later period.
-        merge_lineage: count the Soviet Union as Russia.
-        top_n: keep the suppliers with the N largest shares in either period (the Total row
-            is always kept last).
-
-    Returns:
-        Columns Supplier, Share <before>, Share <after>, Change (pp), Volume change (%),
-        shares printed the SIPRI way (None: no deliveries in the period, see analysis.blanks);
-        ``attrs["vintage"]`` holds the data vintage.
-    """
-    change = period_change(flows, recipient, before, after, merge_lineage)
-    total = change[change["supplier"] == "Total"]
-    rest = change[change["supplier"] != "Total"]
-    rest = rest.assign(_max=rest[["share_before", "share_after"]].max(axis=1))
-    rest = rest.sort_values(["share_after", "_max"], ascending=False, kind="stable")
-    if top_n:
-        rest = rest.sort_values("_max", ascending=False, kind="stable").head(top_n)
-        rest = rest.sort_values("share_after", ascending=False, kind="stable")
-    rows = pd.concat([rest.drop(columns="_max"), total], ignore_index=True)
-    label_a, label_b = period_label(*before), period_label(*after)
-    out = pd.DataFrame(
-        {
-            "Supplier": rows["supplier"].astype("str"),
-            f"Share {label_a}": share_cells(rows["share_before"], rows["tiv_before"]),
-            f"Share {label_b}": share_cells(rows["share_after"], rows["tiv_after"]),
-            "Change (pp)": rows["share_change_pp"].round(1).astype("float64"),
-            "Volume change (%)": rows["volume_change_pct"].round(0).astype("float64"),
-        }
-    )
-    out.attrs["vintage"] = change.attrs.get("vintage")
-    return out
-
-
 # --------------------------------------------------------------------------- periods
 
 
-def default_periods(flows: pd.DataFrame, recipient: str) -> list[Period]:
+def default_periods(flows: Flows, recipient: str) -> list[Period]:
     """The latest two SIPRI periods the recipient's data fully cover (fewer when short)."""
     rows = _split(flows)
     mine = rows[rows["recipient"] == recipient] if len(rows) else rows
@@ -571,13 +568,12 @@ def period_comparison_view(
     Raises:
         ValueError: when the recipient has no supplier-split data.
     """
+    flows = choose(flows)
     if not has_recipient_data(flows, recipient):
         raise ValueError(f"the loaded data have no imports of {_the(recipient)} by supplier")
     shares = period_shares(flows, recipient, [period_a, period_b], merge_lineage)
     label_a, label_b = period_label(*period_a), period_label(*period_b)
-    frame = shares.assign(
-        period=[period_label(s, e) for s, e in zip(shares["start"], shares["end"], strict=True)]
-    )
+    frame = shares.table.assign(period=period_labels(shares.table))
     shown = _shown(events, recipient, hidden_categories)
     meta = ChartMeta(
         title=f"{_whose(recipient, start=True)} suppliers: {label_a} versus {label_b}",
@@ -586,8 +582,9 @@ def period_comparison_view(
             "Periods": f"{label_a} and {label_b}",
             "Lineage": lineage_label(merge_lineage),
         },
-        vintage=vintage_date(shares.attrs.get("vintage")),
+        vintage=vintage_date(shares.vintage),
         hidden_events=hidden_event_categories(hidden_categories),
+        sources=shares.sources,
     )
     fig = build_period_comparison(
         frame[["period", "supplier", "share"]],
@@ -606,7 +603,7 @@ def period_comparison_view(
                 f"The loaded data cover {years[0]}-{years[1]}: {period_label(start, end)} is "
                 "only partly covered."
             )
-    return ChartView(fig, meta, _plotted(fig), notes, shown, "computed")
+    return chart_view(fig, meta, notes, shown, "computed")
 
 
 def published_comparison_view(
@@ -662,109 +659,7 @@ def published_comparison_view(
     notes = ["Published SIPRI figures: only suppliers named in both periods are compared."]
     if dropped:
         notes.append("Named in one period only (not compared): " + ", ".join(dropped) + ".")
-    return ChartView(fig, meta, _plotted(fig), notes, shown, "published")
-
-
-def period_table(
-    flows: pd.DataFrame,
-    recipient: str,
-    period_a: Period,
-    period_b: Period,
-    merge_lineage: bool = False,
-) -> pd.DataFrame:
-    """The fact-sheet table: each supplier's share and TIV in two periods and the changes.
-
-    Returns:
-        Columns Supplier, TIV <a>, Share <a>, TIV <b>, Share <b>, Change (pp),
-        Volume change (%), largest supplier in the later period first, Total last; TIV and
-        share blank (NaN/None) where the period had no deliveries.
-    """
-    change = period_change(flows, recipient, period_a, period_b, merge_lineage)
-    label_a, label_b = period_label(*period_a), period_label(*period_b)
-    out = pd.DataFrame(
-        {
-            "Supplier": change["supplier"].astype("str"),
-            f"TIV {label_a} (m)": tiv_cells(change["tiv_before"]),
-            f"Share {label_a}": share_cells(change["share_before"], change["tiv_before"]),
-            f"TIV {label_b} (m)": tiv_cells(change["tiv_after"]),
-            f"Share {label_b}": share_cells(change["share_after"], change["tiv_after"]),
-            "Change (pp)": change["share_change_pp"].round(1),
-            "Volume change (%)": change["volume_change_pct"].round(0),
-        }
-    )
-    out.attrs["vintage"] = change.attrs.get("vintage")
-    return out
-
-
-def world_position(flows: pd.DataFrame, recipient: str, periods: Sequence[Period]) -> pd.DataFrame:
-    """The recipient's share of world imports and rank per period (empty without a source).
-
-    Returns:
-        Columns Period, Share of world imports, Rank, Countries ranked, Source, Complete.
-    """
-    world = world_share_and_rank(flows, recipient, list(periods))
-    if world.empty:
-        return pd.DataFrame(
-            columns=[
-                "Period",
-                "Share of world imports",
-                "Rank",
-                "Countries ranked",
-                "Source",
-                "Complete",
-            ]
-        )
-    out = pd.DataFrame(
-        {
-            "Period": [
-                period_label(s, e) for s, e in zip(world["start"], world["end"], strict=True)
-            ],
-            "Share of world imports": [sipri_round(s) for s in world["share"]],
-            "Rank": world["rank"],
-            "Countries ranked": world["countries"],
-            "Source": world["source"],
-            "Complete": world["complete"],
-        }
-    )
-    out.attrs["vintage"] = world.attrs.get("vintage")
-    return out
-
-
-def self_check(flows: pd.DataFrame, recipient: str | None = None) -> pd.DataFrame:
-    """Published SIPRI figures that the loaded data cover, next to the recomputed ones.
-
-    Returns:
-        Columns Figure, Period, Published, Release, Computed, Data generated, Difference (pp),
-        Verdict, Reason, Source (empty when the data cover no published figure); attrs
-        "summary" holds the headline (``published.self_check_summary``).
-    """
-    table = reconcile(flows) if flows is not None and len(flows) else reconcile(flows.iloc[:0])
-    if recipient is not None:
-        table = table[table["recipient"] == recipient]
-    what = [
-        f"{_whose(r.supplier, start=True)} share of {_whose(r.recipient)} imports"
-        if r.measure == "supplier_share"
-        else f"{_whose(r.recipient, start=True)} share of world imports"
-        for r in table.itertuples(index=False)
-    ]
-    out = pd.DataFrame(
-        {
-            "Figure": pd.Series(what, dtype="str"),
-            "Period": [
-                period_label(s, e) for s, e in zip(table["start"], table["end"], strict=True)
-            ],
-            "Published": [sipri_round(s) for s in table["published"]],
-            "Release": table["published_release"].to_numpy(),
-            "Computed": [sipri_round(s) for s in table["computed"]],
-            "Data generated": [vintage_text(v) for v in table["vintage"]],
-            "Difference (pp)": table["diff_pp"].round(1).to_numpy(),
-            "Verdict": table["verdict"].to_numpy(),
-            "Reason": table["reason"].to_numpy(),
-            "Source": table["source"].to_numpy(),
-        }
-    )
-    out.attrs["summary"] = self_check_summary(table)
-    return out
+    return chart_view(fig, meta, notes, shown, "published")
 
 
 # --------------------------------------------------------------------------- event window
@@ -790,6 +685,7 @@ def event_window_view(
     """
     if years < 1:
         raise ValueError("the window must be at least one year")
+    flows = choose(flows)
     if not has_recipient_data(flows, recipient):
         raise ValueError(f"the loaded data have no imports of {_the(recipient)} by supplier")
     year = event.start.year
@@ -801,7 +697,9 @@ def event_window_view(
     window = event_window(flows, recipient, event.start, years, merge_lineage)
     before, after = (year - years, year - 1), (year, year + years - 1)
     label_a, label_b = period_label(*before), period_label(*after)
-    frame = window.assign(period=np.where(window["window"] == "before", label_a, label_b))
+    frame = window.table.assign(
+        period=np.where(window.table["window"] == "before", label_a, label_b)
+    )
     meta = ChartMeta(
         title=f"{_whose(recipient, start=True)} suppliers {years} years before and after: "
         f"{event.title}",
@@ -811,7 +709,8 @@ def event_window_view(
             "After": label_b,
             "Lineage": lineage_label(merge_lineage),
         },
-        vintage=vintage_date(window.attrs.get("vintage")),
+        vintage=vintage_date(window.vintage),
+        sources=window.sources,
     )
     fig = build_period_comparison(
         frame[["period", "supplier", "share"]],
@@ -835,7 +734,7 @@ def event_window_view(
                         f"{label} is only partly covered by the loaded data "
                         f"({covered[0]}-{covered[1]})."
                     )
-    return ChartView(fig, meta, _plotted(fig), notes, [event], "computed")
+    return chart_view(fig, meta, notes, [event], "computed")
 
 
 # --------------------------------------------------------------------------- suppliers
@@ -857,7 +756,8 @@ def customers_view(
         ValueError: for an unknown measure or an exporter absent from the loaded data.
     """
     _check_options(measure)
-    yearly = customers(flows, exporter, None, merge_lineage)
+    result = customers(flows, exporter, None, merge_lineage)
+    yearly = result.table
     if yearly.empty:
         raise ValueError(f"the loaded data have no deliveries from {_the(exporter)}")
     shown = _shown(events, exporter, hidden_categories)
@@ -870,8 +770,9 @@ def customers_view(
             "Lineage": lineage_label(merge_lineage),
             "Recipients": f"top {top_n} + Others" if top_n else "all",
         },
-        vintage=vintage_date(yearly.attrs.get("vintage")),
+        vintage=vintage_date(result.vintage),
         hidden_events=hidden_event_categories(hidden_categories),
+        sources=result.sources,
     )
     fig = build_customers_over_time(
         yearly[["year", "recipient", "tiv"]],
@@ -885,7 +786,7 @@ def customers_view(
         f"Counts only the recipients in the loaded data ({recipients}). For the whole picture "
         f"load an 'exports from {_the(exporter)}' table or the full trade register."
     ]
-    return ChartView(fig, meta, _plotted(fig), notes, shown, "computed")
+    return chart_view(fig, meta, notes, shown, "computed")
 
 
 def supplier_map_view(
@@ -902,6 +803,7 @@ def supplier_map_view(
     Raises:
         ValueError: when the recipient has no supplier-split data.
     """
+    flows = choose(flows)
     span = recipient_years(flows, recipient)
     if span is None:
         raise ValueError(f"the loaded data have no imports of {_the(recipient)} by supplier")
@@ -917,61 +819,15 @@ def supplier_map_view(
             "Years": f"{years[0]}-{years[1]}",
             "Lineage": lineage_label(merge_lineage),
         },
-        vintage=vintage_date(shares.attrs.get("vintage")),
+        vintage=vintage_date(shares.vintage),
         hidden_events=hidden_event_categories(hidden_categories),
+        sources=shares.sources,
     )
     fig = build_supplier_map(
-        shares[["supplier", "tiv"]],
+        shares.table[["supplier", "tiv"]],
         meta=meta,
         years=years,
         events=shown,
         recipient=recipient,
     )
-    return ChartView(fig, meta, _plotted(fig), [], shown, "computed")
-
-
-def published_change(
-    recipient: str = "India",
-    before: Period = HEADLINE_PERIODS[0],
-    after: Period = HEADLINE_PERIODS[1],
-    published: pd.DataFrame | None = None,
-) -> pd.DataFrame:
-    """The "what changed" table from SIPRI's published figures (seed), for display.
-
-    A supplier that a release does not name for a period is blank (None), never 0%.
-
-    Returns:
-        Columns Supplier, Share <before>, Share <after>, Change (pp) (NaN unless both are
-        published), Volume change (%) (blank: releases quote shares, not TIV); the reasons
-        are ``analysis.blanks.PUBLISHED_REASONS``.
-    """
-    table = published_mix(recipient, published)
-    label_a, label_b = period_label(*before), period_label(*after)
-    table = table[table["period"].isin([label_a, label_b]) & (table["supplier"] != NOT_BROKEN_DOWN)]
-    wide = table.pivot_table(index="supplier", columns="period", values="share", aggfunc="sum")
-    wide = wide.reindex(columns=[label_a, label_b])
-    wide = wide.sort_values([label_b, label_a], ascending=False, na_position="last")
-    out = pd.DataFrame(
-        {
-            "Supplier": wide.index.astype("str"),
-            f"Share {label_a}": [sipri_round(s) if pd.notna(s) else None for s in wide[label_a]],
-            f"Share {label_b}": [sipri_round(s) if pd.notna(s) else None for s in wide[label_b]],
-            "Change (pp)": ((wide[label_b] - wide[label_a]) * 100).round(1).to_numpy(),
-            "Volume change (%)": None,
-        }
-    )
-    out.attrs["citations"] = press_citations(table)
-    return out
-
-
-def for_display(view: ChartView) -> ChartView:
-    """The view with the plotted table dropped from the figure's metadata (kept in ``data``).
-
-    Streamlit deep-copies a figure on every rerun; the table travelling in ``layout.meta`` is
-    needed only when the figure alone is exported, so pages caching views drop it once.
-    """
-    fig = go.Figure(view.fig)
-    meta = dict(fig.layout.meta or {})
-    meta.pop("data", None)
-    fig.update_layout(meta=meta)
-    return ChartView(fig, view.meta, view.data, list(view.notes), list(view.events), view.origin)
+    return chart_view(fig, meta, [], shown, "computed")

@@ -60,6 +60,11 @@ def period_label(first_year: int, last_year: int) -> str:
     return f"{first_year}-{last_year}"
 
 
+def period_labels(table) -> list[str]:
+    """The period label of each row of a table with ``start`` and ``end`` columns."""
+    return [period_label(s, e) for s, e in zip(table["start"], table["end"], strict=True)]
+
+
 def parse_period(label: str) -> tuple[int, int]:
     """First and last year of a period label such as "2019-23", "2019–2023" or "1999-2003".
 

@@ -47,7 +47,7 @@ def main() -> bool:
         store.import_bytes(table.name, table.read_bytes())
         outcome = store.import_bytes("register.csv", register_bytes(30_000))
         assert outcome.ok, outcome.reason
-        print(f"store: {len(store.flows())} flows, {len(store.deals())} deals ({table.name})")
+        print(f"store: {len(store.flows().frame)} flows, {len(store.deals())} deals ({table.name})")
 
         page = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
         page.switch_page("pages/import_mix.py")

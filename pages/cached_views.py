@@ -24,13 +24,13 @@ def recipients(token: str) -> list[str]:
 @st.cache_resource(show_spinner=False, max_entries=32)
 def import_mix(token: str, **options: object) -> views.ChartView:
     """The Import mix page's chart view for these options."""
-    return views.for_display(views.import_mix_view(load_flows(), load_events(), **options))
+    return views.import_mix_view(load_flows(), load_events(), **options)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def event_window(token: str, event: Event, **options: object) -> views.ChartView:
     """Suppliers' shares before and after ``event``."""
-    return views.for_display(views.event_window_view(load_flows(), event, **options))
+    return views.event_window_view(load_flows(), event, **options)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -48,10 +48,7 @@ def compare_periods(token: str, countries: tuple[str, ...]) -> list[tuple[int, i
 @st.cache_resource(show_spinner=False, max_entries=16)
 def comparison(token: str, countries: tuple[str, ...], **options: object) -> compare.Comparison:
     """The Compare page's small multiples and period-share table for these options."""
-    view = compare.compare_view(load_flows(), countries, **options)
-    return compare.Comparison(
-        views.for_display(view.chart), view.table, view.periods, view.suppliers
-    )
+    return compare.compare_view(load_flows(), countries, **options)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -69,7 +66,7 @@ def weapon_categories(token: str, recipient: str) -> list[str]:
 @st.cache_resource(show_spinner=False, max_entries=16)
 def category_mix(token: str, **options: object) -> views.ChartView:
     """A recipient's imports by weapon category (chart view) for these options."""
-    return views.for_display(categories.category_view(load_flows(), load_events(), **options))
+    return categories.category_view(load_flows(), load_events(), **options)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

@@ -16,8 +16,9 @@ import streamlit as st
 from analysis import cite
 from analysis import export as chart_export
 from analysis.alt_text import describe_chart
-from analysis.charts import ChartMeta, on_screen, plotted_data
+from analysis.charts import ChartMeta, on_screen
 from analysis.events import CATEGORIES, Event
+from analysis.results import LoadedFlows
 from analysis.store import Store, StoreError
 
 if TYPE_CHECKING:
@@ -98,7 +99,7 @@ def state_token() -> str:
 # The cached readers raise StoreError (never draw inside a cache); the load_* wrappers turn it
 # into the page's sentence.
 @st.cache_data(show_spinner=False, max_entries=4)
-def _flows(token: str) -> pd.DataFrame:
+def _flows(token: str) -> LoadedFlows:
     return _open_store().flows()
 
 
@@ -117,8 +118,8 @@ def _events(token: str) -> list[Event]:
     return _open_store().events()
 
 
-def load_flows() -> pd.DataFrame:
-    """Every stored dataset's flows (with dataset_id, vintage and SIPRI totals in attrs)."""
+def load_flows() -> LoadedFlows:
+    """Every stored dataset's flows (with dataset_id and vintage), SIPRI totals and sources."""
     return _reading(lambda: _flows(state_token()))
 
 
@@ -358,8 +359,8 @@ def render_chart(
     meta: ChartMeta,
     *,
     key: str,
+    data: pd.DataFrame,
     events: Sequence[Event] = (),
-    data: pd.DataFrame | None = None,
     selectable: bool = False,
 ) -> object | None:
     """Show a chart with our own light template and offer report-ready downloads.
@@ -368,8 +369,8 @@ def render_chart(
         fig: a figure from analysis.charts (already carries title, subtitle, source, events).
         meta: the chart's metadata (for file names, CSV header and citation).
         key: a unique widget key prefix for this chart.
+        data: what the chart plots (the view's ``data``), for the CSV and the bundle.
         events: the events shown, for the bundle's events CSV.
-        data: what the chart plots; defaults to ``plotted_data(fig)``.
         selectable: a click on a bar selects it (the page reads the returned selection).
 
     Returns:
@@ -378,7 +379,7 @@ def render_chart(
     stem = chart_export.safe_file_stem(meta.title)
     width, height, scale = _chosen_size(key)
     dark = viewer_prefers_dark()
-    frame = plotted_data(fig) if data is None else data
+    frame = data
     description = describe_chart(fig, meta, frame, events)
     selection = st.plotly_chart(
         # A dark app gets the dark variant on screen; every download below renders ``fig``

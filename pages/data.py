@@ -268,7 +268,7 @@ def datasets_section() -> None:
 
 @st.cache_data(show_spinner=False, max_entries=2)
 def _flows_csv(token: str) -> bytes:
-    flows = load_flows()
+    flows = load_flows().frame
     columns = ["recipient", "supplier", "year", "tiv", "category", "dataset_id", "vintage"]
     meta = ChartMeta(
         title="SIPRI arms transfers: yearly flows of every stored dataset",

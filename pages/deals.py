@@ -121,14 +121,15 @@ def _year_slider(label: str, low: int, high: int, key: str, url_key: str) -> tup
 
 def _show_pipeline(deals: pd.DataFrame) -> None:
     st.subheader("Orders pipeline: ordered, not yet delivered")
-    pipeline = orders_pipeline(deals)
+    result = orders_pipeline(deals)
+    pipeline = result.table
     if pipeline.empty:
         st.caption("No valued deal matches the filters.")
         return
     shown = pipeline[list(PIPELINE_LABELS)].rename(columns=PIPELINE_LABELS)
     # One decimal of TIV million, thousands separated, "–" for missing, as the other tables.
     st.dataframe(dash_missing(shown.round(1)), hide_index=True, key="deals_pipeline")
-    excluded = int(pipeline.attrs.get("excluded_deals", 0))
+    excluded = result.excluded_deals
     notes = [
         "By supplier, for the deals matching the filters: TIV of the order minus TIV delivered "
         "(never below zero per deal). Deliveries lag orders by years."

@@ -182,7 +182,7 @@ if view is not None:
         st.caption(estimates.METHOD_NOTE)
     for note in view.notes:
         st.caption(md_escape(note))
-    outside = view.fig.layout.meta["events"]["outside"]
+    outside = view.outside
     if outside:
         st.caption("Events outside the plotted years: " + md_escape("; ".join(outside)))
 elif not split:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from analysis import estimates, views
 from analysis.blanks import COMPUTED_REASONS, PUBLISHED_REASONS
 from analysis.dependency_chart import EXPLANATION, DependencyView, dependency_view
 from analysis.published import load_published
+from analysis.results import DisplayTable
 from analysis.vocab import country_phrase, period_label
 from pages.common import (
     DEFAULT_COUNTRY,
@@ -73,13 +73,11 @@ def _mix(token: str, country: str, hidden: tuple[str, ...], loaded: bool) -> vie
 # A resource (shared, not copied), as in pages/cached_views.py: the page never mutates it.
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _dependency(token: str, country: str) -> DependencyView:
-    view = dependency_view(load_flows(), country)
-    view.chart = views.for_display(view.chart)
-    return view
+    return dependency_view(load_flows(), country)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _changed(token: str, country: str, loaded: bool) -> pd.DataFrame:
+def _changed(token: str, country: str, loaded: bool) -> DisplayTable:
     if loaded:
         return views.what_changed(load_flows(), country, BEFORE, AFTER)
     return views.published_change(country, BEFORE, AFTER)
@@ -111,7 +109,7 @@ country = st.selectbox(
 set_url(country=country)
 loaded = country in with_data
 
-if flows.empty:
+if flows.frame.empty:
     upload_hint()
 
 # The seed story is Russia's share of India's imports; other countries get their own main
@@ -190,8 +188,8 @@ if covers or (not loaded and country in with_published):
         st.info(md_escape(exc))
     else:
         reasons = COMPUTED_REASONS if covers else PUBLISHED_REASONS
-        table_with_reasons(changed, reasons, key="overview_changed")
-        vintage = views.vintage_text(changed.attrs.get("vintage"))
+        table_with_reasons(changed.table, reasons, key="overview_changed")
+        vintage = views.vintage_text(changed.vintage)
         st.caption(
             "Shares of the recipient's imports over each 5-year period (SIPRI rounding); "
             "change in percentage points; volume change in TIV. "

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from analysis import estimates, views
@@ -17,6 +16,8 @@ from analysis.periods import (
     tiled_pair,
     tiled_periods,
 )
+from analysis.results import SelfCheck
+from analysis.vintages import choose
 from analysis.vocab import country_phrase, period_label
 from pages.common import (
     DEFAULT_COUNTRY,
@@ -52,7 +53,7 @@ def _span(token: str, country: str) -> tuple[int, int] | None:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _facts(token: str, country: str, a: tuple, b: tuple, lineage: bool, hidden: tuple):
-    flows = load_flows()
+    flows = choose(load_flows())  # one export per recipient, once for the chart and tables
     view = views.period_comparison_view(
         flows,
         load_events(),
@@ -101,7 +102,7 @@ def _new_anchor() -> None:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _self_check(token: str, country: str) -> pd.DataFrame:
+def _self_check(token: str, country: str) -> SelfCheck:
     return views.self_check(load_flows(), country)
 
 
@@ -113,7 +114,7 @@ if not recipients:
     upload_hint()
     st.caption("Meanwhile, SIPRI's published figures for India:")
     view = views.published_comparison_view(load_events(), recipient=DEFAULT_COUNTRY)
-    render_chart(view.fig, view.meta, key="periods_published", events=view.events)
+    render_chart(view.fig, view.meta, key="periods_published", events=view.events, data=view.data)
     for note in view.notes:
         st.caption(md_escape(note))
     footnote(view.meta.citations)
@@ -181,9 +182,9 @@ period_a, period_b = pair
 
 view, table, world = _facts(token, country, period_a, period_b, lineage, tuple(hidden))
 table_bounds, world_bounds = _bounds(token, country, period_a, period_b, lineage)
-vintage = views.vintage_text(table.attrs.get("vintage"))
+vintage = views.vintage_text(table.vintage)
 st.subheader(f"{whose_opening} suppliers, {label_a} and {label_b}")
-table_with_reasons(table, COMPUTED_REASONS, key="periods_table")
+table_with_reasons(table.table, COMPUTED_REASONS, key="periods_table")
 if table_bounds is not None:
     st.markdown("**Estimated shares and their bounds**")
     st.dataframe(dash_missing(table_bounds), hide_index=True, key="periods_bounds")
@@ -193,20 +194,20 @@ st.caption(
     "years (SIPRI rounding). Change in percentage points; volume change in TIV. "
     f"Source: SIPRI Arms Transfers Database, data generated {vintage}."
 )
-if world.empty:
+if world.table.empty:
     st.caption(
         "World share and rank: load SIPRI's all-importers TIV table (every country's imports) "
         "on the Data page to see them."
     )
 else:
     st.markdown(f"**{whose_opening} share of world arms imports**")
-    st.dataframe(dash_missing(world), hide_index=True, key="periods_world")
+    st.dataframe(dash_missing(world.table), hide_index=True, key="periods_world")
     if world_bounds is not None:
         st.dataframe(dash_missing(world_bounds), hide_index=True, key="periods_world_bounds")
         st.caption(estimates.METHOD_NOTE)
     st.caption(
         "Source: SIPRI Arms Transfers Database, data generated "
-        f"{views.vintage_text(world.attrs.get('vintage'))}; rank among states."
+        f"{views.vintage_text(world.vintage)}; rank among states."
     )
 
 render_chart(view.fig, view.meta, key="periods_chart", events=view.events, data=view.data)
@@ -215,15 +216,15 @@ for note in view.notes:
 
 st.subheader("Self-check against SIPRI's published figures")
 check = _self_check(token, country)
-if check.empty:
+if check.table.empty:
     st.info(
         f"No published SIPRI figure for {md_escape(country_phrase(country))} falls within the "
         "loaded years."
     )
 else:
     # Our own sentence (numbers only): same-release misses count, other releases' are revisions.
-    st.markdown(check.attrs.get("summary", ""))
-    st.dataframe(dash_missing(check), hide_index=True, key="periods_check")
+    st.markdown(check.summary)
+    st.dataframe(dash_missing(check.table), hide_index=True, key="periods_check")
     st.caption(
         "'match': the same figure once rounded the SIPRI way. 'different vintage': SIPRI "
         "revises its whole series every year, so an older release can differ from today's data. "

@@ -39,9 +39,7 @@ def recipients() -> list[str]:
 def _mix(token: str, country: str, hidden: tuple[str, ...]) -> views.ChartView:
     from pages.common import load_events
 
-    return views.for_display(
-        views.published_mix_view(load_events(), recipient=country, hidden_categories=hidden)
-    )
+    return views.published_mix_view(load_events(), recipient=country, hidden_categories=hidden)
 
 
 def footnote(citations: Iterable[str]) -> None:

@@ -25,6 +25,19 @@ def test_analysis_never_imports_streamlit():
     assert offenders == []
 
 
+def test_no_dataframe_attrs_in_analysis_or_pages():
+    """Provenance travels in typed results (analysis.results), never in DataFrame.attrs, which
+    pandas drops in many operations."""
+    offenders = []
+    for folder in ("analysis", "pages"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Attribute) and node.attr == "attrs":
+                    offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert offenders == []
+
+
 @pytest.mark.slow
 def test_no_sipri_export_is_tracked():
     """SIPRI allows reproducing under 10% of a data set: fixtures are small and hand-written."""
@@ -50,10 +63,10 @@ MAX_MODULE_LINES = 600
 # The redesign's debt, measured when this guard rail came in: each may shrink, none may grow,
 # and an entry that falls within the limit must leave the list. New code keeps to the limits.
 ALLOWED_MODULES = {
-    "analysis/charts.py": 1442,
+    "analysis/charts.py": 1383,
     "analysis/events.py": 656,
-    "analysis/shares.py": 1002,
-    "analysis/views.py": 1006,
+    "analysis/shares.py": 926,
+    "analysis/views.py": 833,
 }
 ALLOWED_FUNCTIONS = {
     "analysis/categories.py::build_category_mix": 133,
@@ -62,8 +75,7 @@ ALLOWED_FUNCTIONS = {
     "analysis/charts.py::build_period_comparison": 113,
     "analysis/compare.py::compare_view": 136,
     "analysis/dependency_chart.py::build_dependency_trend": 102,
-    "analysis/published.py::headline_shares": 93,
-    "analysis/shares.py::world_share_and_rank": 101,
+    "analysis/shares.py::world_share_and_rank": 94,
     "analysis/views.py::import_mix_view": 94,
 }
 

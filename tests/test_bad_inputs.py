@@ -215,7 +215,7 @@ def test_html_names_uploaded_on_the_data_page_stay_text(app_db):
     at.button(key=next(b.key for b in at.button if (b.key or "").startswith("data_save_"))).click()
     at.run()
     assert not at.exception
-    stored = set(Store(app_db).flows()["supplier"].dropna())
+    stored = set(Store(app_db).flows().frame["supplier"].dropna())
     assert set(HOSTILE_NAMES[name]) <= stored
 
 

@@ -69,7 +69,7 @@ def test_the_estimate_is_what_period_shares_gives_on_the_loaders_flows():
     export = read_sipri(DATA / "C_register_cp1252.csv")
     periods = [(2012, 2016), (2017, 2021), (2019, 2023)]
     ours = bounds.supplier_share_bounds(export.deals, "India", periods)
-    theirs = period_shares(export.flows, "India", periods)
+    theirs = period_shares(export.flows, "India", periods).table
     merged = ours.merge(theirs, on=["start", "end", "supplier"], suffixes=("", "_flows"))
     assert len(merged) == len(theirs) > 0
     np.testing.assert_allclose(merged["share"], merged["share_flows"])
@@ -148,7 +148,7 @@ def test_world_bounds_estimate_matches_world_share_and_rank_on_spread_flows():
             "tiv": [15.0, 15.0, 20.0, 100.0] + [float(i + 1) for i in range(22)],
         }
     )
-    exact = world_share_and_rank(flows, "Beta", [P]).iloc[0]
+    exact = world_share_and_rank(flows, "Beta", [P]).table.iloc[0]
     ours = bounds.world_bounds(deals, "Beta", [P]).iloc[0]
     assert ours["share"] == pytest.approx(exact["share"])
     assert ours["rank"] == exact["rank"]
@@ -223,7 +223,7 @@ def test_any_split_gives_a_share_inside_the_bounds(rows, weights, period):
     deals = _deals(rows)
     got = bounds.supplier_share_bounds(deals, "R", [period])
     flows = _split_flows(deals, weights[: len(rows)])
-    exact = period_shares(flows, "R", [period]) if len(flows) else None
+    exact = period_shares(flows, "R", [period]).table if len(flows) else None
     if exact is None or not exact["tiv"].sum() > 0:
         return  # no TIV in the period under this split: no share to check
     merged = got.merge(exact[["supplier", "share"]], on="supplier", how="left", suffixes=("", "_x"))
@@ -255,7 +255,7 @@ def test_the_bounds_are_reached_by_a_split(rows, period, supplier):
             w = [1.0 if i == want else 0.0 for i in inside]
             weights.append(w if any(w) else [1.0] * len(inside))
         flows = _split_flows(deals, [w + [0.0] * (6 - len(w)) for w in weights])
-        exact = period_shares(flows, "R", [period])
+        exact = period_shares(flows, "R", [period]).table
         share = exact.loc[exact["supplier"] == supplier, "share"]
         total = exact["tiv"].sum()
         if total > 0:
@@ -288,7 +288,7 @@ def test_any_split_gives_a_world_share_and_rank_inside_the_bounds(rows, weights,
     flows = _split_flows(deals, weights[: len(rows)])
     if flows.empty:
         return
-    exact = world_share_and_rank(flows, who, [period], min_countries=1)
+    exact = world_share_and_rank(flows, who, [period], min_countries=1).table
     if exact.empty or pd.isna(exact["share"].iloc[0]):
         return
     exact = exact.iloc[0]

@@ -21,7 +21,7 @@ from analysis.categories import (
     has_categories,
     period_table,
 )
-from analysis.charts import ChartMeta, plotted_data
+from analysis.charts import ChartMeta
 from analysis.events import Event
 from analysis.store import Store
 
@@ -254,7 +254,7 @@ def test_filter_works_on_deals(tmp_path, fixture_path):
     # the stored per-delivery register's flows keep their categories
     flows = store.flows()
     table = category_breakdown(flows, "Ukraine")
-    assert table["tiv"].sum() == pytest.approx(_total(flows, "Ukraine"))
+    assert table["tiv"].sum() == pytest.approx(_total(flows.frame, "Ukraine"))
     assert not has_categories(flows, "India")
 
 
@@ -289,7 +289,7 @@ def test_category_view_chart(by, measure):
     )
     assert view.meta.filters["Data"] == "SIPRI's per-delivery trade register"
     assert "data generated 13 Mar 2025" in view.fig.layout.meta["source"]
-    plotted = plotted_data(view.fig)
+    plotted = view.data  # the plotted table, taken out of the figure into the view
     assert plotted["tiv"].sum() == pytest.approx(_total(REGISTER, "Ukraine"))
     assert [e.title for e in view.events] == ["Full-scale invasion"]
     assert view.fig.layout.yaxis.tickformat == (".0%" if measure == "share" else ",.0f")
@@ -315,7 +315,7 @@ def test_hostile_category_names_are_escaped_in_the_chart():
         view = category_view(flows, recipient="Ukraine", by=by, periods=periods)
         assert_safe(view.fig, list(HOSTILE))
         # the plotted table keeps the raw names
-        assert set(plotted_data(view.fig)["category"]) == set(HOSTILE)
+        assert set(view.data["category"]) == set(HOSTILE)
     meta = ChartMeta(title=f"Imports of {LINK}", filters={"Recipient": LINK})
     table = category_breakdown(flows, "Ukraine")
     assert_safe(build_category_mix(table, meta=meta, recipient=LINK), [LINK, *HOSTILE])

@@ -62,7 +62,7 @@ def test_import_list_remove_round_trip(tmp_path):
     cells = row.split("\t")
     assert cells[:3] == ["1", "tiv_table", "2024-10-10"]
     assert cells[-1] == "B_india_by_supplier.csv"
-    assert int(cells[3]) == len(Store(db).flows())
+    assert int(cells[3]) == len(Store(db).flows().frame)
 
     assert cli("remove", "1", db=db).returncode == 0
     run = cli("remove", "1", db=db)

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as hs
 from streamlit.testing.v1 import AppTest
 
-from analysis.charts import ChartMeta, plotted_data
+from analysis.charts import ChartMeta
 from analysis.dependency_chart import (
     DATA_COLUMNS,
     HHI_AXIS_TITLE,
@@ -49,7 +49,7 @@ def test_three_suppliers_make_the_whole_top_3_and_hhi_is_the_sum_of_squares():
         flows([("India", "A", 2019, 50), ("India", "B", 2020, 30), ("India", "C", 2021, 20)]),
         "India",
         [P],
-    )
+    ).table
     row = got.iloc[0]
     assert row["top_supplier"] == "A"
     assert row["top_share"] == 0.5
@@ -62,14 +62,14 @@ def test_three_suppliers_make_the_whole_top_3_and_hhi_is_the_sum_of_squares():
 
 def test_top_3_leaves_out_the_fourth_supplier():
     rows = [("India", s, 2019, v) for s, v in (("D", 10), ("B", 30), ("A", 40), ("C", 20))]
-    row = dependency(flows(rows), "India", [P]).iloc[0]
+    row = dependency(flows(rows), "India", [P]).table.iloc[0]
     assert row["top3_suppliers"] == "A; B; C"
     assert row["top3_share"] == pytest.approx(0.9)
     assert row["hhi"] == pytest.approx(0.30)
 
 
 def test_single_supplier_has_hhi_one():
-    row = dependency(flows([("India", "Russia", 2020, 7)]), "India", [P]).iloc[0]
+    row = dependency(flows([("India", "Russia", 2020, 7)]), "India", [P]).table.iloc[0]
     assert (row["top_share"], row["top3_share"], row["hhi"]) == (1.0, 1.0, 1.0)
     assert row["top3_suppliers"] == "Russia"
     assert hhi_text(row["hhi"]) == "10,000"
@@ -81,7 +81,7 @@ def test_unknown_supplier_counts_as_one_supplier():
         ("India", "unknown supplier(s)", 2019, 20),
         ("India", "unknown supplier(s)", 2021, 20),
     ]
-    row = dependency(flows(rows), "India", [P]).iloc[0]
+    row = dependency(flows(rows), "India", [P]).table.iloc[0]
     assert row["suppliers"] == 2
     assert row["top3_suppliers"] == "Russia; unknown supplier(s)"
     assert row["hhi"] == pytest.approx(0.36 + 0.16)
@@ -89,23 +89,23 @@ def test_unknown_supplier_counts_as_one_supplier():
 
 def test_equal_volumes_keep_name_order_and_names_with_commas_stay_whole():
     rows = [("India", s, 2019, 10) for s in ("Korea, South", "Israel", "France", "Brazil")]
-    row = dependency(flows(rows), "India", [P]).iloc[0]
+    row = dependency(flows(rows), "India", [P]).table.iloc[0]
     assert row["top3_suppliers"] == "Brazil; France; Israel"
     rows = [("India", "Korea, South", 2019, 30), ("India", "Israel", 2019, 10)]
-    assert dependency(flows(rows), "India", [P]).iloc[0]["top3_suppliers"] == (
+    assert dependency(flows(rows), "India", [P]).table.iloc[0]["top3_suppliers"] == (
         "Korea, South; Israel"
     )
 
 
 def test_every_recipient_and_periods_without_data():
     rows = [("India", "A", 2019, 3), ("India", "B", 2010, 1), ("Chile", "Spain", 2020, 2)]
-    got = dependency(flows(rows), None, [(2009, 2013), P])
+    got = dependency(flows(rows), None, [(2009, 2013), P]).table
     assert got[["recipient", "start", "top3_suppliers", "top3_share"]].values.tolist() == [
         ["Chile", 2019, "Spain", 1.0],
         ["India", 2009, "B", 1.0],
         ["India", 2019, "A", 1.0],
     ]
-    empty = dependency(flows(rows), "Nowhere", [P])
+    empty = dependency(flows(rows), "Nowhere", [P]).table
     assert empty.empty
     assert {"top3_share", "top3_suppliers", "hhi"} <= set(empty.columns)
 
@@ -122,7 +122,7 @@ def test_every_recipient_and_periods_without_data():
 )
 def test_concentration_bounds(items):
     frame = flows([("India", s, 2020, v) for s, v in items])
-    row = dependency(frame, "India", [P]).iloc[0]
+    row = dependency(frame, "India", [P]).table.iloc[0]
     n = row["suppliers"]
     assert row["top_share"] - 1e-12 <= row["top3_share"] <= 1 + 1e-12
     assert row["top_share"] ** 2 - 1e-12 <= row["hhi"] <= row["top_share"] + 1e-12
@@ -212,7 +212,9 @@ def test_chart_has_three_traces_title_and_source_line():
     footer = [a.text for a in fig.layout.annotations if a.name == "source"]
     assert footer == [source]
     assert fig.layout.meta["source"] == source
-    pd.testing.assert_frame_equal(plotted_data(fig), view.data, check_dtype=False)
+    # The plotted table the builder left in the figure now travels in the chart view.
+    pd.testing.assert_frame_equal(view.chart.data, view.data, check_dtype=False)
+    assert "data" not in fig.layout.meta
     assert view.table["HHI"].tolist() == ["4,600", "3,600"]
 
 
@@ -227,7 +229,7 @@ def test_chart_escapes_hostile_names():
         f"{view.data['top3_suppliers'].iloc[0]}, {dependency_table(view.data)['Top-3 share'][0]}"
     )
     # The plotted table keeps the raw names.
-    assert plotted_data(fig)["top_supplier"].tolist() == top
+    assert view.chart.data["top_supplier"].tolist() == top
 
 
 def test_builder_requires_its_columns():

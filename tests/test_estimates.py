@@ -39,8 +39,8 @@ def test_headline_cards_carry_their_bounds(store):
     # 2009-13: Russia's Su-30MKI 500 of 700 (0..700) and MiG-29K 200 (exact); C-130J 30
     # (0..90), Mirage upgrade 20 (0..160). Estimate 700 / 750 = 93%; lowest 200 / 450 = 44%;
     # highest 100% (the others' straddling deals all outside the period).
-    assert by_label["Russia's share, 2009-13"].value == "93% (estimated; 44-100%)"
-    assert by_label["Russia's share, 2009-13"].share == cards[0].share
+    assert by_label["Share from Russia, 2009-13"].value == "93% (estimated; 44-100%)"
+    assert by_label["Share from Russia, 2009-13"].share == cards[0].share
     published = [c for c in bounded if c.origin == "published"]
     assert all(estimates.ESTIMATED_MARK not in c.value for c in published)
     assert estimates.bounded_headlines(cards, None, "India", "Russia") == cards

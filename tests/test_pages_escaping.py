@@ -70,7 +70,7 @@ def hostile_db(tmp_path, monkeypatch):
     st.cache_resource.clear()
     store = Store(path)
     assert store.import_bytes("hostile.csv", hostile_table()).ok
-    flows = store.flows()
+    flows = store.flows().frame
     assert set(flows["recipient"]) == {RECIPIENT} and SUPPLIER in set(flows["supplier"])
     assert (flows["year"].min(), flows["year"].max()) == (2009, 2019)
     # One event inside the data's years, one after them (listed as outside a period chart).

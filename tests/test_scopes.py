@@ -27,15 +27,15 @@ def test_two_exporters_tables_both_count(tmp_path, sample_path):
         sample_path("old_tiv_exports-from-FRANCE"),
     )
     flows = store.flows()
-    shares = period_shares(flows, "India", [(2017, 2021)]).set_index("supplier")["share"]
+    shares = period_shares(flows, "India", [(2017, 2021)]).table.set_index("supplier")["share"]
     # India's imports from Russia and France only (the tables name no other supplier) ...
     assert set(shares.index) == {"Russia", "France"}
     assert shares["Russia"] > shares["France"] > 0
     # ... flagged as partial, and never shown as India's computed headline.
-    assert "India" in period_shares(flows, "India", [(2017, 2021)]).attrs["partial"]
+    assert "India" in period_shares(flows, "India", [(2017, 2021)]).partial
     assert not has_recipient_data(flows, "India")
     assert any("Only part of India's suppliers" in n for n in provenance_notes(flows, "India"))
-    russia = customers(flows, "Russia", [(2017, 2021)])
+    russia = customers(flows, "Russia", [(2017, 2021)]).table
     assert {"India", "China"} <= set(russia["recipient"])
 
 
@@ -44,7 +44,7 @@ def test_an_exporters_table_alone_does_not_make_a_headline(tmp_path, sample_path
     flows = _store(tmp_path, sample_path("old_tiv_exports-from-RUSSIA")).flows()
     table = headline_shares("India", "Russia", [(2009, 2013)], flows)
     assert table["origin"].tolist() == ["published"]
-    assert world_share_and_rank(flows, "India", [(2009, 2013)]).empty
+    assert world_share_and_rank(flows, "India", [(2009, 2013)]).table.empty
 
 
 @pytest.mark.samples
@@ -52,16 +52,16 @@ def test_regions_are_never_the_world(tmp_path, sample_path):
     flows = _store(
         tmp_path, sample_path("new_tiv_regional"), sample_path("EXTRACT_new_tiv_INDIA")
     ).flows()
-    assert world_share_and_rank(flows, "India", [(2019, 2023)]).empty
+    assert world_share_and_rank(flows, "India", [(2019, 2023)]).table.empty
     with_world = _store(tmp_path / "w", sample_path("new_tiv_importers-all")).flows()
-    row = world_share_and_rank(with_world, "India", [(2019, 2023)]).iloc[0]
+    row = world_share_and_rank(with_world, "India", [(2019, 2023)]).table.iloc[0]
     assert row["rank"] == 1 and row["source"] == "all-importers table"
 
 
 def test_weapon_category_table_is_not_the_world(tmp_path):
     flows = _store(tmp_path, DATA / "A_categories_india.csv").flows()
-    assert set(flows["scope"]) == {"categories"}
-    assert world_share_and_rank(flows, "India", [(2019, 2020)]).empty
+    assert set(flows.frame["scope"]) == {"categories"}
+    assert world_share_and_rank(flows, "India", [(2019, 2020)]).table.empty
 
 
 def test_denominator_comes_from_the_kept_vintage(tmp_path):
@@ -77,9 +77,10 @@ def test_denominator_comes_from_the_kept_vintage(tmp_path):
     store = Store(tmp_path / "arms.sqlite")
     assert store.import_bytes("old.csv", old.encode()).ok
     assert store.import_bytes("new.csv", new.encode()).ok
-    shares = period_shares(store.flows(), "India", [(2009, 2013)])
+    result = period_shares(store.flows(), "India", [(2009, 2013)])
+    shares = result.table
     assert shares["share"].sum() == pytest.approx(1.0)  # the new table's own Total row
-    assert shares.attrs["vintage"] == "2024-10-10"
+    assert result.vintage == "2024-10-10"
 
 
 @pytest.mark.samples

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analysis.results import LoadedFlows, SipriTotal
 from analysis.schema import coerce_deals, coerce_flows
 from analysis.shares import (
     apply_lineage,
@@ -76,7 +77,8 @@ INDIA = flows(
 
 
 def test_period_shares_divides_by_every_supplier_including_unknown():
-    got = period_shares(INDIA, "India", [(2009, 2013), (2019, 2023)])
+    result = period_shares(INDIA, "India", [(2009, 2013), (2019, 2023)])
+    got = result.table
     want = expected(
         [
             (2009, 2013, "unknown supplier(s)", 50.0, 0.50),
@@ -89,11 +91,11 @@ def test_period_shares_divides_by_every_supplier_including_unknown():
         ["start", "end", "supplier", "tiv", "share"],
     )
     pd.testing.assert_frame_equal(got, want)
-    assert got.attrs["vintage"] is None
+    assert result.vintage is None
 
 
 def test_period_shares_for_every_recipient_adds_recipient_column():
-    got = period_shares(INDIA, None, [(2009, 2013)])
+    got = period_shares(INDIA, None, [(2009, 2013)]).table
     want = expected(
         [
             ("India", 2009, 2013, "unknown supplier(s)", 50.0, 0.50),
@@ -109,7 +111,7 @@ def test_period_shares_for_every_recipient_adds_recipient_column():
 
 def test_period_shares_handles_overlapping_periods_and_skips_missing_tiv():
     frame = pd.concat([INDIA, flows([("India", "Israel", 2014, np.nan)])], ignore_index=True)
-    got = period_shares(frame, "India", [(2009, 2013), (2012, 2014)])
+    got = period_shares(frame, "India", [(2009, 2013), (2012, 2014)]).table
     assert got[["start", "supplier", "tiv"]].values.tolist() == [
         [2009, "unknown supplier(s)", 50.0],
         [2009, "Russia", 45.0],
@@ -120,7 +122,7 @@ def test_period_shares_handles_overlapping_periods_and_skips_missing_tiv():
 
 
 def test_period_shares_empty_when_nothing_in_period():
-    got = period_shares(INDIA, "India", [(1950, 1954)])
+    got = period_shares(INDIA, "India", [(1950, 1954)]).table
     assert list(got.columns) == ["start", "end", "supplier", "tiv", "share"]
     assert got.empty
 
@@ -133,7 +135,7 @@ def test_period_shares_rejects_reversed_period_and_missing_columns():
 
 
 def test_merge_lineage_counts_soviet_union_as_russia():
-    got = period_shares(INDIA, "India", [(1990, 2013)], merge_lineage=True, mapping=LINEAGE)
+    got = period_shares(INDIA, "India", [(1990, 2013)], merge_lineage=True, mapping=LINEAGE).table
     assert got[["supplier", "tiv"]].values.tolist() == [
         ["Russia", 144.0],
         ["unknown supplier(s)", 50.0],
@@ -145,11 +147,11 @@ def test_merge_lineage_defaults_to_names_lineage_map(monkeypatch):
     fake = types.ModuleType("analysis.names")
     fake.lineage_map = lambda: {"Soviet Union": "Russia"}
     monkeypatch.setitem(sys.modules, "analysis.names", fake)
-    got = period_shares(INDIA, "India", [(1990, 1990)], merge_lineage=True)
+    got = period_shares(INDIA, "India", [(1990, 1990)], merge_lineage=True).table
     assert got["supplier"].tolist() == ["Russia"]
     # The asked-for recipient follows the lineage too.
     frame = flows([("Soviet Union", "Czechoslovakia", 1980, 3.0)])
-    assert period_shares(frame, "Soviet Union", [(1980, 1980)], True)["tiv"].tolist() == [3.0]
+    assert period_shares(frame, "Soviet Union", [(1980, 1980)], True).table["tiv"].tolist() == [3.0]
 
 
 def test_apply_lineage_renames_both_sides_without_aggregating():
@@ -241,29 +243,32 @@ def test_select_vintage_prefers_latest_dataset_of_same_vintage_and_dated_over_un
 
 
 def test_results_carry_their_vintage():
-    got = period_shares(VINTAGED, None, [(2019, 2023)])
+    result = period_shares(VINTAGED, None, [(2019, 2023)])
+    got = result.table
     assert got[["recipient", "supplier", "share", "vintage"]].values.tolist() == [
         ["Chile", "Spain", 1.0, np.nan],
         ["India", "France", 0.7, "2024-10-10"],
         ["India", "Russia", 0.3, "2024-10-10"],
     ]
-    assert got.attrs["vintage"] == "2024-10-10"
-    old = period_shares(VINTAGED, "India", [(2019, 2023)], vintage="2023-03-13")
+    assert result.vintage == "2024-10-10"
+    older = period_shares(VINTAGED, "India", [(2019, 2023)], vintage="2023-03-13")
+    old = older.table
     assert old["share"].tolist() == [0.75, 0.25]
     assert old["vintage"].tolist() == ["2023-03-13"] * 2
-    assert old.attrs["vintage"] == "2023-03-13"
+    assert older.vintage == "2023-03-13"
     for result in (
         dependency(VINTAGED, "India", [(2019, 2023)]),
         period_change(VINTAGED, "India", (2014, 2018), (2019, 2023)),
         yearly_shares(VINTAGED, "India"),
-        moving_average(VINTAGED, "India", window=1),
     ):
-        assert result.attrs["vintage"] == "2024-10-10"
-        assert set(result["vintage"]) == {"2024-10-10"}
+        assert result.vintage == "2024-10-10"
+        assert set(result.table["vintage"]) == {"2024-10-10"}
+    # The moving average is a volume, not a result with provenance: its rows carry the vintage.
+    assert set(moving_average(VINTAGED, "India", window=1)["vintage"]) == {"2024-10-10"}
 
 
 def test_yearly_shares():
-    got = yearly_shares(INDIA[INDIA["year"] >= 2019], "India")
+    got = yearly_shares(INDIA[INDIA["year"] >= 2019], "India").table
     want = expected(
         [
             (2019, "France", 60.0, 1.0),
@@ -296,7 +301,7 @@ def test_moving_average_falls_back_to_all_importers_table():
 
 
 def test_period_change_reports_volume_percent_and_share_points():
-    got = period_change(INDIA, "India", (2009, 2013), (2019, 2023)).set_index("supplier")
+    got = period_change(INDIA, "India", (2009, 2013), (2019, 2023)).table.set_index("supplier")
     assert got.index.tolist() == ["France", "Russia", "Israel", "unknown supplier(s)", "Total"]
     assert got.loc["France", "volume_change_pct"] == pytest.approx(1100.0)  # 5 -> 60
     assert np.isnan(got.loc["Israel", "volume_change_pct"])  # nothing before
@@ -323,7 +328,7 @@ WORLD = flows(
 
 
 def test_world_share_and_rank_from_all_importers_table():
-    got = world_share_and_rank(WORLD, "India", [(2019, 2023)])
+    got = world_share_and_rank(WORLD, "India", [(2019, 2023)]).table
     row = got.iloc[0]
     assert (row["tiv"], row["world_tiv"], row["share"]) == (30.0, 100.0, 0.30)
     assert (row["rank"], row["countries"], row["source"]) == (2, 3, "all-importers table")
@@ -331,9 +336,9 @@ def test_world_share_and_rank_from_all_importers_table():
 
 
 def test_world_share_and_rank_for_exporters_and_armed_groups_unranked():
-    got = world_share_and_rank(WORLD, "Russia", [(2019, 2019)], side="export").iloc[0]
+    got = world_share_and_rank(WORLD, "Russia", [(2019, 2019)], side="export").table.iloc[0]
     assert (got["share"], got["rank"], got["complete"]) == (0.30, 2, True)
-    armed = world_share_and_rank(WORLD, "Hezbollah (Lebanon)*", [(2020, 2020)]).iloc[0]
+    armed = world_share_and_rank(WORLD, "Hezbollah (Lebanon)*", [(2020, 2020)]).table.iloc[0]
     assert armed["share"] == 5.0 / 30.0 and pd.isna(armed["rank"])
 
 
@@ -345,14 +350,14 @@ def test_world_share_and_rank_from_world_wide_flows_needs_enough_countries():
             ("Chile", "Spain", 2019, 4.0),
         ]
     )
-    assert world_share_and_rank(frame, "India", [(2019, 2019)]).empty
-    got = world_share_and_rank(frame, "India", [(2019, 2019)], min_countries=3).iloc[0]
+    assert world_share_and_rank(frame, "India", [(2019, 2019)]).table.empty
+    got = world_share_and_rank(frame, "India", [(2019, 2019)], min_countries=3).table.iloc[0]
     assert (got["share"], got["rank"], got["source"]) == (0.375, 2, "world-wide flows")
 
 
 def test_top_suppliers_groups_the_rest_consistently_across_periods():
-    shares = period_shares(INDIA, "India", [(2009, 2013), (2019, 2023)])
-    got = top_suppliers(shares, n=2)
+    shares = period_shares(INDIA, "India", [(2009, 2013), (2019, 2023)]).table
+    got = top_suppliers(shares, n=2).table
     # Kept by TIV over both periods: France 65, Russia 65 (unknown 50, Israel 20 grouped).
     assert got[["start", "supplier", "tiv"]].values.tolist() == [
         [2009, "Russia", 45.0],
@@ -366,12 +371,12 @@ def test_top_suppliers_groups_the_rest_consistently_across_periods():
 
 
 def test_top_suppliers_from_flows_and_without_remainder():
-    got = top_suppliers(INDIA[INDIA["recipient"] == "Pakistan"], n=1, others_label="Rest")
+    got = top_suppliers(INDIA[INDIA["recipient"] == "Pakistan"], n=1, others_label="Rest").table
     assert got[["supplier", "tiv", "share"]].values.tolist() == [
         ["China", 8.0, 0.8],
         ["Rest", 2.0, 0.2],
     ]
-    assert len(top_suppliers(period_shares(INDIA, "Pakistan", [(2011, 2011)]), n=5)) == 2
+    assert len(top_suppliers(period_shares(INDIA, "Pakistan", [(2011, 2011)]), n=5).table) == 2
 
 
 def test_customers_is_the_mirror_view():
@@ -382,12 +387,12 @@ def test_customers_is_the_mirror_view():
             ("China", "Russia", 2020, 2.0),
         ]
     )
-    got = customers(frame, "Russia", [(2019, 2023)])
+    got = customers(frame, "Russia", [(2019, 2023)]).table
     assert got[["recipient", "tiv", "share"]].values.tolist() == [
         ["India", 6.0, 0.6],
         ["China", 4.0, 0.4],
     ]
-    yearly = customers(frame, "Russia")
+    yearly = customers(frame, "Russia").table
     assert yearly[["year", "recipient", "share"]].values.tolist() == [
         [2019, "India", 0.75],
         [2019, "China", 0.25],
@@ -396,7 +401,7 @@ def test_customers_is_the_mirror_view():
 
 
 def test_dependency_top_share_and_hhi():
-    got = dependency(INDIA, "India", [(2009, 2013), (2019, 2023)])
+    got = dependency(INDIA, "India", [(2009, 2013), (2019, 2023)]).table
     assert got["top_supplier"].tolist() == ["unknown supplier(s)", "France"]
     assert got["top_share"].tolist() == [0.5, 0.6]
     np.testing.assert_allclose(got["hhi"], [0.25 + 0.2025 + 0.0025, 0.36 + 0.04 + 0.04])
@@ -414,18 +419,19 @@ def test_orders_pipeline_clips_and_counts_unvalued_deals():
             }
         )
     )
-    got = orders_pipeline(deals, "India")
+    result = orders_pipeline(deals, "India")
+    got = result.table
     assert got[
         ["supplier", "tiv_order", "tiv_delivered", "tiv_pending", "deals"]
     ].values.tolist() == [
         ["Russia", 150.0, 40.0, 110.0, 2],
         ["France", 20.0, 25.0, 0.0, 1],
     ]
-    assert got.attrs["excluded_deals"] == 1
+    assert result.excluded_deals == 1
 
 
 def test_event_window_counts_event_year_as_after():
-    got = event_window(INDIA, "India", "2021-02-24", years=5)
+    got = event_window(INDIA, "India", "2021-02-24", years=5).table
     assert got[["window", "start", "end", "supplier", "share", "complete"]].values.tolist() == [
         ["before", 2016, 2020, "France", 1.0, True],
         ["after", 2021, 2025, "Israel", 0.5, False],  # the data end in 2023
@@ -436,7 +442,7 @@ def test_event_window_counts_event_year_as_after():
 # --------------------------------------------------------------------------- real samples
 
 
-def _sample_flows(name: str) -> pd.DataFrame:
+def _sample_flows(name: str) -> LoadedFlows:
     from analysis.sipri import read_sipri
 
     path = SAMPLES / name
@@ -444,13 +450,16 @@ def _sample_flows(name: str) -> pd.DataFrame:
         pytest.skip(f"{name} not in {SAMPLES}")
     export = read_sipri(path)
     vintage = export.generated.isoformat() if export.generated else None
-    return export.flows.assign(vintage=pd.array([vintage] * len(export.flows), dtype="str"))
+    return export.loaded().with_frame(
+        export.flows.assign(vintage=pd.array([vintage] * len(export.flows), dtype="str"))
+    )
 
 
 @pytest.mark.samples
 def test_india_sample_reproduces_sipri_shares():
     frame = _sample_flows(INDIA_TIV)
-    got = period_shares(frame, "India", [(2009, 2013), (2014, 2018), (2019, 2023)])
+    result = period_shares(frame, "India", [(2009, 2013), (2014, 2018), (2019, 2023)])
+    got = result.table
     share = got.set_index(["start", "supplier"])["share"] * 100
     assert share[(2009, "Russia")] == pytest.approx(75.9, abs=0.05)
     assert share[(2014, "Russia")] == pytest.approx(57.7, abs=0.05)
@@ -462,14 +471,14 @@ def test_india_sample_reproduces_sipri_shares():
     assert got.loc[got["start"] == 2019, "share"].sum() == pytest.approx(13757 / 13753)
     assert sipri_round(share[(2019, "Russia")] / 100) == "36%"
     assert share[(2019, "France")] == pytest.approx(32.5, abs=0.05)
-    assert got.attrs["vintage"] == "2024-10-10"
+    assert result.vintage == "2024-10-10"
 
 
 @pytest.mark.samples
 def test_india_sample_first_period_below_half_since_1960_64_with_lineage():
     frame = _sample_flows(INDIA_TIV)
     periods = [*sipri_periods(2019, 12), (2019, 2023)]  # 1960-64 .. 2015-19, then 2019-23
-    got = period_shares(frame, "India", periods, merge_lineage=True, mapping=LINEAGE)
+    got = period_shares(frame, "India", periods, merge_lineage=True, mapping=LINEAGE).table
     russia = got[got["supplier"] == "Russia"].set_index("start")["share"]
     assert russia[1960] < 0.5 and russia[2019] < 0.5
     assert (russia.loc[1965:2015] > 0.5).all()
@@ -478,7 +487,7 @@ def test_india_sample_first_period_below_half_since_1960_64_with_lineage():
 @pytest.mark.samples
 def test_india_share_of_world_imports_from_all_importers_table():
     frame = _sample_flows(IMPORTERS_ALL)
-    got = world_share_and_rank(frame, "India", [(2019, 2023)]).iloc[0]
+    got = world_share_and_rank(frame, "India", [(2019, 2023)]).table.iloc[0]
     # By hand from the file's rows, 2019..2023:
     #   India              3147 + 2637 + 3959 + 2582 + 1428 = 13753
     #   Total world import 27219 + 23758 + 26352 + 33544 + 29104 = 139977
@@ -500,16 +509,22 @@ def test_sipri_total_row_is_the_denominator_when_it_agrees_within_rounding():
             "category": pd.array([pd.NA] * 4, dtype="str"),
         }
     )
-    plain = period_shares(flows, "X", [(2000, 2001)]).set_index("supplier")["share"]
+    plain = period_shares(flows, "X", [(2000, 2001)]).table.set_index("supplier")["share"]
     assert plain["A"] == pytest.approx(4 / 10) and plain.sum() == pytest.approx(1.0)
-    flows.attrs["totals"] = (("X", None, 2000, 3.0, "import"), ("X", None, 2001, 8.0, "import"))
-    with_total = period_shares(flows, "X", [(2000, 2001)]).set_index("supplier")["share"]
+    flows = LoadedFlows(
+        flows,
+        (SipriTotal("X", None, 2000, 3.0, "import"), SipriTotal("X", None, 2001, 8.0, "import")),
+    )
+    with_total = period_shares(flows, "X", [(2000, 2001)]).table.set_index("supplier")["share"]
     assert with_total["A"] == pytest.approx(4 / 11)
     # A Total row that does not agree with the cells (another table's) is not used.
-    flows.attrs["totals"] = (("X", None, 2000, 30.0, "import"), ("X", None, 2001, 80.0, "import"))
-    assert period_shares(flows, "X", [(2000, 2001)]).set_index("supplier")["share"]["A"] == (
+    flows = LoadedFlows(
+        flows.frame,
+        (SipriTotal("X", None, 2000, 30.0, "import"), SipriTotal("X", None, 2001, 80.0, "import")),
+    )
+    assert period_shares(flows, "X", [(2000, 2001)]).table.set_index("supplier")["share"]["A"] == (
         pytest.approx(4 / 10)
     )
     # Nor one that misses a year of the period, nor when the lineage is merged.
-    flows.attrs["totals"] = (("X", None, 2000, 3.0, "import"),)
-    assert period_shares(flows, "X", [(2000, 2001)])["share"].sum() == pytest.approx(1.0)
+    flows = LoadedFlows(flows.frame, (SipriTotal("X", None, 2000, 3.0, "import"),))
+    assert period_shares(flows, "X", [(2000, 2001)]).table["share"].sum() == pytest.approx(1.0)

@@ -36,7 +36,7 @@ def to_flows(items) -> pd.DataFrame:
 @settings(max_examples=examples(150), deadline=None)
 @given(rows)
 def test_shares_lie_in_unit_interval_and_sum_to_one(items):
-    got = period_shares(to_flows(items), None, PERIODS)
+    got = period_shares(to_flows(items), None, PERIODS).table
     totals = got.groupby(["recipient", "start"])["tiv"].transform("sum")
     defined = got[totals > 0]
     assert defined["share"].between(0.0, 1.0).all()
@@ -50,8 +50,8 @@ def test_row_order_does_not_matter(items, rnd):
     shuffled = list(items)
     rnd.shuffle(shuffled)
     pd.testing.assert_frame_equal(
-        period_shares(to_flows(items), None, PERIODS),
-        period_shares(to_flows(shuffled), None, PERIODS),
+        period_shares(to_flows(items), None, PERIODS).table,
+        period_shares(to_flows(shuffled), None, PERIODS).table,
     )
 
 
@@ -64,8 +64,8 @@ def test_splitting_a_suppliers_row_does_not_matter(items, data):
     split = [*items[:index], (recipient, supplier, year, part), *items[index + 1 :]]
     split.append((recipient, supplier, year, tiv - part))
     pd.testing.assert_frame_equal(
-        period_shares(to_flows(items), None, PERIODS),
-        period_shares(to_flows(split), None, PERIODS),
+        period_shares(to_flows(items), None, PERIODS).table,
+        period_shares(to_flows(split), None, PERIODS).table,
     )
 
 
@@ -73,8 +73,8 @@ def test_splitting_a_suppliers_row_does_not_matter(items, data):
 @given(rows, st.sampled_from(RECIPIENTS))
 def test_merge_lineage_never_lowers_the_merged_suppliers_share(items, recipient):
     frame = to_flows(items)
-    plain = period_shares(frame, recipient, PERIODS)
-    merged = period_shares(frame, recipient, PERIODS, merge_lineage=True, mapping=LINEAGE)
+    plain = period_shares(frame, recipient, PERIODS).table
+    merged = period_shares(frame, recipient, PERIODS, merge_lineage=True, mapping=LINEAGE).table
     assert "Soviet Union" not in set(merged["supplier"])
     for start, _end in PERIODS:
         before = plain[
@@ -92,8 +92,8 @@ def test_merge_lineage_never_lowers_the_merged_suppliers_share(items, recipient)
 @given(rows, st.sampled_from(RECIPIENTS))
 def test_every_recipient_at_once_matches_one_recipient(items, recipient):
     frame = to_flows(items)
-    together = period_shares(frame, None, PERIODS)
+    together = period_shares(frame, None, PERIODS).table
     mine = together[together["recipient"] == recipient].drop(columns="recipient")
     pd.testing.assert_frame_equal(
-        mine.reset_index(drop=True), period_shares(frame, recipient, PERIODS)
+        mine.reset_index(drop=True), period_shares(frame, recipient, PERIODS).table
     )

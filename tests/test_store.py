@@ -129,7 +129,7 @@ def test_a_store_from_a_newer_version_is_refused(tmp_path):
 def test_stored_rows_come_back_with_the_declared_dtypes(db):
     outcome = db.store_export("india.csv", b"bytes of india.csv", make_export())
     assert (outcome.status, outcome.dataset_id, outcome.ok) == ("stored", 1, True)
-    flows = db.flows()
+    flows = db.flows().frame
     assert list(flows.columns) == [
         *schema.FLOW_COLUMNS,
         "dataset_id",
@@ -172,12 +172,12 @@ def test_flows_can_be_restricted_to_some_datasets(db):
     db.store_export("a.csv", b"a", make_export())
     other = make_flows().assign(recipient="Egypt")
     db.store_export("b.csv", b"b", make_export(flows=other, generated=None))
-    assert db.flows([2])["recipient"].tolist() == ["Egypt"] * 3
-    assert db.flows([2])["vintage"].isna().all()
-    assert len(db.flows()) == 6 and len(db.flows([1, 2])) == 6
-    empty = db.flows([])
+    assert db.flows([2]).frame["recipient"].tolist() == ["Egypt"] * 3
+    assert db.flows([2]).frame["vintage"].isna().all()
+    assert len(db.flows().frame) == 6 and len(db.flows([1, 2]).frame) == 6
+    empty = db.flows([]).frame
     assert empty.empty
-    assert empty.dtypes.to_dict() == db.flows().dtypes.to_dict()
+    assert empty.dtypes.to_dict() == db.flows().frame.dtypes.to_dict()
 
 
 def test_the_same_bytes_are_stored_once(db):
@@ -195,7 +195,7 @@ def test_remove_deletes_a_dataset_and_its_rows(db):
     db.store_export("b.csv", b"b", make_export())
     assert db.remove(1) is True
     assert db.datasets()["id"].tolist() == [2]
-    assert set(db.flows()["dataset_id"]) == {2} and set(db.deals()["dataset_id"]) == {2}
+    assert set(db.flows().frame["dataset_id"]) == {2} and set(db.deals()["dataset_id"]) == {2}
     assert db.remove(1) is False
     # Ids are never reused, so "remove ID" always means one upload.
     assert db.store_export("a.csv", b"a", make_export()).dataset_id == 3
@@ -205,7 +205,7 @@ def test_the_state_token_changes_with_every_write_and_only_then(db):
     tokens = [db.state_token()]
     db.store_export("a.csv", b"a", make_export())
     tokens.append(db.state_token())
-    db.flows(), db.deals(), db.datasets(), db.events()
+    db.flows().frame, db.deals(), db.datasets(), db.events()
     assert db.state_token() == tokens[-1]
     event_id = db.add_event(Event(start=dt.date(2024, 1, 1), title="x", countries=("India",)))
     tokens.append(db.state_token())
@@ -228,7 +228,7 @@ def test_import_bytes_parses_and_stores_a_sipri_file(db):
     outcome = db.import_bytes("B_india_by_supplier.csv", data)
     assert outcome.status == "stored", outcome.reason
     assert outcome.export.layout == "tiv_table"
-    flows = db.flows()
+    flows = db.flows().frame
     russia_2009 = flows[(flows["supplier"] == "Russia") & (flows["year"] == 2009)]
     assert russia_2009["tiv"].tolist() == [100.0]
     assert russia_2009["recipient"].tolist() == ["India"]
@@ -353,7 +353,7 @@ def test_any_flows_come_back_exactly_per_dataset(frames):
         for i, frame in enumerate(frames):
             db.store_export(f"{i}.csv", str(i).encode(), make_export(flows=frame))
         for i, frame in enumerate(frames, start=1):
-            got = db.flows([i])[schema.FLOW_COLUMNS]
+            got = db.flows([i]).frame[schema.FLOW_COLUMNS]
             pd.testing.assert_frame_equal(got, frame)
 
 
@@ -472,12 +472,13 @@ def test_a_real_india_export_comes_back_exactly_as_the_loader_read_it(db, sample
     path = sample_path("EXTRACT_new_tiv_INDIA-imports-by-supplier")
     outcome = db.import_bytes(path.name, path.read_bytes())
     assert outcome.status == "stored", outcome.reason
-    pd.testing.assert_frame_equal(db.flows()[schema.FLOW_COLUMNS], read_sipri(path).flows)
+    pd.testing.assert_frame_equal(db.flows().frame[schema.FLOW_COLUMNS], read_sipri(path).flows)
     assert db.datasets()["vintage"].tolist() == ["2024-10-10"]
 
 
 def test_flows_carry_sipri_total_rows_so_shares_match_sipri(tmp_path):
     """The Total row travels through the store: period shares divide by it."""
+    from analysis.results import SipriTotal
     from analysis.shares import period_shares
 
     store = Store(tmp_path / "totals.sqlite")
@@ -485,9 +486,10 @@ def test_flows_carry_sipri_total_rows_so_shares_match_sipri(tmp_path):
     outcome = store.import_bytes("india.csv", data)
     assert outcome.ok
     flows = store.flows()
-    assert ("India", None, 2013, 550.0, "import", outcome.dataset_id) in flows.attrs["totals"]
-    assert set(flows["scope"]) == {"imports"}
-    shares = period_shares(flows, "India", [(2009, 2013)]).set_index("supplier")["share"]
+    total = SipriTotal("India", None, 2013, 550.0, "import", outcome.dataset_id)
+    assert total in flows.totals
+    assert set(flows.frame["scope"]) == {"imports"}
+    shares = period_shares(flows, "India", [(2009, 2013)]).table.set_index("supplier")["share"]
     # Russia 1000 of SIPRI's Total 1600 (the cells add up to 1600 here too).
     assert shares["Russia"] == pytest.approx(1000 / 1600)
     store.remove(outcome.dataset_id)
@@ -514,7 +516,7 @@ def test_a_version_1_store_is_upgraded_in_place(tmp_path):
     conn.commit()
     conn.close()
     upgraded = Store(path)
-    flows = upgraded.flows()
+    flows = upgraded.flows().frame
     assert flows["scope"].tolist() == ["partial"] and flows["tiv"].tolist() == [5.0]
     assert upgraded.totals() == ()
     assert upgraded.import_bytes("b.csv", (DATA / "B_india_by_supplier.csv").read_bytes()).ok

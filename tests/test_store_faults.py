@@ -250,11 +250,11 @@ def test_a_store_damaged_after_it_was_opened_reads_as_damaged(tmp_path):
 
 def test_a_read_only_store_reads_and_refuses_writes_in_one_sentence(tmp_path, read_only):
     db = filled_store(tmp_path / "arms.sqlite")
-    before = (db.datasets(), db.flows(), db.deals(), db.events(), db.state_token())
+    before = (db.datasets(), db.flows().frame, db.deals(), db.events(), db.state_token())
     read_only(db.path)
     with untouched(db.path):
         ro = Store(db.path)
-        assert ro.datasets().equals(before[0]) and ro.flows().equals(before[1])
+        assert ro.datasets().equals(before[0]) and ro.flows().frame.equals(before[1])
         assert ro.deals().equals(before[2])
         assert (ro.events(), ro.state_token()) == (before[3], before[4])
         register = (DATA / "D_deliveries.csv").read_bytes()
@@ -283,7 +283,7 @@ def test_a_store_on_a_read_only_file_system_still_reads(tmp_path, read_only):
     with untouched(db.path):
         ro = Store(db.path)
         assert ro.datasets().equals(before[0]) and ro.events() == before[1]
-        assert len(ro.flows()) and ro.deals().empty
+        assert len(ro.flows().frame) and ro.deals().empty
         with pytest.raises(StoreError, match=re.escape(READ_ONLY)):
             ro.add_event(big_event())
     assert sorted(p.name for p in folder.iterdir()) == ["arms.sqlite"]

@@ -207,7 +207,7 @@ def test_eight_processes_importing_twenty_files_each_store_all(tmp_path):
     assert len(datasets) == n_workers * n_files
     assert datasets["sha256"].is_unique
     expected_flows = len(read_sipri(india_table(seed=1)).flows) * n_workers * n_files
-    assert int(datasets["n_flows"].sum()) == expected_flows == len(db.flows())
+    assert int(datasets["n_flows"].sum()) == expected_flows == len(db.flows().frame)
     assert len(db.events()) == 3  # seeded exactly once although 8 processes created the store
     assert db.integrity_check() == "ok"
 
@@ -237,7 +237,7 @@ def test_sigkill_in_the_middle_of_an_import_loses_nothing_committed(filled, tmp_
     db = filled
     before = {
         "datasets": db.datasets(),
-        "flows": db.flows(),
+        "flows": db.flows().frame,
         "deals": db.deals(),
         "events": db.events(),
         "token": db.state_token(),
@@ -269,7 +269,7 @@ def test_sigkill_in_the_middle_of_an_import_loses_nothing_committed(filled, tmp_
     reopened = Store(db.path)
     assert reopened.integrity_check() == "ok"
     pd.testing.assert_frame_equal(reopened.datasets(), before["datasets"])
-    pd.testing.assert_frame_equal(reopened.flows(), before["flows"])
+    pd.testing.assert_frame_equal(reopened.flows().frame, before["flows"])
     pd.testing.assert_frame_equal(reopened.deals(), before["deals"])
     assert reopened.events() == before["events"]
     assert reopened.state_token() == before["token"]

@@ -17,7 +17,6 @@ from analysis.blanks import (
     SHARES_NOT_VOLUMES,
     blank_reasons,
 )
-from analysis.charts import drawn_events
 from analysis.events import Event
 from analysis.vocab import NOT_BROKEN_DOWN
 
@@ -54,7 +53,7 @@ def test_recipients_and_exporters_listed_from_split_rows():
 
 def test_import_mix_by_year_extends_axis_to_draw_2025_events():
     view = views.import_mix_view(TINY, EVENTS, recipient="India", top_n=None, extend_to_events=True)
-    drawn = drawn_events(view.fig)
+    drawn = view.drawn
     assert [e["title"] for e in drawn] == ["Invasion", "Delegation", "Putin visit"]
     assert [e["kind"] for e in drawn] == ["line", "band", "line"]
     assert view.fig.layout.xaxis.range == ("2014-01-01", "2026-01-01")
@@ -66,8 +65,8 @@ def test_import_mix_by_year_extends_axis_to_draw_2025_events():
 
 def test_import_mix_without_extension_lists_recent_events_outside():
     view = views.import_mix_view(TINY, EVENTS, recipient="India")
-    assert [e["title"] for e in drawn_events(view.fig)] == ["Invasion"]
-    assert len(view.fig.layout.meta["events"]["outside"]) == 2
+    assert [e["title"] for e in view.drawn] == ["Invasion"]
+    assert len(view.outside) == 2
 
 
 def test_import_mix_lineage_merges_soviet_union_into_russia():
@@ -83,14 +82,14 @@ def test_import_mix_by_period_uses_whole_periods_ending_at_last_year():
     assert list(dict.fromkeys(view.data["period"])) == ["2014-18", "2019-23"]
     assert shares[("2019-23", "Russia")] == pytest.approx(0.5)
     assert shares[("2014-18", "Russia")] == pytest.approx(15 / 22)
-    assert drawn_events(view.fig)[0]["x"] == "2019-23"
+    assert view.drawn[0]["x"] == "2019-23"
 
 
 def test_hidden_categories_and_tiv_measure():
     view = views.import_mix_view(
         TINY, EVENTS, recipient="India", measure="tiv", hidden_categories=["conflict", "visit"]
     )
-    assert drawn_events(view.fig) == []
+    assert view.drawn == []
     assert view.fig.layout.yaxis.tickformat == ",.0f"
 
 
@@ -116,7 +115,7 @@ def test_published_mix_has_seed_story_and_a_part_not_broken_down():
 
 def test_published_mix_view_marks_2025_events_in_2021_25_and_cites_releases():
     view = views.published_mix_view(EVENTS, recipient="India")
-    marks = {e["title"]: e["x"] for e in drawn_events(view.fig)}
+    marks = {e["title"]: e["x"] for e in view.drawn}
     assert marks["Delegation"] == "2021-25" and marks["Putin visit"] == "2021-25"
     assert "Invasion" in marks
     assert view.origin == "published"
@@ -156,7 +155,7 @@ def test_what_changed_between_periods():
         + [("India", "France", y, 1.0) for y in range(2009, 2024)]
         + [("India", "Russia", y, 1.0) for y in range(2019, 2024)]
     )
-    table = views.what_changed(flows, "India")
+    table = views.what_changed(flows, "India").table
     russia = table.set_index("Supplier").loc["Russia"]
     assert russia["Share 2009-13"] == "75%" and russia["Share 2019-23"] == "50%"
     assert russia["Change (pp)"] == -25.0 and russia["Volume change (%)"] == -67.0
@@ -169,20 +168,22 @@ def test_a_period_without_deliveries_is_blank_with_its_reason_not_zero_percent()
         + [("India", "Russia", y, 1.0) for y in range(2019, 2024)]
         + [("India", "Israel", y, 1.0) for y in range(2019, 2024)]
     )
-    table = views.what_changed(flows, "India").set_index("Supplier")
+    table = views.what_changed(flows, "India").table.set_index("Supplier")
     assert pd.isna(table.loc["Israel", "Share 2009-13"])  # not "0.0%"
     assert table.loc["Israel", "Share 2019-23"] == "50%"
     assert table.loc["Russia", "Share 2009-13"] == "100%"
     reasons = blank_reasons(table.reset_index(), COMPUTED_REASONS)
     assert reasons == {"Share 2009-13": NO_DELIVERIES, "Volume change (%)": GROWTH_FROM_ZERO}
-    facts = views.period_table(flows, "India", (2009, 2013), (2019, 2023)).set_index("Supplier")
+    facts = views.period_table(flows, "India", (2009, 2013), (2019, 2023)).table.set_index(
+        "Supplier"
+    )
     assert pd.isna(facts.loc["Israel", "TIV 2009-13 (m)"])
     assert pd.isna(facts.loc["Israel", "Share 2009-13"])
     assert facts.loc["Israel", "TIV 2019-23 (m)"] == 5.0
 
 
 def test_published_change_never_shows_unpublished_as_zero():
-    table = views.published_change("India").set_index("Supplier")
+    table = views.published_change("India").table.set_index("Supplier")
     assert pd.isna(table.loc["France", "Share 2009-13"])  # blank, never "0%"
     assert table.loc["Russia", "Change (pp)"] == -40.0
     reasons = blank_reasons(table.reset_index(), PUBLISHED_REASONS)
@@ -226,11 +227,11 @@ def test_india_sample_story(sample_path):
     from analysis.sipri import read_sipri
 
     export = read_sipri(sample_path("EXTRACT_new_tiv_INDIA"))
-    flows = export.flows.assign(vintage=export.generated.isoformat())
+    flows = export.loaded().with_frame(export.flows.assign(vintage=export.generated.isoformat()))
     cards = views.headline_cards(flows, "India")
     assert [c.value for c in cards[:2]] == ["76%", "36%"]
     assert all("10 Oct 2024" in c.source for c in cards[:2])
-    check = views.self_check(flows, "India")
+    check = views.self_check(flows, "India").table
     seed = check[check["Release"] == "2025-12"]
     assert list(seed["Verdict"]) == ["match", "match"]
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from analysis.results import LoadedFlows, SipriTotal, Source
 from analysis.schema import (
     TOTAL_COLUMNS,
 )
@@ -39,8 +40,23 @@ class SipriExport:
     scope: str = "partial"
     # SIPRI's own Total rows of TIV tables (never flows): recipient, supplier, year, tiv, side.
     # "Total exports to India" -> recipient India, supplier <NA>, side "import"; "Total world
-    # import" -> both <NA>. Also attached as flows.attrs["totals"] for the share denominators.
+    # import" -> both <NA>. ``loaded()`` hands them to the share functions as denominators.
     totals: pd.DataFrame | None = None
+
+    def source(self, file_name: str = "", dataset_id: int | None = None) -> Source:
+        """This export as the ``Source`` of the figures computed from it."""
+        return Source(
+            dataset_id=dataset_id,
+            file_name=file_name,
+            layout=self.layout,
+            vintage=self.generated.isoformat() if self.generated else None,
+            scope=self.scope or "partial",
+            estimated=Source.is_estimated(self.layout),
+        )
+
+    def loaded(self, file_name: str = "") -> LoadedFlows:
+        """The flows with SIPRI's Total rows and this export as their source."""
+        return LoadedFlows(self.flows, totals_records(self.totals), (self.source(file_name),))
 
 
 LAYOUT_LABELS = {
@@ -220,13 +236,13 @@ def register_scope(title: str) -> str:
     }.get(tuple(everyone), "partial")
 
 
-def totals_records(totals: pd.DataFrame | None) -> tuple[tuple, ...]:
-    """SIPRI Total rows as hashable records for ``flows.attrs["totals"]``."""
+def totals_records(totals: pd.DataFrame | None) -> tuple[SipriTotal, ...]:
+    """SIPRI Total rows (``SipriExport.totals``) as typed records (missing names are None)."""
     if totals is None or totals.empty:
         return ()
     frame = totals[TOTAL_COLUMNS].astype("object").where(totals[TOTAL_COLUMNS].notna(), None)
     return tuple(
-        (r, s, int(y), float(t), side)
+        SipriTotal(r, s, int(y), float(t), side)
         for r, s, y, t, side in frame.itertuples(index=False, name=None)
     )
 

@@ -28,7 +28,6 @@ from analysis.sipri.model import (
     MAX_TIV,
     SipriExport,
     SipriFormatError,
-    totals_records,
 )
 
 
@@ -332,9 +331,6 @@ def _keep_totals(export: SipriExport, totals: list[tuple]) -> None:
         .astype(TOTAL_DTYPES)
         .reset_index(drop=True)
     )
-    # A tuple of plain tuples (not a DataFrame): pandas compares attrs with == when it
-    # concatenates frames, which a DataFrame cannot answer.
-    export.flows.attrs["totals"] = totals_records(export.totals)
 
 
 def _tiv_scope(kinds: set[tuple[bool, str]]) -> str:

@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.events import Event
+from analysis.results import LoadedFlows, SipriTotal
 from analysis.sipri import SipriExport
 from analysis.store import datasets, intake
 from analysis.store import events as stored_events
@@ -152,11 +153,12 @@ class Store:
         """Delete a dataset and its rows; True when it existed."""
         return datasets.remove(self.database, dataset_id)
 
-    def flows(self, dataset_ids: Sequence[int] | None = None) -> pd.DataFrame:
-        """Tidy flows of the chosen datasets (all when None), see ``datasets.flows``."""
+    def flows(self, dataset_ids: Sequence[int] | None = None) -> LoadedFlows:
+        """Tidy flows of the chosen datasets (all when None) with their SIPRI totals and
+        sources, see ``datasets.flows``."""
         return datasets.flows(self.database, dataset_ids)
 
-    def totals(self, dataset_ids: Sequence[int] | None = None) -> tuple[tuple, ...]:
+    def totals(self, dataset_ids: Sequence[int] | None = None) -> tuple[SipriTotal, ...]:
         """SIPRI's Total rows of the chosen datasets (see ``datasets.totals``)."""
         return datasets.totals(self.database, dataset_ids)
 

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Sequence
 import pandas as pd
 
 from analysis import schema
+from analysis.results import FLOWS, LoadedFlows, SipriTotal, Source, validate
 from analysis.sipri import SipriExport
 from analysis.store.db import Database, utc_now
 
@@ -231,18 +232,19 @@ def _id_filter(dataset_ids: Iterable[int] | None, column: str) -> tuple[str, lis
     return f" WHERE {column} IN ({', '.join('?' * len(ids))})", ids
 
 
-def flows(db: Database, dataset_ids: Sequence[int] | None = None) -> pd.DataFrame:
-    """Tidy flows of the chosen datasets (all when None), with their dataset id and vintage.
+def flows(db: Database, dataset_ids: Sequence[int] | None = None) -> LoadedFlows:
+    """Tidy flows of the chosen datasets (all when None), their SIPRI totals and sources.
 
     Args:
         db: the store.
         dataset_ids: which datasets; None for all.
 
     Returns:
-        ``schema.FLOW_COLUMNS`` in their dtypes plus the provenance of each row:
-        ``dataset_id`` (Int64), ``vintage`` (ISO date str or missing), ``scope`` (what its
-        export covers, ``analysis.sipri.SCOPES``) and ``layout``; in dataset and file order.
-        ``attrs["totals"]`` holds the datasets' SIPRI Total rows.
+        ``LoadedFlows`` whose frame has ``schema.FLOW_COLUMNS`` in their dtypes plus the
+        provenance of each row: ``dataset_id`` (Int64), ``vintage`` (ISO date str or
+        missing), ``scope`` (what its export covers, ``analysis.sipri.SCOPES``) and
+        ``layout``, in dataset and file order; its totals are the datasets' SIPRI Total rows
+        and its datasets one ``Source`` per dataset.
     """
     where, params = _id_filter(dataset_ids, "f.dataset_id")
     sql = (
@@ -264,24 +266,29 @@ def flows(db: Database, dataset_ids: Sequence[int] | None = None) -> pd.DataFram
             "layout": "str",
         }
     )
-    frame.attrs["totals"] = totals(db, dataset_ids)
-    return frame
+    return LoadedFlows(validate(frame, FLOWS), totals(db, dataset_ids), sources(db, dataset_ids))
 
 
-def totals(db: Database, dataset_ids: Sequence[int] | None = None) -> tuple[tuple, ...]:
-    """SIPRI's Total rows of the chosen datasets, as ``SipriExport.totals`` records.
+def sources(db: Database, dataset_ids: Sequence[int] | None = None) -> tuple[Source, ...]:
+    """The chosen datasets (all when None) as the ``Source`` records figures cite, by id."""
+    where, params = _id_filter(dataset_ids, "id")
+    sql = f"SELECT id, file_name, layout, vintage, scope FROM datasets{where} ORDER BY id"
+    rows = db.run(lambda conn: conn.execute(sql, params).fetchall(), write=False)
+    return tuple(
+        Source(int(i), str(name), str(layout), vintage, str(scope), Source.is_estimated(layout))
+        for i, name, layout, vintage, scope in rows
+    )
 
-    Returns:
-        (recipient, supplier, year, tiv, side, dataset_id) tuples, the form
-        ``flows.attrs["totals"]`` takes (hashable, so pandas can still concatenate frames
-        carrying it); the dataset id lets shares use only the totals of the rows they keep.
-    """
+
+def totals(db: Database, dataset_ids: Sequence[int] | None = None) -> tuple[SipriTotal, ...]:
+    """SIPRI's Total rows of the chosen datasets (``SipriExport.totals``), with their dataset
+    id, which lets shares use only the Total rows of the exports they keep."""
     where, params = _id_filter(dataset_ids, "dataset_id")
     sql = (
         f"SELECT recipient, supplier, year, tiv, side, dataset_id FROM totals{where} ORDER BY rowid"
     )
     rows = db.run(lambda conn: conn.execute(sql, params).fetchall(), write=False)
-    return tuple((r, s, int(y), float(t), side, int(d)) for r, s, y, t, side, d in rows)
+    return tuple(SipriTotal(r, s, int(y), float(t), side, int(d)) for r, s, y, t, side, d in rows)
 
 
 def deals(db: Database, dataset_ids: Sequence[int] | None = None) -> pd.DataFrame:

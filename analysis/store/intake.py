@@ -241,7 +241,10 @@ def store_export(
             reason=f"the rows do not fit the tidy table: {exc}",
             export=export,
         )
-    totals_rows = list(totals_records(getattr(export, "totals", None)))
+    totals_rows = [
+        (t.recipient, t.supplier, t.year, t.tiv, t.side)
+        for t in totals_records(getattr(export, "totals", None))
+    ]
     n_flows, n_deals = len(flows), 0 if deals is None else len(deals)
     total = max(n_flows + n_deals, 1)
 
