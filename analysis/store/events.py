@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 from collections.abc import Callable, Iterable
 
 from analysis.events import Event, InvalidEventError, check_event, load_seed_events
-from analysis.store.db import Database, utc_now
+from analysis.store.db import Connection, Database, utc_now
 
 _EVENT_COLUMNS = [
     "id",
@@ -38,16 +37,17 @@ def _event_params(event: Event) -> tuple:
     )
 
 
-def insert_events(conn: sqlite3.Connection, events: Iterable[Event]) -> list[int]:
+def insert_events(conn: Connection, events: Iterable[Event], added_by: str = "") -> list[int]:
     """Add events inside a transaction already open; returns their new ids."""
     ids = []
     for event in events:
         cursor = conn.execute(
             "INSERT INTO events (start, end_date, title, category, countries, is_global,"
-            " description, source_name, source_url) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            _event_params(event),
+            " description, source_name, source_url, added_by)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            (*_event_params(event), added_by),
         )
-        ids.append(int(cursor.lastrowid))
+        ids.append(int(cursor.fetchone()[0]))
     return ids
 
 
@@ -67,12 +67,12 @@ def _event_from_row(row: tuple) -> Event:
     )
 
 
-def seed_writer() -> Callable[[sqlite3.Connection], None]:
+def seed_writer() -> Callable[[Connection], None]:
     """A new store's seed events (data/seed/events.csv), read now; the function returned writes
     them, once, in the store's first transaction (this is the store's ``db.Seeder``)."""
     seed = load_seed_events()
 
-    def write(conn: sqlite3.Connection) -> None:
+    def write(conn: Connection) -> None:
         # Seed once, and remember it: a user's deletions of seed events stay deleted.
         insert_events(conn, seed)
         conn.execute("INSERT INTO meta (key, value) VALUES ('events_seeded', ?)", (utc_now(),))
@@ -103,7 +103,7 @@ def add_event(db: Database, event: Event) -> int:
     """
     cleaned = check_event(event)
 
-    def write(conn: sqlite3.Connection) -> int:
+    def write(conn: Connection) -> int:
         (new_id,) = insert_events(conn, [cleaned])
         db.bump_revision(conn)
         return new_id
@@ -122,7 +122,7 @@ def update_event(db: Database, event: Event) -> None:
         raise KeyError("the event has no id: use add_event for a new event")
     cleaned = check_event(event)
 
-    def write(conn: sqlite3.Connection) -> None:
+    def write(conn: Connection) -> None:
         cursor = conn.execute(
             "UPDATE events SET start = ?, end_date = ?, title = ?, category = ?,"
             " countries = ?, is_global = ?, description = ?, source_name = ?,"
@@ -139,7 +139,7 @@ def update_event(db: Database, event: Event) -> None:
 def delete_event(db: Database, event_id: int) -> bool:
     """Delete one event; True when it existed."""
 
-    def write(conn: sqlite3.Connection) -> bool:
+    def write(conn: Connection) -> bool:
         cursor = conn.execute("DELETE FROM events WHERE id = ?", (int(event_id),))
         if cursor.rowcount:
             db.bump_revision(conn)
@@ -171,7 +171,7 @@ def import_events(db: Database, events: Iterable[Event]) -> tuple[int, int]:
     if problems:
         raise InvalidEventError(problems)
 
-    def write(conn: sqlite3.Connection) -> tuple[int, int]:
+    def write(conn: Connection) -> tuple[int, int]:
         rows = conn.execute(f"SELECT {', '.join(_EVENT_COLUMNS)} FROM events").fetchall()
         known = {_event_from_row(r).without_id() for r in rows}
         fresh = []

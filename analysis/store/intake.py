@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +17,7 @@ from typing import Literal
 from analysis import schema
 from analysis.sipri import SipriExport, SipriFormatError, totals_records
 from analysis.store import datasets
-from analysis.store.db import Database
+from analysis.store.db import Connection, Database
 
 MAX_UPLOAD_MB = 200  # keep equal to server.maxUploadSize in .streamlit/config.toml
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024  # Streamlit counts its limit in MiB
@@ -245,7 +244,7 @@ def store_export(
     n_flows, n_deals = len(flows), 0 if deals is None else len(deals)
     total = max(n_flows + n_deals, 1)
 
-    def write(conn: sqlite3.Connection) -> ImportOutcome:
+    def write(conn: Connection) -> ImportOutcome:
         existing = datasets.dataset_id_for(conn, digest)  # a concurrent import may have won
         if existing is not None:
             return ImportOutcome(name, digest, len(data), "duplicate", existing, export=export)
