@@ -135,9 +135,10 @@ class Store:
         data: bytes,
         max_bytes: int | None = None,
         progress: Callable[[float], None] | None = None,
+        added_by: str = "",
     ) -> ImportOutcome:
         """Parse and store one uploaded file as a dataset (see ``intake.import_bytes``)."""
-        return intake.import_bytes(self.database, file_name, data, max_bytes, progress)
+        return intake.import_bytes(self.database, file_name, data, max_bytes, progress, added_by)
 
     def store_export(
         self,
@@ -145,9 +146,10 @@ class Store:
         data: bytes,
         export: SipriExport,
         progress: Callable[[float], None] | None = None,
+        added_by: str = "",
     ) -> ImportOutcome:
         """Store an already parsed export as a dataset of ``data`` (see ``intake.store_export``)."""
-        return intake.store_export(self.database, file_name, data, export, progress)
+        return intake.store_export(self.database, file_name, data, export, progress, added_by)
 
     # --- datasets -----------------------------------------------------------------------------
 
@@ -181,9 +183,13 @@ class Store:
         """All stored events, ordered by start date, end and title."""
         return stored_events.list_events(self.database)
 
-    def add_event(self, event: Event) -> int:
+    def event_authors(self) -> dict[int, str]:
+        """Who added each event, by id ("" when added without sign-in)."""
+        return stored_events.authors(self.database)
+
+    def add_event(self, event: Event, added_by: str = "") -> int:
         """Validate and store a new event; returns its id (see ``events.add_event``)."""
-        return stored_events.add_event(self.database, event)
+        return stored_events.add_event(self.database, event, added_by)
 
     def update_event(self, event: Event) -> None:
         """Replace the stored event with id ``event.id`` (see ``events.update_event``)."""
@@ -193,6 +199,6 @@ class Store:
         """Delete one event; True when it existed."""
         return stored_events.delete_event(self.database, event_id)
 
-    def import_events(self, events: Iterable[Event]) -> tuple[int, int]:
+    def import_events(self, events: Iterable[Event], added_by: str = "") -> tuple[int, int]:
         """Add events from an exchange file, all or nothing (see ``events.import_events``)."""
-        return stored_events.import_events(self.database, events)
+        return stored_events.import_events(self.database, events, added_by)

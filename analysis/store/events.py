@@ -80,6 +80,14 @@ def seed_writer() -> Callable[[Connection], None]:
     return write
 
 
+def authors(db: Database) -> dict[int, str]:
+    """Who added each event (by id): a user's name, "anonymous", or "" without sign-in."""
+    rows = db.run(
+        lambda conn: conn.execute("SELECT id, added_by FROM events").fetchall(), write=False
+    )
+    return {int(event_id): str(added_by or "") for event_id, added_by in rows}
+
+
 def list_events(db: Database) -> list[Event]:
     """All stored events, ordered by start date, end and title."""
     rows = db.run(
@@ -92,7 +100,7 @@ def list_events(db: Database) -> list[Event]:
     return [_event_from_row(r) for r in rows]
 
 
-def add_event(db: Database, event: Event) -> int:
+def add_event(db: Database, event: Event, added_by: str = "") -> int:
     """Validate and store a new event (its ``id`` is ignored).
 
     Returns:
@@ -104,7 +112,7 @@ def add_event(db: Database, event: Event) -> int:
     cleaned = check_event(event)
 
     def write(conn: Connection) -> int:
-        (new_id,) = insert_events(conn, [cleaned])
+        (new_id,) = insert_events(conn, [cleaned], added_by)
         db.bump_revision(conn)
         return new_id
 
@@ -148,7 +156,7 @@ def delete_event(db: Database, event_id: int) -> bool:
     return db.run(write, write=True)
 
 
-def import_events(db: Database, events: Iterable[Event]) -> tuple[int, int]:
+def import_events(db: Database, events: Iterable[Event], added_by: str = "") -> tuple[int, int]:
     """Add events from an exchange file, all or nothing; events already stored are skipped.
 
     An event counts as already stored when every field but the id is equal, so importing an
@@ -180,7 +188,7 @@ def import_events(db: Database, events: Iterable[Event]) -> tuple[int, int]:
                 fresh.append(event)
                 known.add(event)
         if fresh:
-            insert_events(conn, fresh)
+            insert_events(conn, fresh, added_by)
             db.bump_revision(conn)
         return len(fresh), len(cleaned) - len(fresh)
 

@@ -82,6 +82,25 @@ def engine_for(url: str) -> sa.Engine:
     return engine
 
 
+def normal_url(url: str) -> str:
+    """``url`` as the store uses it: any ``postgresql[+driver]://`` (or ``postgres://``) goes
+    through psycopg 3, the driver the dashboard ships."""
+    parsed = sa.make_url(url)
+    if parsed.get_backend_name() in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed.render_as_string(hide_password=False)
+
+
+def dispose_engines(url: str | None = None) -> None:
+    """Close the pooled connections of ``url`` (every URL when None) in this process."""
+    wanted = None if url is None else normal_url(url)
+    with _ENGINES_LOCK:
+        keys = [k for k in _ENGINES if wanted is None or k[1] == wanted]
+        engines = [_ENGINES.pop(k) for k in keys]
+    for engine in engines:
+        engine.dispose()
+
+
 @functools.lru_cache(maxsize=256)
 def _pg_sql(sql: str) -> str:
     """sqlite3's ``?`` placeholders as psycopg's ``%s`` (the store's SQL has no ``?`` or ``%``
@@ -148,17 +167,14 @@ class PgDatabase:
         self.path = None
         self._seed = seed or store_db.no_seed
         try:
-            parsed = sa.make_url(url)
+            parsed = sa.make_url(normal_url(url))
         except sa.exc.ArgumentError as exc:
-            self.url, self.location = url, url
+            self.url, self.location = url, url.split("@")[-1]
             raise self._error("cannot_open", "bad_url", reason=str(exc)) from exc
-        if parsed.get_backend_name() != "postgresql":
-            self.url, self.location = url, parsed.render_as_string(hide_password=True)
-            raise self._error("cannot_open", "unsupported_url", scheme=parsed.drivername)
-        if parsed.drivername == "postgresql":
-            parsed = parsed.set(drivername="postgresql+psycopg")  # the driver we ship
         self.url = parsed.render_as_string(hide_password=False)
         self.location = parsed.render_as_string(hide_password=True)
+        if parsed.get_backend_name() != "postgresql":
+            raise self._error("cannot_open", "unsupported_url", scheme=parsed.drivername)
         self._short = f"database {parsed.database or '(default)'}"
         self._ensure_schema()
 
@@ -169,9 +185,16 @@ class PgDatabase:
         kind: str,
         sentence: str | None = None,
         cls: type[StoreError] = StoreError,
+        *,
+        detail_reason: str | None = None,
         **values: object,
     ) -> StoreError:
-        text = FAULT_SENTENCES[sentence or kind].format(**values)
+        """A ``kind`` fault told by ``FAULT_SENTENCES``: the page's sentence names the database
+        only; ``detail`` (CLI, server log) has the URL without its password and the driver's
+        own words (``detail_reason``) in place of ``reason``."""
+        template = FAULT_SENTENCES[sentence or kind]
+        text = template.format(**values)
+        full = template.format(**{**values, "reason": detail_reason or values.get("reason")})
         short = getattr(self, "_short", "database")
 
         def subject(shown: str) -> str:
@@ -179,22 +202,37 @@ class PgDatabase:
                 return f"{self.source} points at the PostgreSQL {shown}, which"
             return f"The PostgreSQL {shown}"
 
-        return cls(f"{subject(short)} {text}", detail=f"{subject(self.location)} {text}", kind=kind)
+        return cls(f"{subject(short)} {text}", detail=f"{subject(self.location)} {full}", kind=kind)
+
+    def _unreachable(self, orig: BaseException, state: str) -> StoreError:
+        said = _first_line(orig)
+        if state.startswith("28") or "authentication failed" in said:
+            cause = "the user name or password was refused"
+        elif state == "3D000" or "does not exist" in said:
+            cause = "its database does not exist"
+        else:
+            cause = "the server did not answer"
+        return self._error(
+            "cannot_open", "unreachable", reason=cause, detail_reason=f"{cause}: {said}"
+        )
 
     def _fault(self, exc: BaseException) -> StoreError | None:
         """The sentence for a PostgreSQL error that is a fault of the database, else None."""
         state = _sqlstate(exc) or ""
         orig = getattr(exc, "orig", exc)
+        busy = {"cls": StoreBusyError, "seconds": store_db.LOCK_RETRY_SECONDS}
         if state == "53100":
             return self._error("disk_full")
         if state in ("25006", "42501"):  # a read-only server or role
             return self._error("read_only")
         if state == "55P03":  # lock_timeout: other writers kept the lock
-            return self._error("busy", cls=StoreBusyError, seconds=store_db.LOCK_RETRY_SECONDS)
+            return self._error("busy", **busy)
+        if isinstance(orig, sa.exc.TimeoutError):  # every pooled connection stayed in use
+            return self._error("busy", **busy)
         if state.startswith("28") or state == "3D000":  # authentication, no such database
-            return self._error("cannot_open", "unreachable", reason=_first_line(orig))
-        if isinstance(orig, psycopg.OperationalError | sa.exc.TimeoutError) and not state:
-            return self._error("cannot_open", "unreachable", reason=_first_line(orig))
+            return self._unreachable(orig, state)
+        if isinstance(orig, psycopg.OperationalError) and not state:
+            return self._unreachable(orig, state)
         return None
 
     # --- connections and transactions ---------------------------------------------------------
