@@ -42,7 +42,7 @@ T = TypeVar("T")
 # The store's one advisory lock (per database): "ARMS" in ASCII.
 WRITE_LOCK_KEY = 0x41524D53
 # How long a store that cannot be reached is retried (a restarting server) before the sentence.
-CONNECT_RETRY_SECONDS = 10.0
+CONNECT_RETRY_SECONDS = float(os.environ.get("ARMS_PG_CONNECT_RETRY_SECONDS", "10"))
 POOL_SIZE = int(os.environ.get("ARMS_DB_POOL_SIZE", "8"))
 _ENGINES: dict[tuple[int, str], sa.Engine] = {}
 _ENGINES_LOCK = threading.Lock()
