@@ -137,15 +137,26 @@ def main(argv: list[str] | None = None) -> int:
     try:
         child = subprocess.Popen(command, env={**os.environ, args.env: cluster.url(args.database)})
         return child.wait()
-    except KeyboardInterrupt:
-        if child is not None:
-            with contextlib.suppress(ProcessLookupError):
-                child.send_signal(signal.SIGINT)
-            child.wait()
-        return 130
+    except (KeyboardInterrupt, SystemExit) as exc:
+        _stop_child(child)
+        return 130 if isinstance(exc, KeyboardInterrupt) else 143
     finally:
         cluster.stop()
         _say("stopped the local PostgreSQL")
+
+
+def _stop_child(child: subprocess.Popen | None) -> None:
+    """Ctrl-C or SIGTERM: the command ends (politely, then not) before the cluster stops."""
+    if child is None:
+        return
+    for sig, grace in ((signal.SIGINT, 20), (signal.SIGTERM, 10), (signal.SIGKILL, 10)):
+        with contextlib.suppress(ProcessLookupError):
+            child.send_signal(sig)
+        try:
+            child.wait(timeout=grace)
+            return
+        except subprocess.TimeoutExpired:
+            continue
 
 
 if __name__ == "__main__":
