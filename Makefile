@@ -17,7 +17,7 @@ WORKERS ?= 3
 export UV_PYTHON_DOWNLOADS := never
 export UV_LINK_MODE := copy
 
-.PHONY: run test test-fast test-all bench lint format venv dev-deps browser lock clean
+.PHONY: run run-team test test-fast test-all bench lint format venv dev-deps browser postgres lock clean
 
 # `$(STEP) "what it does" command args…`: one line before, one line with the time it took after.
 STEP = step() { local what="$$1" t0; shift; t0=$$(date +%s.%N); echo "[setup] $$what ..."; \
@@ -81,10 +81,33 @@ browser:
 	  echo "chromium is missing: run 'sudo apt-get install chromium'; browser tests will be skipped"; \
 	fi
 
+# Debian's postgresql serves the store tests against PostgreSQL and `make run-team`. The server
+# programs live in /usr/lib/postgresql/N/bin (not on PATH); tools/pg_cluster.py finds them.
+postgres:
+	@bindir=$$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1); \
+	if [ -n "$$bindir" ] && [ -x "$$bindir/initdb" ] || command -v initdb >/dev/null; then \
+	  echo "[setup] postgresql: $${bindir:-$$(dirname $$(command -v initdb))}"; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	  t0=$$(date +%s); echo "[setup] installing Debian's postgresql with apt-get ..."; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null || exit 1; \
+	  echo "[setup] installing Debian's postgresql: done in $$(( $$(date +%s) - t0 )) s"; \
+	elif [ "$$CI" = "true" ]; then \
+	  echo "postgresql is missing and cannot be installed (not root): its store tests cannot run under CI" >&2; exit 1; \
+	else \
+	  echo "postgresql is missing: run 'sudo apt-get install postgresql'; the PostgreSQL store tests will be skipped"; \
+	fi
+
 run: venv
 	@echo "[run] starting the app on http://127.0.0.1:$(PORT) (store: $${ARMS_DB:-data/arms.sqlite})"
 	ARMS_DB="$${ARMS_DB:-data/arms.sqlite}" $(VENV)/bin/streamlit run app.py \
 	  --server.headless true --server.address 127.0.0.1 --server.port $(PORT)
+
+# A team's deployment on one machine: a local PostgreSQL (throwaway unless TEAM_PG_DATA names a
+# folder to keep it in) and one app process per port of TEAM_PORTS, all on that database.
+TEAM_PORTS ?= 8501 8502
+run-team: venv postgres
+	@$(PY) tools/pg_cluster.py --database arms --env ARMS_DB $${TEAM_PG_DATA:+--data "$$TEAM_PG_DATA"} \
+	  -- bash tools/run_team.sh $(TEAM_PORTS)
 
 lint: dev-deps
 	$(VENV)/bin/ruff check .
@@ -98,9 +121,10 @@ format: dev-deps
 test-fast: dev-deps
 	ARMS_TEST_LAYER=fast $(VENV)/bin/pytest -m "not slow and not app and not browser and not samples" -q
 
-# Everything: lint, then every layer (unit, property, AppTest, CLI, samples, browser) in parallel.
-test: dev-deps browser lint
-	$(VENV)/bin/pytest -n $(WORKERS) --dist loadgroup
+# Everything: lint, then every layer (unit, property, AppTest, CLI, samples, browser) in parallel,
+# with a throwaway PostgreSQL cluster for the store tests (started before, stopped after).
+test: dev-deps browser postgres lint
+	$(PY) tools/pg_cluster.py -- $(VENV)/bin/pytest -n $(WORKERS) --dist loadgroup
 
 bench: dev-deps browser
 	$(PY) -m benchmarks

@@ -7,6 +7,7 @@ import streamlit as st
 
 from analysis.store import StoreError
 from pages import THROUGH_APP, app_pages, configure_page
+from pages.common import watch_store
 
 LOG = logging.getLogger("arms_dashboard")
 if not LOG.handlers:  # app.py runs again on every rerun: one handler per server process
@@ -50,4 +51,6 @@ configure_page()
 
 # Pages check this to know the run came through here (see pages.common.through_app).
 st.session_state[THROUGH_APP] = True
-run_page(st.navigation(app_pages()))
+page = st.navigation(app_pages())
+watch_store()  # a team's shared store: other processes' saves show without a click
+run_page(page)

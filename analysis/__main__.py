@@ -44,7 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--db",
-        help="SQLite store to use (default: $ARMS_DB, else data/arms.sqlite in the project)",
+        help="store to use: a SQLite file, or a PostgreSQL URL "
+        "(postgresql+psycopg://user:password@host:port/database); default: $ARMS_DB, else "
+        "data/arms.sqlite in the project",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     add_import_command(commands)

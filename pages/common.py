@@ -82,7 +82,13 @@ def get_store() -> Store:
     return _reading(_open_store)
 
 
-@st.cache_resource(show_spinner=False, ttl=1.0)
+# How often the state token is read from the store, and how often a page on a shared
+# (PostgreSQL) store checks it: another process's save shows within about the sum of both.
+TOKEN_TTL_SECONDS = 1.0
+WATCH_SECONDS = 1.0
+
+
+@st.cache_resource(show_spinner=False, ttl=TOKEN_TTL_SECONDS)
 def _recent_token() -> str:
     return _open_store().state_token()
 
@@ -90,10 +96,56 @@ def _recent_token() -> str:
 def state_token() -> str:
     """Changes whenever datasets or events change: the key of every cached read below.
 
-    Read from the store at most once a second (a rerun asks several times); this app's own
-    writes call clear_caches(), so they show at once, and other processes' (the CLI) within 1 s.
+    Read from the store (the database: the same for every process) at most once a second (a
+    rerun asks several times); this app's own writes call clear_caches(), so they show at once,
+    and other processes' (the CLI, the other app processes of a team) within 1 s.
     """
     return _reading(_recent_token)
+
+
+def watch_store() -> None:
+    """On a shared PostgreSQL store, rerun the page when another process changed the data.
+
+    Several app processes share one database, and Streamlit's caches are per process: a small
+    fragment checks the state token every ``WATCH_SECONDS`` (a cached read, at most one query a
+    second per process) and reruns the app when the token moved since this run drew the page.
+    A single SQLite store is left as it was: the next interaction shows other writers' changes.
+    """
+    try:
+        if _open_store().dialect != "postgresql":
+            return
+        seen = _recent_token()
+    except StoreError:
+        return  # the page says so
+    with st.sidebar:
+        _watch(seen)
+
+
+@st.fragment(run_every=WATCH_SECONDS)
+def _watch(seen: str) -> None:
+    try:
+        now = _recent_token()
+    except StoreError:
+        return
+    if now != seen:
+        st.rerun(scope="app")
+
+
+def current_user() -> str:
+    """Who is saving, as datasets and events record it ("added_by").
+
+    "" when sign-in is not configured (no ``[auth]`` in secrets.toml); the signed-in user's
+    e-mail (else name) when it is; "anonymous" when it is configured but nobody signed in.
+    """
+    try:
+        info = dict(st.user)
+    except Exception:  # no script run context (a bare call outside a page)
+        return ""
+    if "is_logged_in" not in info:
+        return ""
+    if not info.get("is_logged_in"):
+        return "anonymous"
+    return str(info.get("email") or info.get("name") or info.get("sub") or "signed-in user")
 
 
 # The cached readers raise StoreError (never draw inside a cache); the load_* wrappers turn it
@@ -118,6 +170,16 @@ def _events(token: str) -> list[Event]:
     return _open_store().events()
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def _event_authors(token: str) -> dict[int, str]:
+    return _open_store().event_authors()
+
+
+def load_event_authors() -> dict[int, str]:
+    """Who added each event, by id ("" for events added without sign-in)."""
+    return _reading(lambda: _event_authors(state_token()))
+
+
 def load_flows() -> LoadedFlows:
     """Every stored dataset's flows (with dataset_id and vintage), SIPRI totals and sources."""
     return _reading(lambda: _flows(state_token()))
@@ -140,7 +202,7 @@ def load_events() -> list[Event]:
 
 def clear_caches() -> None:
     """After a write the token changes anyway; this also frees the old entries."""
-    for fn in (_recent_token, _flows, _deals, _datasets, _events):
+    for fn in (_recent_token, _flows, _deals, _datasets, _events, _event_authors):
         fn.clear()
 
 

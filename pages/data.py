@@ -13,6 +13,7 @@ from analysis.sipri import LAYOUT_LABELS
 from analysis.store import MAX_UPLOAD_MB, ImportOutcome, StoreError
 from pages.common import (
     clear_caches,
+    current_user,
     get_store,
     load_datasets,
     load_deals,
@@ -93,7 +94,9 @@ def _save(data: bytes, outcome: ImportOutcome) -> ImportOutcome:
         bar.progress(min(max(fraction, 0.0), 1.0), text=f"Saving {outcome.file_name}…")
 
     try:
-        result = get_store().store_export(outcome.file_name, data, outcome.export, progress=report)
+        result = get_store().store_export(
+            outcome.file_name, data, outcome.export, progress=report, added_by=current_user()
+        )
     except StoreError as exc:
         result = ImportOutcome(
             outcome.file_name, outcome.sha256, outcome.size_bytes, "rejected", reason=str(exc)
@@ -238,6 +241,8 @@ def datasets_section() -> None:
             "Uploaded (UTC)": datasets["uploaded_at"],
         }
     )
+    if datasets["added_by"].astype(bool).any():  # recorded when sign-in is configured
+        table["Added by"] = datasets["added_by"].replace("", "–")
     st.dataframe(table, hide_index=True, key="data_datasets_table")
     labels = {
         int(i): f"{int(i)}: {name}"

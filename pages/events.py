@@ -26,8 +26,10 @@ from analysis.events import (
 from analysis.store import StoreError
 from pages.common import (
     clear_caches,
+    current_user,
     get_store,
     index_of,
+    load_event_authors,
     load_events,
     md_escape,
     set_url,
@@ -186,7 +188,7 @@ def _event_form(event: Event | None, key: str) -> None:
     try:
         cleaned = check_event(edited)
         if event is None:
-            new_id = store.add_event(cleaned)
+            new_id = store.add_event(cleaned, added_by=current_user())
             _flash("success", f"Event {new_id} added: {cleaned.title}")
         else:
             store.update_event(dataclasses.replace(cleaned, id=event.id))
@@ -256,7 +258,9 @@ def _exchange_section(events: list[Event], country: str) -> None:
         try:
             text = upload.getvalue().decode("utf-8-sig")
             # Every row is read and checked first: one bad row and nothing is imported.
-            added, skipped = get_store().import_events(read_events_to_import(text))
+            added, skipped = get_store().import_events(
+                read_events_to_import(text), added_by=current_user()
+            )
         except UnicodeDecodeError:
             st.error("The file is not UTF-8 text; nothing was imported.")
             return
@@ -287,8 +291,12 @@ def main() -> None:
     events = load_events()
     shown, country, _categories = _filtered(events)
     if shown:
+        table = events_table(shown)
+        authors = load_event_authors()
+        if any(authors.values()):  # recorded when sign-in is configured
+            table["Added by"] = [authors.get(e.id) or "–" for e in shown]
         st.dataframe(
-            events_table(shown),
+            table,
             hide_index=True,
             key="events_table",
             column_config={"Source URL": st.column_config.LinkColumn("Source URL")},

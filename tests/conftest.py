@@ -8,6 +8,11 @@ Test layers (markers registered in pyproject.toml):
 - ``app``: AppTest runs of the pages (every test_pages_* module is marked here);
 - ``browser``: Playwright against a started server; ``samples``: reads ../shared/sipri-samples/.
 
+Store tests take ``store_target``: a fresh SQLite file, then (marked ``slow``: a server) a fresh
+database on a real PostgreSQL server: ``$ARMS_TEST_PG_URL`` (``make test`` starts a throwaway
+cluster and sets it), else a cluster this session starts itself when PostgreSQL is installed,
+else those tests skip with a sentence (and fail under CI=true).
+
 Hypothesis: the ``ci`` profile (loaded when CI=true) runs every property with the example
 count written in the test; the ``dev`` profile runs a fifth of it. Tests write
 ``@settings(max_examples=examples(N))``.
@@ -17,6 +22,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import uuid
 from pathlib import Path
 
 import pytest
@@ -151,3 +157,74 @@ def sample_path():
         return hits[0]
 
     return get
+
+
+# --------------------------------------------------------------------------- PostgreSQL
+
+NO_POSTGRESQL = (
+    "PostgreSQL is not installed (apt-get install postgresql, or run make test as root): the "
+    "store tests against PostgreSQL are skipped"
+)
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """The admin URL of a PostgreSQL server for this session (see the module's docstring)."""
+    url = os.environ.get("ARMS_TEST_PG_URL", "").strip()
+    if url:
+        yield url
+        return
+    from tools.pg_cluster import Cluster, find_bindir
+
+    bindir = find_bindir()
+    if bindir is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(NO_POSTGRESQL.replace("are skipped", "cannot run under CI"))
+        pytest.skip(NO_POSTGRESQL)
+    cluster = Cluster(bindir)
+    cluster.start()
+    try:
+        yield cluster.url()
+    finally:
+        cluster.stop()
+
+
+def pg_admin(url: str):
+    """A psycopg connection (autocommit) to the database named by an SQLAlchemy URL."""
+    import psycopg
+    import sqlalchemy as sa
+
+    parsed = sa.make_url(url)
+    return psycopg.connect(
+        host=parsed.host,
+        port=parsed.port,
+        user=parsed.username,
+        password=parsed.password,
+        dbname=parsed.database,
+        autocommit=True,
+    )
+
+
+@pytest.fixture
+def pg_url(pg_server):
+    """A new, empty database on the test server, dropped after the test."""
+    import sqlalchemy as sa
+
+    from analysis.store import pg
+
+    name = f"arms_test_{uuid.uuid4().hex[:12]}"
+    with pg_admin(pg_server) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    url = sa.make_url(pg_server).set(database=name).render_as_string(hide_password=False)
+    yield url
+    pg.dispose_engines(url)
+    with pg_admin(pg_server) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
+def store_target(request, tmp_path):
+    """Where a store test keeps its store: a new SQLite file, or a new PostgreSQL database."""
+    if request.param == "sqlite":
+        return tmp_path / "store" / "arms.sqlite"
+    return request.getfixturevalue("pg_url")

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
 
 
-def cli(*args: str, db: Path) -> subprocess.CompletedProcess:
+def cli(*args: str, db: Path | str) -> subprocess.CompletedProcess:
     env = {**os.environ, "ARMS_DB": str(db)}
     return subprocess.run(
         [sys.executable, "-m", "analysis", *args],
@@ -31,8 +31,8 @@ def cli(*args: str, db: Path) -> subprocess.CompletedProcess:
     )
 
 
-def test_import_list_remove_round_trip(tmp_path):
-    db = tmp_path / "arms.sqlite"
+def test_import_list_remove_round_trip(store_target):
+    db = store_target  # a SQLite file, or a PostgreSQL URL in ARMS_DB
     good, bad = DATA / "B_india_by_supplier.csv", DATA / "bad_png.csv"
 
     run = cli("import", str(good), str(bad), db=db)
@@ -89,6 +89,23 @@ def test_db_option_wins_over_the_environment(tmp_path):
     assert run.returncode == 0, run.stderr
     assert len(Store(chosen).datasets()) == 1
     assert not other.exists()
+
+
+def test_a_postgresql_server_that_cannot_be_reached_is_one_sentence(tmp_path):
+    from tools.pg_cluster import free_port
+
+    url = f"postgresql+psycopg://arms:s3cret@127.0.0.1:{free_port()}/arms"
+    env = {**os.environ, "ARMS_DB": "", "ARMS_PG_CONNECT_RETRY_SECONDS": "0"}
+    run = subprocess.run(
+        [sys.executable, "-m", "analysis", "--db", url, "list"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert run.returncode == 2
+    assert run.stderr.startswith(
+        "--db points at the PostgreSQL postgresql+psycopg://arms:***@127.0.0.1:"
+    )
+    assert "cannot be reached (the server did not answer: " in run.stderr
+    assert "s3cret" not in run.stderr and "Traceback" not in run.stderr
 
 
 def test_events_export_and_import(tmp_path):

@@ -1,27 +1,29 @@
-"""The SQLite store: datasets in and out with their dtypes, dedup, rejections, events CRUD."""
+"""The store, on SQLite and on PostgreSQL (``store_target``): datasets in and out with their
+dtypes, dedup, rejections, events CRUD, versions, locks."""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
 import sqlite3
-import tempfile
+import threading
+import uuid
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analysis import schema, store
 from analysis.events import Event, InvalidEventError, load_seed_events
 from analysis.sipri import SipriExport, SipriFormatError
-from analysis.store import Store, StoreError, describe_export
+from analysis.store import Store, StoreError, describe_export, migrations, pg
 from analysis.store import datasets as store_datasets
 from analysis.store import db as store_db
 from analysis.store import intake as store_intake
 
-from .conftest import examples
+from .conftest import examples, pg_admin
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -84,7 +86,12 @@ def make_export(**changes) -> SipriExport:
 
 
 @pytest.fixture
-def db(tmp_path) -> Store:
+def db(store_target) -> Store:
+    return Store(store_target)
+
+
+@pytest.fixture
+def sqlite_db(tmp_path) -> Store:
     return Store(tmp_path / "store" / "arms.sqlite")
 
 
@@ -121,6 +128,56 @@ def test_a_store_from_a_newer_version_is_refused(tmp_path):
     conn.close()
     with pytest.raises(StoreError, match="newer version"):
         Store(path)
+
+
+@pytest.mark.slow
+def test_arms_db_takes_a_postgresql_url_and_never_shows_its_password(pg_url, monkeypatch):
+    monkeypatch.setenv("ARMS_DB", pg_url)
+    first = Store()
+    assert (first.dialect, first.path) == ("postgresql", None)
+    assert first.location == pg_url  # the test server has no password
+    secret = pg_url.replace("arms@", "arms:s3cret@")
+    monkeypatch.setattr(pg, "CONNECT_RETRY_SECONDS", 0.0)
+    with pytest.raises(StoreError) as caught:
+        Store(secret.rsplit("/", 1)[0] + "/no_such_database", source="--db")
+    error = caught.value
+    assert error.kind == "cannot_open" and "cannot be reached" in str(error)
+    assert str(error).startswith("--db points at the PostgreSQL database no_such_database, which")
+    assert "s3cret" not in str(error) and "s3cret" not in error.detail
+    assert "127.0.0.1" in error.detail and "127.0.0.1" not in str(error)
+
+
+def test_a_database_url_of_another_kind_is_one_sentence():
+    with pytest.raises(StoreError, match="is a mysql database: this dashboard stores in a SQLite"):
+        Store("mysql://u:p@localhost/arms")
+
+
+@pytest.mark.slow
+def test_a_postgresql_store_from_a_newer_version_is_refused(pg_url):
+    Store(pg_url)
+    with pg_admin(pg_url) as conn:
+        conn.execute(
+            "UPDATE meta SET value = %s WHERE key = 'schema_version'",
+            (str(store.SCHEMA_VERSION + 1),),
+        )
+    expected = f"store schema {store.SCHEMA_VERSION + 1}; this version reads schema"
+    with pytest.raises(StoreError, match=expected) as caught:
+        Store(pg_url)
+    assert caught.value.kind == "newer_version"
+
+
+@pytest.mark.slow
+def test_a_postgresql_database_of_another_program_is_refused_and_left_alone(pg_url):
+    with pg_admin(pg_url) as conn:
+        conn.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)")
+    with pytest.raises(StoreError, match="holds tables of another program") as caught:
+        Store(pg_url)
+    assert caught.value.kind == "not_a_store"
+    with pg_admin(pg_url) as conn:
+        tables = conn.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+        ).fetchall()
+    assert tables == [("notes",)]
 
 
 # --- datasets ---------------------------------------------------------------------------------
@@ -345,23 +402,42 @@ _flow_frames = st.lists(
 ).map(lambda rows: schema.coerce_flows(pd.DataFrame(rows, columns=schema.FLOW_COLUMNS)))
 
 
-@settings(max_examples=examples(25), deadline=None)
+@settings(
+    max_examples=examples(25),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],  # one store for all examples
+)
 @given(frames=st.lists(_flow_frames, min_size=1, max_size=3))
-def test_any_flows_come_back_exactly_per_dataset(frames):
-    with tempfile.TemporaryDirectory() as folder:
-        db = Store(Path(folder) / "arms.sqlite")
-        for i, frame in enumerate(frames):
-            db.store_export(f"{i}.csv", str(i).encode(), make_export(flows=frame))
-        for i, frame in enumerate(frames, start=1):
-            got = db.flows([i]).frame[schema.FLOW_COLUMNS]
-            pd.testing.assert_frame_equal(got, frame)
+def test_any_flows_come_back_exactly_per_dataset(db, frames):
+    ids = []
+    for i, frame in enumerate(frames):
+        outcome = db.store_export(f"{i}.csv", uuid.uuid4().bytes, make_export(flows=frame))
+        if any("\x00" in str(v) for v in frame[["recipient", "supplier"]].stack()):
+            assert outcome.status == "rejected" and "NUL character" in outcome.reason
+            continue
+        assert outcome.status == "stored", outcome.reason
+        ids.append((outcome.dataset_id, frame))
+    for dataset_id, frame in ids:
+        got = db.flows([dataset_id]).frame[schema.FLOW_COLUMNS]
+        pd.testing.assert_frame_equal(got, frame)
+
+
+def test_a_text_cell_with_a_nul_character_is_rejected_without_writing(db):
+    token = db.state_token()
+    bad = make_flows().assign(supplier=["Russia", "Fra\x00nce", None])
+    outcome = db.store_export("a.csv", b"a", make_export(flows=bad))
+    assert outcome.status == "rejected"
+    assert outcome.reason == (
+        "the rows do not fit the tidy table: a text cell holds a NUL character (U+0000)"
+    )
+    assert db.state_token() == token and db.datasets().empty
 
 
 # --- events -----------------------------------------------------------------------------------
 
 
-def test_a_new_store_is_seeded_once_and_deletions_stay_deleted(tmp_path):
-    path = tmp_path / "arms.sqlite"
+def test_a_new_store_is_seeded_once_and_deletions_stay_deleted(store_target):
+    path = store_target
     db = Store(path)
     stored = db.events()
     assert [e.without_id() for e in stored] == load_seed_events()
@@ -422,6 +498,29 @@ def test_importing_events_skips_those_already_stored_and_is_all_or_nothing(db):
 # --- locks ------------------------------------------------------------------------------------
 
 
+class WriteLock:
+    """Another connection holding the store's write lock: SQLite's BEGIN IMMEDIATE, or the
+    advisory lock every PostgreSQL write transaction takes first."""
+
+    def __init__(self, db: Store) -> None:
+        if db.dialect == "sqlite":
+            self.conn = sqlite3.connect(db.path, isolation_level=None)
+            self.conn.execute("BEGIN IMMEDIATE")
+        else:
+            self.conn = pg_admin(db.location)
+            self.conn.autocommit = False
+            self.conn.execute(f"SELECT pg_advisory_xact_lock({pg.WRITE_LOCK_KEY})")
+
+    def release(self) -> None:
+        if self.conn is not None:
+            if isinstance(self.conn, sqlite3.Connection):
+                self.conn.execute("ROLLBACK")
+            else:
+                self.conn.rollback()
+            self.conn.close()
+            self.conn = None
+
+
 def _hold_write_lock(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("BEGIN IMMEDIATE")
@@ -431,18 +530,42 @@ def _hold_write_lock(path: Path) -> sqlite3.Connection:
 def test_a_lock_outlasting_the_retries_becomes_a_sentence_not_database_is_locked(db, monkeypatch):
     monkeypatch.setattr(store_db, "BUSY_TIMEOUT_SECONDS", 0.0)
     monkeypatch.setattr(store_db, "LOCK_RETRY_SECONDS", 0.2)
-    holder = _hold_write_lock(db.path)
+    holder = WriteLock(db)
     try:
         with pytest.raises(store.StoreBusyError, match="stayed busy with other imports"):
             db.add_event(Event(start=dt.date(2024, 1, 1), title="x", countries=("India",)))
     finally:
-        holder.execute("ROLLBACK")
-        holder.close()
+        holder.release()
     assert len(db.events()) == 3
 
 
-def test_a_write_retries_until_the_lock_is_released(db, monkeypatch):
+@pytest.mark.slow
+def test_a_postgresql_write_waits_for_the_lock_holder_then_goes_through(pg_url):
+    db = Store(pg_url)
+    holder = WriteLock(db)
+    result = {}
+
+    def add():
+        result["id"] = db.add_event(
+            Event(start=dt.date(2024, 1, 1), title="x", countries=("India",))
+        )
+
+    writer = threading.Thread(target=add)
+    writer.start()
+    with pg_admin(pg_url) as watcher:  # until the writer is queued behind the holder
+        while not watcher.execute(
+            "SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+        ).fetchall():
+            writer.join(0.05)
+            assert writer.is_alive(), result
+    holder.release()
+    writer.join()
+    assert result["id"] in {e.id for e in db.events()}
+
+
+def test_a_write_retries_until_the_lock_is_released(sqlite_db, monkeypatch):
     # With no sqlite busy wait at all, only the store's own retry loop can get the write through.
+    db = sqlite_db
     monkeypatch.setattr(store_db, "BUSY_TIMEOUT_SECONDS", 0.0)
     holder = _hold_write_lock(db.path)
     attempts = []
@@ -476,12 +599,12 @@ def test_a_real_india_export_comes_back_exactly_as_the_loader_read_it(db, sample
     assert db.datasets()["vintage"].tolist() == ["2024-10-10"]
 
 
-def test_flows_carry_sipri_total_rows_so_shares_match_sipri(tmp_path):
+def test_flows_carry_sipri_total_rows_so_shares_match_sipri(store_target):
     """The Total row travels through the store: period shares divide by it."""
     from analysis.results import SipriTotal
     from analysis.shares import period_shares
 
-    store = Store(tmp_path / "totals.sqlite")
+    store = Store(store_target)
     data = (DATA / "B_india_by_supplier.csv").read_bytes()
     outcome = store.import_bytes("india.csv", data)
     assert outcome.ok
@@ -521,3 +644,46 @@ def test_a_version_1_store_is_upgraded_in_place(tmp_path):
     assert upgraded.totals() == ()
     assert upgraded.import_bytes("b.csv", (DATA / "B_india_by_supplier.csv").read_bytes()).ok
     assert upgraded.integrity_check() == "ok"
+
+
+@pytest.mark.slow
+def test_a_version_1_postgresql_store_is_upgraded_in_place(pg_url):
+    """The same migration steps bring an old PostgreSQL store up to date."""
+    with pg_admin(pg_url) as conn:
+        for statement in migrations.statements(0, "postgresql"):
+            conn.execute(statement)
+        conn.execute(
+            "INSERT INTO meta (key, value) VALUES ('instance', 'old'), ('revision', '0'),"
+            " ('schema_version', '1')"
+        )
+        conn.execute(
+            "INSERT INTO datasets (file_name, sha256, layout, vintage, uploaded_at, n_flows,"
+            " n_deals) VALUES ('india.csv', 'abc', 'tiv_table', '2024-10-10',"
+            " '2025-01-01T00:00:00Z', 1, 0)"
+        )
+        conn.execute(
+            "INSERT INTO flows (dataset_id, recipient, supplier, year, tiv, category)"
+            " VALUES (1, 'India', 'Russia', 2020, 5.0, NULL)"
+        )
+    upgraded = Store(pg_url)
+    flows = upgraded.flows()
+    assert flows["scope"].tolist() == ["partial"] and flows["tiv"].tolist() == [5.0]
+    assert upgraded.totals() == ()
+    assert upgraded.datasets()["added_by"].tolist() == [""]
+    assert upgraded.import_bytes("b.csv", (DATA / "B_india_by_supplier.csv").read_bytes()).ok
+    assert upgraded.integrity_check() == "ok"
+
+
+def test_who_added_a_dataset_and_an_event_is_recorded(db):
+    db.store_export("a.csv", b"a", make_export(), added_by="ana@example.org")
+    db.store_export("b.csv", b"b", make_export())
+    assert db.datasets()["added_by"].tolist() == ["ana@example.org", ""]
+    event = Event(start=dt.date(2024, 1, 1), title="x", countries=("India",))
+    event_id = db.add_event(event, added_by="anonymous")
+    other = Event(start=dt.date(2024, 2, 1), title="y", countries=("India",))
+    assert db.import_events([other], added_by="ben") == (1, 0)
+    authors = db.event_authors()
+    assert authors[event_id] == "anonymous"
+    (other_id,) = [e.id for e in db.events() if e.title == "y"]
+    assert authors[other_id] == "ben"
+    assert {authors[e.id] for e in db.events() if e.title not in ("x", "y")} == {""}  # seeds

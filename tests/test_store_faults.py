@@ -326,7 +326,7 @@ def test_a_full_disk_writes_nothing_and_says_so(tmp_path, fill_disk, what):
 def test_a_disk_full_reported_as_text_is_also_recognised(tmp_path, monkeypatch):
     db = filled_store(tmp_path / "arms.sqlite")
 
-    def full(conn, events):
+    def full(conn, events, *who):
         raise sqlite3.OperationalError("database or disk is full")
 
     monkeypatch.setattr(stored_events, "insert_events", full)

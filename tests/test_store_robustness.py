@@ -1,4 +1,5 @@
-"""Hostile conditions for the store: rejected uploads, 8 concurrent writers, SIGKILL mid-import."""
+"""Hostile conditions for the store, on SQLite and PostgreSQL: rejected uploads, concurrent
+writers (processes and threads), SIGKILL mid-import."""
 
 from __future__ import annotations
 
@@ -18,80 +19,34 @@ from analysis.sipri import read_sipri
 from analysis.store import Store
 from analysis.store import intake as store_intake
 
+from .conftest import pg_admin
+from .store_workers import big_register, india_table, pg_snapshot, run_team_writers
+
 pytestmark = pytest.mark.slow  # child processes
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
 BAD_FILES = sorted(DATA.glob("bad_*"))
 
-TIV_PREAMBLE = (
-    "Volume of transfers of major arms\n"
-    "Figures are in millions of SIPRI trend-indicator values (TIVs).\n"
-    "Figures may not add up to stated totals due to the conventions of rounding.\n"
-    "\n"
-    "Source: SIPRI Arms Transfers Database (c) SIPRI.\n"
-    "Data generated: 10 Oct 2024 6:39:28 PM\n"
-    "\n"
-)
-REGISTER_PREAMBLE = (
-    "Transfers of major conventional arms from All countries  to All countries . "
-    "Deals with deliveries made for the year range '1990' to '2024' \n"
-    "SIPRI trend-indicator values (TIVs) are in millions.\n"
-    "\n"
-    "Source: SIPRI Arms Transfers Database (c) SIPRI.\n"
-    "Data generated: 13 Mar 2025 10:02:49 AM\n"
-    "SIPRI AT Database ID,Supplier,Recipient,Designation,Description,Armament category,"
-    "Order date,Order date is estimate,Numbers delivered,Numbers delivered is estimate,"
-    "Delivery year,Delivery year is estimate,Status,SIPRI estimate,TIV deal unit,"
-    "TIV delivery values,Local production\n"
-)
 
-
-def india_table(seed: int) -> bytes:
-    """A small Variant B table (India's imports by supplier) whose numbers depend on ``seed``."""
-    years = list(range(2015, 2020))
-    rows = {
-        "Russia": [seed + 10 * k + 1 for k in range(5)],
-        "France": [seed % 7 + k for k in range(5)],
-    }
-    totals = [sum(col) for col in zip(*rows.values(), strict=True)]
-    grand = sum(totals)
-    lines = [
-        "Supplier,"
-        + ",".join(map(str, years))
-        + ",2015-2019,Percentage,Sum total years,Percentage of total"
-    ]
-    for name, values in rows.items():
-        share = f"{100 * sum(values) / grand:.0f}%"
-        period = sum(values)
-        lines.append(f"{name},{','.join(map(str, values))},{period},{share},{period},{share}")
-    lines.append(f"Total exports to India,{','.join(map(str, totals))},{grand},100%,{grand},")
-    return (TIV_PREAMBLE + "\n".join(lines) + "\n").encode()
-
-
-def big_register(n_rows: int) -> bytes:
-    """A Variant D register with ``n_rows`` single-delivery deals (about 85 bytes a row)."""
-    suppliers = ["Russia", "France", "United States", "Israel", "Germany"]
-    recipients = ["India", "Ukraine", "Egypt", "Viet Nam"]
-    rows = [
-        f"{1000 + i},{suppliers[i % 5]},{recipients[i % 4]},Gun-{i},towed gun,Artillery,"
-        f"{1990 + i % 30},No,{1 + i % 9},No,{1991 + i % 30},No,New,1,1,{1 + i % 9},No\n"
-        for i in range(n_rows)
-    ]
-    return (REGISTER_PREAMBLE + "".join(rows)).encode()
-
-
-def store_files_checksums(db: Store) -> dict[str, str]:
-    """sha256 of every file of the store (main file, and WAL/SHM files if any are left)."""
+def store_files_checksums(db: Store) -> dict[str, str] | dict[str, list]:
+    """sha256 of every file of a SQLite store (main file, and WAL/SHM files if any are left);
+    every row and sequence position of a PostgreSQL store."""
+    if db.dialect == "postgresql":
+        return pg_snapshot(db.location)
     return {
         p.name: hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(db.path.parent.glob(db.path.name + "*"))
     }
 
 
+def reopen(db: Store) -> Store:
+    return Store(db.path or db.location)
+
+
 @pytest.fixture
-def filled(tmp_path) -> Store:
-    db = Store(tmp_path / "arms.sqlite")
+def filled(store_target) -> Store:
+    db = Store(store_target)
     for name in ("B_india_by_supplier.csv", "D_deliveries.csv"):
         outcome = db.import_bytes(name, (DATA / name).read_bytes())
         assert outcome.status == "stored", outcome.reason
@@ -115,7 +70,7 @@ def test_a_bad_upload_is_rejected_leaving_the_store_byte_for_byte_unchanged(fill
         return
     assert outcome.status == "rejected" and outcome.reason
     assert store_files_checksums(filled) == before
-    assert Store(filled.path).integrity_check() == "ok"
+    assert reopen(filled).integrity_check() == "ok"
     assert store_files_checksums(filled) == before  # reopening writes nothing either
 
 
@@ -212,6 +167,34 @@ def test_eight_processes_importing_twenty_files_each_store_all(tmp_path):
     assert db.integrity_check() == "ok"
 
 
+def test_two_processes_of_eight_writers_store_every_distinct_file_exactly_once(
+    store_target, tmp_path
+):
+    """A team deployment in miniature: 2 app processes x 8 concurrent writers x 20 files, half
+    of them with bytes that every writer uploads too."""
+    run = run_team_writers(store_target, tmp_path, n_processes=2, n_threads=8, n_files=20)
+    assert run["returncodes"] == [0, 0], run["stderr"]
+    assert "Traceback" not in run["stderr"], run["stderr"]
+    statuses = run["statuses"]
+    assert len(statuses) == 2 * 8 * 20
+    errors = [s for s in statuses if s[0] not in ("stored", "duplicate")]
+    assert errors == []  # nothing but "stored" or "duplicate" reaches a user
+    distinct = {hashlib.sha256(Path(p).read_bytes()).hexdigest() for p in run["files"]}
+    assert len(distinct) == 2 * 8 * 10 + 10
+    stored = [s for s in statuses if s[0] == "stored"]
+    assert sorted(s[3] for s in stored) == sorted(distinct)  # each one stored exactly once
+    ids = {sha: dataset_id for _, _, dataset_id, sha in stored}
+    assert all(ids[sha] == dataset_id for status, _, dataset_id, sha in statuses)
+
+    db = Store(store_target)
+    datasets = db.datasets()
+    assert sorted(datasets["sha256"]) == sorted(distinct)
+    expected_flows = len(read_sipri(india_table(seed=1)).flows) * len(distinct)
+    assert int(datasets["n_flows"].sum()) == expected_flows == len(db.flows())
+    assert len(db.events()) == 3  # seeded exactly once although both processes created it
+    assert db.integrity_check() == "ok"
+
+
 # --- crash safety -----------------------------------------------------------------------------
 
 KILLED_WORKER = textwrap.dedent(
@@ -247,7 +230,7 @@ def test_sigkill_in_the_middle_of_an_import_loses_nothing_committed(filled, tmp_
     script = tmp_path / "killed_worker.py"
     script.write_text(KILLED_WORKER, encoding="utf-8")
     proc = subprocess.Popen(
-        [sys.executable, str(script), str(db.path), str(big)],
+        [sys.executable, str(script), str(db.path or db.location), str(big)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -256,9 +239,7 @@ def test_sigkill_in_the_middle_of_an_import_loses_nothing_committed(filled, tmp_
     try:
         line = proc.stdout.readline().strip()
         assert line == "mid-import", proc.communicate(timeout=60)
-        wal = db.path.with_name(db.path.name + "-wal")
-        # Uncommitted pages already spilled to the WAL: the kill lands inside the transaction.
-        assert wal.exists() and wal.stat().st_size > 0
+        assert_inside_a_write_transaction(db)
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=60)
     finally:
@@ -266,7 +247,7 @@ def test_sigkill_in_the_middle_of_an_import_loses_nothing_committed(filled, tmp_
             proc.kill()
     assert proc.returncode == -signal.SIGKILL
 
-    reopened = Store(db.path)
+    reopened = reopen(db)
     assert reopened.integrity_check() == "ok"
     pd.testing.assert_frame_equal(reopened.datasets(), before["datasets"])
     pd.testing.assert_frame_equal(reopened.flows().frame, before["flows"])
@@ -277,5 +258,25 @@ def test_sigkill_in_the_middle_of_an_import_loses_nothing_committed(filled, tmp_
     assert reopened.find_dataset(digest) is None
     # The half-written upload left no trace: the same file can be stored now.
     outcome = reopened.import_bytes(big.name, big.read_bytes())
-    assert outcome.status == "stored" and outcome.dataset_id == 3
-    assert len(reopened.deals([3])) == 60_000
+    # PostgreSQL never hands out an id twice, not even that of a save that never finished.
+    assert outcome.status == "stored"
+    assert outcome.dataset_id == (3 if db.dialect == "sqlite" else 4)
+    assert len(reopened.deals([outcome.dataset_id])) == 60_000
+    assert reopened.integrity_check() == "ok"
+
+
+def assert_inside_a_write_transaction(db: Store) -> None:
+    """The killed writer has written rows it has not committed."""
+    if db.dialect == "sqlite":
+        wal = db.path.with_name(db.path.name + "-wal")
+        # Uncommitted pages already spilled to the WAL: the kill lands inside the transaction.
+        assert wal.exists() and wal.stat().st_size > 0
+        return
+    with pg_admin(db.location) as conn:
+        writers = conn.execute(
+            "SELECT a.state, a.xact_start IS NOT NULL FROM pg_locks l"
+            " JOIN pg_stat_activity a ON a.pid = l.pid"
+            " WHERE l.locktype = 'advisory' AND l.granted AND a.datname = current_database()"
+        ).fetchall()
+    # One session holds the write lock, in a transaction it has not committed.
+    assert writers == [("idle in transaction", True)]

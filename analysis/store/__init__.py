@@ -1,9 +1,11 @@
-"""Persistent store of uploaded SIPRI datasets and events: one SQLite file, safe for many writers.
+"""Persistent store of uploaded SIPRI datasets and events: one SQLite file, or one PostgreSQL
+database shared by a team's app processes; safe for many writers on both.
 
 ``Store`` is a thin facade over the store's jobs, each in its own module:
 
 - ``db``: the connection layer (SQLite pragmas, transactions and retries, faults as
-  ``StoreError`` sentences, schema and migrations, state token), with ``faults``;
+  ``StoreError`` sentences, migrations, state token), with ``faults``, ``migrations`` (the
+  schema, one for both backends) and ``pg`` (the same interface on PostgreSQL);
 - ``datasets``: stored datasets, their flows, deals, totals and scopes;
 - ``events``: stored events and a new store's seed events;
 - ``intake``: an upload's bytes -> preview -> commit, and the store's only call into the loader.
@@ -26,13 +28,7 @@ from analysis.sipri import SipriExport
 from analysis.store import datasets, intake
 from analysis.store import events as stored_events
 from analysis.store.datasets import DATASET_COLUMNS
-from analysis.store.db import (
-    DEFAULT_DB,
-    MIGRATIONS,
-    SCHEMA_VERSION,
-    Database,
-    default_db_path,
-)
+from analysis.store.db import DEFAULT_DB, default_db_path, open_database
 from analysis.store.faults import FAULT_SENTENCES, StoreBusyError, StoreError
 from analysis.store.intake import (
     MAX_UPLOAD_BYTES,
@@ -42,6 +38,7 @@ from analysis.store.intake import (
     describe_export,
     parse_upload,
 )
+from analysis.store.migrations import MIGRATIONS, SCHEMA_VERSION
 
 __all__ = [
     "DATASET_COLUMNS",
@@ -63,7 +60,7 @@ __all__ = [
 
 
 class Store:
-    """Uploaded datasets, their tidy rows and the events, in one SQLite file.
+    """Uploaded datasets, their tidy rows and the events, in one SQLite file or PostgreSQL database.
 
     Every call opens its own short-lived connection, so one ``Store`` may be shared between
     threads (Streamlit sessions) and processes may write to the same file at once: WAL mode,
@@ -73,6 +70,8 @@ class Store:
     A file the store cannot use raises ``StoreError`` (one sentence) and is never modified or
     replaced: another program's file is refused before anything is written to it, a damaged
     one is not recreated, and a read-only one (file, folder or file system) can still be read.
+    A database URL (``postgresql+psycopg://user:password@host:port/database``) keeps the same
+    guarantees with PostgreSQL underneath (see ``analysis.store.pg``).
     """
 
     def __init__(
@@ -81,19 +80,30 @@ class Store:
         """Open the store, creating it (and its folder) when the file does not exist yet.
 
         Args:
-            path: the SQLite file; default ``$ARMS_DB``, else data/arms.sqlite in the project.
+            path: the SQLite file or a PostgreSQL URL; default ``$ARMS_DB``, else
+                data/arms.sqlite in the project.
             source: what named ``path`` (e.g. "--db"), for error sentences ("--db points at
                 X, which ..."); "ARMS_DB" when the path is taken from that variable.
 
         Raises:
             StoreError: the file cannot be used as a store; nothing was written to it.
         """
-        self.database = Database(path, source=source, seed=stored_events.seed_writer)
+        self.database = open_database(path, source=source, seed=stored_events.seed_writer)
 
     @property
-    def path(self) -> Path:
-        """The store's SQLite file."""
+    def path(self) -> Path | None:
+        """The store's SQLite file (None for a PostgreSQL store)."""
         return self.database.path
+
+    @property
+    def location(self) -> str:
+        """Where the store is, for people: the file's path, or the URL without its password."""
+        return self.database.location
+
+    @property
+    def dialect(self) -> str:
+        """Which backend holds the store: "sqlite" or "postgresql"."""
+        return self.database.dialect
 
     @property
     def source(self) -> str | None:
@@ -101,7 +111,7 @@ class Store:
         return self.database.source
 
     def __repr__(self) -> str:
-        return f"Store({str(self.path)!r})"
+        return f"Store({self.location!r})"
 
     # --- state (db) ---------------------------------------------------------------------------
 
@@ -110,7 +120,8 @@ class Store:
         return self.database.state_token()
 
     def integrity_check(self) -> str:
-        """SQLite's ``PRAGMA integrity_check`` answer ("ok" for a sound file)."""
+        """Whether the store is sound, "ok" when it is (SQLite: ``PRAGMA integrity_check``; on
+        PostgreSQL: every dataset has all its rows and no row lost its dataset)."""
         return self.database.integrity_check()
 
     # --- intake -------------------------------------------------------------------------------
@@ -125,9 +136,10 @@ class Store:
         data: bytes,
         max_bytes: int | None = None,
         progress: Callable[[float], None] | None = None,
+        added_by: str = "",
     ) -> ImportOutcome:
         """Parse and store one uploaded file as a dataset (see ``intake.import_bytes``)."""
-        return intake.import_bytes(self.database, file_name, data, max_bytes, progress)
+        return intake.import_bytes(self.database, file_name, data, max_bytes, progress, added_by)
 
     def store_export(
         self,
@@ -135,9 +147,10 @@ class Store:
         data: bytes,
         export: SipriExport,
         progress: Callable[[float], None] | None = None,
+        added_by: str = "",
     ) -> ImportOutcome:
         """Store an already parsed export as a dataset of ``data`` (see ``intake.store_export``)."""
-        return intake.store_export(self.database, file_name, data, export, progress)
+        return intake.store_export(self.database, file_name, data, export, progress, added_by)
 
     # --- datasets -----------------------------------------------------------------------------
 
@@ -172,9 +185,13 @@ class Store:
         """All stored events, ordered by start date, end and title."""
         return stored_events.list_events(self.database)
 
-    def add_event(self, event: Event) -> int:
+    def event_authors(self) -> dict[int, str]:
+        """Who added each event, by id ("" when added without sign-in)."""
+        return stored_events.authors(self.database)
+
+    def add_event(self, event: Event, added_by: str = "") -> int:
         """Validate and store a new event; returns its id (see ``events.add_event``)."""
-        return stored_events.add_event(self.database, event)
+        return stored_events.add_event(self.database, event, added_by)
 
     def update_event(self, event: Event) -> None:
         """Replace the stored event with id ``event.id`` (see ``events.update_event``)."""
@@ -184,6 +201,6 @@ class Store:
         """Delete one event; True when it existed."""
         return stored_events.delete_event(self.database, event_id)
 
-    def import_events(self, events: Iterable[Event]) -> tuple[int, int]:
+    def import_events(self, events: Iterable[Event], added_by: str = "") -> tuple[int, int]:
         """Add events from an exchange file, all or nothing (see ``events.import_events``)."""
-        return stored_events.import_events(self.database, events)
+        return stored_events.import_events(self.database, events, added_by)

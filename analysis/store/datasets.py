@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 
 import pandas as pd
@@ -11,7 +10,7 @@ import pandas as pd
 from analysis import schema
 from analysis.results import FLOWS, LoadedFlows, SipriTotal, Source, validate
 from analysis.sipri import SipriExport
-from analysis.store.db import Database, utc_now
+from analysis.store.db import Connection, Database, utc_now
 
 INSERT_CHUNK_ROWS = 20_000
 
@@ -31,6 +30,7 @@ DATASET_COLUMNS = [
     "encoding",
     "size_bytes",
     "scope",
+    "added_by",
 ]
 _JSON_DATASET_COLUMNS = ("notes", "countries", "unknown_names")
 
@@ -62,7 +62,7 @@ def find_dataset(db: Database, sha256: str) -> int | None:
     return db.run(lambda conn: dataset_id_for(conn, sha256), write=False)
 
 
-def dataset_id_for(conn: sqlite3.Connection, sha256: str) -> int | None:
+def dataset_id_for(conn: Connection, sha256: str) -> int | None:
     """``find_dataset`` inside a transaction already open."""
     row = conn.execute("SELECT id FROM datasets WHERE sha256 = ?", (sha256,)).fetchone()
     return None if row is None else int(row[0])
@@ -85,19 +85,20 @@ def deal_columns(deals: pd.DataFrame) -> list[list[object]]:
 
 
 def insert_dataset(
-    conn: sqlite3.Connection,
+    conn: Connection,
     name: str,
     digest: str,
     data: bytes,
     export: SipriExport,
     counts: tuple[int, int],
+    added_by: str = "",
 ) -> int:
     """Add the row describing a dataset (``counts``: its flows and deals); returns its id."""
     n_flows, n_deals = counts
     cursor = conn.execute(
         "INSERT INTO datasets (file_name, sha256, layout, vintage, uploaded_at, n_flows,"
-        " n_deals, notes, title, countries, unknown_names, encoding, size_bytes, scope)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " n_deals, notes, title, countries, unknown_names, encoding, size_bytes, scope,"
+        " added_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         (
             name,
             digest,
@@ -113,13 +114,14 @@ def insert_dataset(
             export.encoding or "",
             len(data),
             getattr(export, "scope", "partial") or "partial",
+            added_by,
         ),
     )
-    return int(cursor.lastrowid)
+    return int(cursor.fetchone()[0])
 
 
 def insert_rows(
-    conn: sqlite3.Connection,
+    conn: Connection,
     dataset_id: int,
     flow_rows: list[list[object]],
     deal_rows: list[list[object]] | None,
@@ -156,7 +158,7 @@ def insert_rows(
                 progress(done / total)
 
 
-def insert_totals(conn: sqlite3.Connection, dataset_id: int, totals_rows: list[tuple]) -> None:
+def insert_totals(conn: Connection, dataset_id: int, totals_rows: list[tuple]) -> None:
     """Add a dataset's SIPRI Total rows (``analysis.sipri.totals_records``), if any."""
     if totals_rows:
         # SIPRI's own Total rows: period shares divide by them (analysis.shares).
@@ -174,7 +176,7 @@ def remove(db: Database, dataset_id: int) -> bool:
         True when it existed, False when there is no dataset with that id.
     """
 
-    def write(conn: sqlite3.Connection) -> bool:
+    def write(conn: Connection) -> bool:
         if conn.execute("SELECT 1 FROM datasets WHERE id = ?", (dataset_id,)).fetchone() is None:
             return False
         conn.execute("DELETE FROM flows WHERE dataset_id = ?", (dataset_id,))
@@ -197,7 +199,7 @@ def list_datasets(db: Database) -> pd.DataFrame:
         Columns ``DATASET_COLUMNS``; notes, countries and unknown_names hold lists.
     """
 
-    def read(conn: sqlite3.Connection) -> list[tuple]:
+    def read(conn: Connection) -> list[tuple]:
         return conn.execute(
             f"SELECT {', '.join(DATASET_COLUMNS)} FROM datasets ORDER BY id"
         ).fetchall()
@@ -219,6 +221,7 @@ def list_datasets(db: Database) -> pd.DataFrame:
             "encoding": "str",
             "size_bytes": "int64",
             "scope": "str",
+            "added_by": "str",
         }
     )
 
@@ -228,7 +231,7 @@ def _id_filter(dataset_ids: Iterable[int] | None, column: str) -> tuple[str, lis
         return "", []
     ids = [int(i) for i in dataset_ids]
     if not ids:
-        return " WHERE 0", []
+        return " WHERE 1 = 0", []
     return f" WHERE {column} IN ({', '.join('?' * len(ids))})", ids
 
 

@@ -1,8 +1,11 @@
 """The store's connection layer: one SQLite file, its pragmas, transactions and retries.
 
 Also what a connection layer owns besides: turning SQLite errors into ``StoreError`` sentences,
-the schema and its migrations, and the state token. The other store modules reach the file only
-through ``Database.run`` (one transaction) and ``Database.bump_revision``.
+applying the schema's migrations (``migrations``), and the state token. The other store modules
+reach the store only through ``Database.run`` (one transaction) and ``Database.bump_revision``.
+
+``open_database`` picks the backend: a file path is this SQLite ``Database``; a database URL
+(``postgresql+psycopg://…``) is ``pg.PgDatabase``, with the same interface and the same SQL.
 """
 
 from __future__ import annotations
@@ -13,9 +16,9 @@ import random
 import sqlite3
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from analysis.store.faults import (
     FAULT_SENTENCES,
@@ -25,104 +28,34 @@ from analysis.store.faults import (
     fault_kind,
     is_lock_error,
 )
+from analysis.store.migrations import SCHEMA_VERSION, statements
+
+if TYPE_CHECKING:
+    from analysis.store.pg import PgDatabase
 
 DEFAULT_DB = Path(__file__).resolve().parents[2] / "data" / "arms.sqlite"
-SCHEMA_VERSION = 2
 BUSY_TIMEOUT_SECONDS = 30.0
 # Beyond sqlite's own busy timeout we retry whole transactions for this long before telling the
 # user the store is busy: with 8 writers a long import can hold the write lock for seconds.
 LOCK_RETRY_SECONDS = 120.0
 
 T = TypeVar("T")
+
+
+class Connection(Protocol):
+    """What the store's SQL runs on: a sqlite3 connection, or ``pg.PgConnection`` (the same
+    calls, ``?`` placeholders)."""
+
+    def execute(self, sql: str, params: Sequence[object] = ..., /) -> Any: ...
+
+    def executemany(self, sql: str, rows: Iterable[Sequence[object]], /) -> Any: ...
+
+
 # Called once before a new store's first transaction; what it returns writes the store's first
 # rows (the seed events) inside that transaction.
-Seeder = Callable[[], Callable[[sqlite3.Connection], None]]
+Seeder = Callable[[], Callable[[Connection], None]]
 
-_SCHEMA_V1 = """
-CREATE TABLE meta (
-    key TEXT PRIMARY KEY,
-    value TEXT NOT NULL
-);
-CREATE TABLE datasets (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    file_name TEXT NOT NULL,
-    sha256 TEXT NOT NULL UNIQUE,
-    layout TEXT NOT NULL,
-    vintage TEXT,
-    uploaded_at TEXT NOT NULL,
-    n_flows INTEGER NOT NULL,
-    n_deals INTEGER NOT NULL,
-    notes TEXT NOT NULL DEFAULT '[]',
-    title TEXT NOT NULL DEFAULT '',
-    countries TEXT NOT NULL DEFAULT '[]',
-    unknown_names TEXT NOT NULL DEFAULT '[]',
-    encoding TEXT NOT NULL DEFAULT '',
-    size_bytes INTEGER NOT NULL DEFAULT 0
-);
-CREATE TABLE flows (
-    dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
-    recipient TEXT,
-    supplier TEXT,
-    year INTEGER NOT NULL,
-    tiv REAL,
-    category TEXT
-);
-CREATE INDEX flows_by_dataset ON flows(dataset_id);
-CREATE TABLE deals (
-    dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
-    deal_id INTEGER,
-    recipient TEXT,
-    supplier TEXT,
-    order_year INTEGER,
-    number_ordered REAL,
-    designation TEXT,
-    description TEXT,
-    category TEXT,
-    number_delivered REAL,
-    delivery_years TEXT NOT NULL DEFAULT '',
-    status TEXT,
-    comments TEXT,
-    tiv_unit REAL,
-    tiv_order REAL,
-    tiv_delivered REAL,
-    order_year_uncertain INTEGER,
-    number_ordered_uncertain INTEGER,
-    number_delivered_uncertain INTEGER,
-    delivery_uncertain INTEGER,
-    local_production INTEGER
-);
-CREATE INDEX deals_by_dataset ON deals(dataset_id);
-CREATE TABLE events (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    start TEXT NOT NULL,
-    end_date TEXT,
-    title TEXT NOT NULL,
-    category TEXT NOT NULL,
-    countries TEXT NOT NULL DEFAULT '[]',
-    is_global INTEGER NOT NULL DEFAULT 0,
-    description TEXT NOT NULL DEFAULT '',
-    source_name TEXT NOT NULL DEFAULT '',
-    source_url TEXT NOT NULL DEFAULT ''
-);
-"""
-# Version 2: SIPRI's Total rows beside the flows, and what each dataset covers. Datasets
-# stored before it get scope 'partial' (never taken for a country's complete breakdown):
-# import them again to use them for shares.
-_SCHEMA_V2 = """
-CREATE TABLE IF NOT EXISTS totals (
-    dataset_id INTEGER NOT NULL REFERENCES datasets(id),
-    recipient TEXT,
-    supplier TEXT,
-    year INTEGER NOT NULL,
-    tiv REAL NOT NULL,
-    side TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS totals_by_dataset ON totals(dataset_id);
-ALTER TABLE datasets ADD COLUMN scope TEXT NOT NULL DEFAULT 'partial'
-"""
-# MIGRATIONS[i] brings a store from user_version i to i + 1.
-MIGRATIONS = [_SCHEMA_V1, _SCHEMA_V2]
-_OUR_TABLES = frozenset({"meta", "datasets", "flows", "deals", "events"})
+OUR_TABLES = frozenset({"meta", "datasets", "flows", "deals", "events"})
 
 
 def default_db_path() -> Path:
@@ -131,13 +64,65 @@ def default_db_path() -> Path:
     return Path(env).expanduser() if env else DEFAULT_DB
 
 
+def open_database(
+    target: str | os.PathLike[str] | None = None,
+    *,
+    source: str | None = None,
+    seed: Seeder | None = None,
+) -> Database | PgDatabase:
+    """The store at ``target`` (default ``$ARMS_DB``): a SQLite file, or a PostgreSQL URL.
+
+    Raises:
+        StoreError: the store cannot be used; nothing was written to it.
+    """
+    if target is None:
+        env = os.environ.get("ARMS_DB", "").strip()
+        if env and source is None:
+            source = "ARMS_DB"
+        target = env or None
+    if isinstance(target, str) and "://" in target:
+        from analysis.store.pg import PgDatabase
+
+        return PgDatabase(target, source=source, seed=seed)
+    return Database(target, source=source, seed=seed)
+
+
 def utc_now() -> str:
     """Now, in UTC, as an ISO timestamp to the second (how the store records times)."""
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
-def _no_seed() -> Callable[[sqlite3.Connection], None]:
+def no_seed() -> Callable[[Connection], None]:
+    """A ``Seeder`` writing nothing."""
     return lambda conn: None
+
+
+def read_state_token(conn: Connection) -> str:
+    """``"<store instance>:<revision>"`` inside a transaction (both backends)."""
+    rows = dict(
+        conn.execute("SELECT key, value FROM meta WHERE key IN ('instance', 'revision')").fetchall()
+    )
+    return f"{rows.get('instance', '')}:{rows.get('revision', '0')}"
+
+
+def check_rows(conn: Connection) -> str:
+    """Whether every dataset has all the rows it counts and none lost its dataset ("ok")."""
+    problems = []
+    for table, count in (("flows", "n_flows"), ("deals", "n_deals")):
+        short = conn.execute(
+            f"SELECT COUNT(*) FROM datasets d WHERE d.{count} <>"
+            f" (SELECT COUNT(*) FROM {table} x WHERE x.dataset_id = d.id)"
+        ).fetchone()[0]
+        if short:
+            problems.append(f"{short} datasets without all their {table}")
+    for table in ("flows", "deals", "totals"):
+        orphans = conn.execute(
+            f"SELECT COUNT(*) FROM {table} x"
+            " WHERE NOT EXISTS (SELECT 1 FROM datasets d WHERE d.id = x.dataset_id)"
+        ).fetchone()[0]
+        if orphans:
+            problems.append(f"{orphans} {table} rows without their dataset")
+    return "; ".join(problems) or "ok"
 
 
 class Database:
@@ -146,6 +131,8 @@ class Database:
     A file that cannot be used raises ``StoreError`` (one sentence) and is never modified or
     replaced.
     """
+
+    dialect = "sqlite"
 
     def __init__(
         self,
@@ -171,7 +158,8 @@ class Database:
         else:
             self.path = Path(path).expanduser()
         self.source = source
-        self._seed = seed or _no_seed
+        self.location = str(self.path)
+        self._seed = seed or no_seed
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -328,7 +316,7 @@ class Database:
             return int(version), {row[0] for row in tables}
 
         version, tables = self.run(inspect, write=False)
-        if (version == 0 and tables) or (version > 0 and not _OUR_TABLES <= tables):
+        if (version == 0 and tables) or (version > 0 and not OUR_TABLES <= tables):
             # Another program's database: refused before anything (WAL mode, tables) is written.
             raise self._error("not_a_store", "foreign")
         if version > SCHEMA_VERSION:
@@ -367,10 +355,9 @@ class Database:
         def migrate(conn: sqlite3.Connection) -> None:
             # Re-read under the write lock: another process may have migrated meanwhile.
             start = current_version(conn)
-            for version_from in range(start, SCHEMA_VERSION):
-                for statement in MIGRATIONS[version_from].split(";"):
-                    if statement.strip():
-                        conn.execute(statement)
+            for step in range(start, SCHEMA_VERSION):
+                for statement in statements(step, self.dialect):
+                    conn.execute(statement)
             if start == 0:
                 conn.executemany(
                     "INSERT INTO meta (key, value) VALUES (?, ?)",
@@ -409,13 +396,7 @@ class Database:
             "<store instance>:<revision>"; a recreated store file gets a new instance id.
         """
 
-        def read(conn: sqlite3.Connection) -> str:
-            rows = dict(
-                conn.execute("SELECT key, value FROM meta WHERE key IN ('instance', 'revision')")
-            )
-            return f"{rows.get('instance', '')}:{rows.get('revision', '0')}"
-
-        return self.run(read, write=False)
+        return self.run(read_state_token, write=False)
 
     def integrity_check(self) -> str:
         """SQLite's ``PRAGMA integrity_check`` answer ("ok" for a sound file)."""

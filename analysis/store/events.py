@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 from collections.abc import Callable, Iterable
 
 from analysis.events import Event, InvalidEventError, check_event, load_seed_events
-from analysis.store.db import Database, utc_now
+from analysis.store.db import Connection, Database, utc_now
 
 _EVENT_COLUMNS = [
     "id",
@@ -38,16 +37,17 @@ def _event_params(event: Event) -> tuple:
     )
 
 
-def insert_events(conn: sqlite3.Connection, events: Iterable[Event]) -> list[int]:
+def insert_events(conn: Connection, events: Iterable[Event], added_by: str = "") -> list[int]:
     """Add events inside a transaction already open; returns their new ids."""
     ids = []
     for event in events:
         cursor = conn.execute(
             "INSERT INTO events (start, end_date, title, category, countries, is_global,"
-            " description, source_name, source_url) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            _event_params(event),
+            " description, source_name, source_url, added_by)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            (*_event_params(event), added_by),
         )
-        ids.append(int(cursor.lastrowid))
+        ids.append(int(cursor.fetchone()[0]))
     return ids
 
 
@@ -67,17 +67,25 @@ def _event_from_row(row: tuple) -> Event:
     )
 
 
-def seed_writer() -> Callable[[sqlite3.Connection], None]:
+def seed_writer() -> Callable[[Connection], None]:
     """A new store's seed events (data/seed/events.csv), read now; the function returned writes
     them, once, in the store's first transaction (this is the store's ``db.Seeder``)."""
     seed = load_seed_events()
 
-    def write(conn: sqlite3.Connection) -> None:
+    def write(conn: Connection) -> None:
         # Seed once, and remember it: a user's deletions of seed events stay deleted.
         insert_events(conn, seed)
         conn.execute("INSERT INTO meta (key, value) VALUES ('events_seeded', ?)", (utc_now(),))
 
     return write
+
+
+def authors(db: Database) -> dict[int, str]:
+    """Who added each event (by id): a user's name, "anonymous", or "" without sign-in."""
+    rows = db.run(
+        lambda conn: conn.execute("SELECT id, added_by FROM events").fetchall(), write=False
+    )
+    return {int(event_id): str(added_by or "") for event_id, added_by in rows}
 
 
 def list_events(db: Database) -> list[Event]:
@@ -92,7 +100,7 @@ def list_events(db: Database) -> list[Event]:
     return [_event_from_row(r) for r in rows]
 
 
-def add_event(db: Database, event: Event) -> int:
+def add_event(db: Database, event: Event, added_by: str = "") -> int:
     """Validate and store a new event (its ``id`` is ignored).
 
     Returns:
@@ -103,8 +111,8 @@ def add_event(db: Database, event: Event) -> int:
     """
     cleaned = check_event(event)
 
-    def write(conn: sqlite3.Connection) -> int:
-        (new_id,) = insert_events(conn, [cleaned])
+    def write(conn: Connection) -> int:
+        (new_id,) = insert_events(conn, [cleaned], added_by)
         db.bump_revision(conn)
         return new_id
 
@@ -122,7 +130,7 @@ def update_event(db: Database, event: Event) -> None:
         raise KeyError("the event has no id: use add_event for a new event")
     cleaned = check_event(event)
 
-    def write(conn: sqlite3.Connection) -> None:
+    def write(conn: Connection) -> None:
         cursor = conn.execute(
             "UPDATE events SET start = ?, end_date = ?, title = ?, category = ?,"
             " countries = ?, is_global = ?, description = ?, source_name = ?,"
@@ -139,7 +147,7 @@ def update_event(db: Database, event: Event) -> None:
 def delete_event(db: Database, event_id: int) -> bool:
     """Delete one event; True when it existed."""
 
-    def write(conn: sqlite3.Connection) -> bool:
+    def write(conn: Connection) -> bool:
         cursor = conn.execute("DELETE FROM events WHERE id = ?", (int(event_id),))
         if cursor.rowcount:
             db.bump_revision(conn)
@@ -148,7 +156,7 @@ def delete_event(db: Database, event_id: int) -> bool:
     return db.run(write, write=True)
 
 
-def import_events(db: Database, events: Iterable[Event]) -> tuple[int, int]:
+def import_events(db: Database, events: Iterable[Event], added_by: str = "") -> tuple[int, int]:
     """Add events from an exchange file, all or nothing; events already stored are skipped.
 
     An event counts as already stored when every field but the id is equal, so importing an
@@ -171,7 +179,7 @@ def import_events(db: Database, events: Iterable[Event]) -> tuple[int, int]:
     if problems:
         raise InvalidEventError(problems)
 
-    def write(conn: sqlite3.Connection) -> tuple[int, int]:
+    def write(conn: Connection) -> tuple[int, int]:
         rows = conn.execute(f"SELECT {', '.join(_EVENT_COLUMNS)} FROM events").fetchall()
         known = {_event_from_row(r).without_id() for r in rows}
         fresh = []
@@ -180,7 +188,7 @@ def import_events(db: Database, events: Iterable[Event]) -> tuple[int, int]:
                 fresh.append(event)
                 known.add(event)
         if fresh:
-            insert_events(conn, fresh)
+            insert_events(conn, fresh, added_by)
             db.bump_revision(conn)
         return len(fresh), len(cleaned) - len(fresh)
 

@@ -59,6 +59,23 @@ FAULT_SENTENCES = {
     ),
     "busy": "stayed busy with other imports for {seconds:.0f} s; please try again.",
     "folder_missing": "cannot be created because its folder cannot be made ({reason}).",
+    # PostgreSQL (ARMS_DB a database URL): "ARMS_DB points at the PostgreSQL database X, which …"
+    "unreachable": (
+        "cannot be reached ({reason}): check that the server is running and the URL's host, "
+        "port, user, password and database name."
+    ),
+    "foreign_database": (
+        "is not a store of this dashboard (it holds tables of another program); it was left "
+        "unchanged."
+    ),
+    "bad_url": (
+        "is not a database URL this dashboard can read ({reason}); use "
+        "postgresql+psycopg://user:password@host:port/database."
+    ),
+    "unsupported_url": (
+        "is a {scheme} database: this dashboard stores in a SQLite file or in PostgreSQL "
+        "(postgresql+psycopg://user:password@host:port/database)."
+    ),
     "no_wal": (
         "cannot be used as a store: SQLite's WAL mode is not available for it (journal mode "
         "{mode})."

@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +17,7 @@ from typing import Literal
 from analysis import schema
 from analysis.sipri import SipriExport, SipriFormatError, totals_records
 from analysis.store import datasets
-from analysis.store.db import Database
+from analysis.store.db import Connection, Database
 
 MAX_UPLOAD_MB = 200  # keep equal to server.maxUploadSize in .streamlit/config.toml
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024  # Streamlit counts its limit in MiB
@@ -175,6 +174,7 @@ def import_bytes(
     data: bytes,
     max_bytes: int | None = None,
     progress: Callable[[float], None] | None = None,
+    added_by: str = "",
 ) -> ImportOutcome:
     """Parse and store one uploaded file as a dataset (the Data page's and the CLI's path).
 
@@ -186,6 +186,7 @@ def import_bytes(
         data: the file's bytes.
         max_bytes: the upload limit; default ``MAX_UPLOAD_BYTES``.
         progress: called with the fraction of rows written (0..1) during long inserts.
+        added_by: who stores it (the signed-in user), or "" without sign-in.
 
     Returns:
         The outcome: "stored", "duplicate" or "rejected" (with the reason).
@@ -202,7 +203,16 @@ def import_bytes(
         export = _parse(name, data)
     except SipriFormatError as exc:
         return ImportOutcome(name, digest, len(data), "rejected", reason=str(exc))
-    return store_export(db, name, data, export, progress=progress)
+    return store_export(db, name, data, export, progress=progress, added_by=added_by)
+
+
+def _refuse_nul(*tables: list[list[object]] | None) -> None:
+    """A text cell holding U+0000 (which PostgreSQL cannot store) breaks the tidy contract on
+    both backends alike; the loader never reads one from a CSV."""
+    for columns in tables:
+        for column in columns or ():
+            if any(isinstance(v, str) and "\x00" in v for v in column):
+                raise ValueError("a text cell holds a NUL character (U+0000)")
 
 
 def store_export(
@@ -211,6 +221,7 @@ def store_export(
     data: bytes,
     export: SipriExport,
     progress: Callable[[float], None] | None = None,
+    added_by: str = "",
 ) -> ImportOutcome:
     """Store an already parsed export (e.g. after ``preview``) as a dataset of ``data``.
 
@@ -220,6 +231,7 @@ def store_export(
         data: the file's bytes (their sha256 identifies the dataset).
         export: what the loader understood of ``data``.
         progress: called with the fraction of rows written (0..1).
+        added_by: who stores it (the signed-in user), or "" without sign-in.
 
     Returns:
         "stored" with the new id, "duplicate" with the existing id, or "rejected" when the
@@ -232,6 +244,7 @@ def store_export(
         deals = None if export.deals is None else schema.coerce_deals(export.deals)
         flow_rows = datasets.flow_columns(flows)
         deal_rows = None if deals is None else datasets.deal_columns(deals)
+        _refuse_nul(flow_rows, deal_rows)
     except (AttributeError, TypeError, ValueError, KeyError) as exc:
         return ImportOutcome(
             name,
@@ -248,11 +261,13 @@ def store_export(
     n_flows, n_deals = len(flows), 0 if deals is None else len(deals)
     total = max(n_flows + n_deals, 1)
 
-    def write(conn: sqlite3.Connection) -> ImportOutcome:
+    def write(conn: Connection) -> ImportOutcome:
         existing = datasets.dataset_id_for(conn, digest)  # a concurrent import may have won
         if existing is not None:
             return ImportOutcome(name, digest, len(data), "duplicate", existing, export=export)
-        dataset_id = datasets.insert_dataset(conn, name, digest, data, export, (n_flows, n_deals))
+        dataset_id = datasets.insert_dataset(
+            conn, name, digest, data, export, (n_flows, n_deals), added_by
+        )
         datasets.insert_rows(conn, dataset_id, flow_rows, deal_rows, total, progress)
         datasets.insert_totals(conn, dataset_id, totals_rows)
         db.bump_revision(conn)
