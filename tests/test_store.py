@@ -666,7 +666,7 @@ def test_a_version_1_postgresql_store_is_upgraded_in_place(pg_url):
             " VALUES (1, 'India', 'Russia', 2020, 5.0, NULL)"
         )
     upgraded = Store(pg_url)
-    flows = upgraded.flows()
+    flows = upgraded.flows().frame
     assert flows["scope"].tolist() == ["partial"] and flows["tiv"].tolist() == [5.0]
     assert upgraded.totals() == ()
     assert upgraded.datasets()["added_by"].tolist() == [""]

@@ -190,7 +190,7 @@ def test_two_processes_of_eight_writers_store_every_distinct_file_exactly_once(
     datasets = db.datasets()
     assert sorted(datasets["sha256"]) == sorted(distinct)
     expected_flows = len(read_sipri(india_table(seed=1)).flows) * len(distinct)
-    assert int(datasets["n_flows"].sum()) == expected_flows == len(db.flows())
+    assert int(datasets["n_flows"].sum()) == expected_flows == len(db.flows().frame)
     assert len(db.events()) == 3  # seeded exactly once although both processes created it
     assert db.integrity_check() == "ok"
 
