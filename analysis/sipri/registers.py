@@ -161,6 +161,7 @@ def _check_negative(frame: pd.DataFrame, cols: list[str], lines_no: pd.Series) -
 
 
 def _read_register(lines: _Lines, blocks: list[_Block], export: SipriExport) -> None:
+    mangled = any("?Number" in ln for ln in lines.lines[:15])  # before the lines are released
     raw, line_no = _all_records(
         lines,
         blocks,
@@ -232,7 +233,7 @@ def _read_register(lines: _Lines, blocks: list[_Block], export: SipriExport) -> 
         export.notes.append(
             f"{unplaced} deal(s) with delivered TIV but no delivery year are not in the yearly volumes."
         )
-    if lines.lines and any("?Number" in ln for ln in lines.lines[:15]):
+    if mangled:
         export.notes.append("The preamble's quotes were mangled into '?' (harmless).")
     _range_note(blocks, export)
 
@@ -247,21 +248,24 @@ def _spread_deliveries(
         if years_index is not None
         else _years_index(pd.Series(deals["delivery_years"].map(lambda v: "; ".join(map(str, v)))))
     )
-    # Expand every deal to its delivery years with array arithmetic on the distinct lists.
+    # Expand every deal to its delivery years with array arithmetic on the distinct lists; an
+    # array the length of the expansion is made only where needed (a register's largest).
     sizes = np.array([len(v) for v in lists] + [0], dtype=np.int64)  # last: code -1
     flat_lists = np.fromiter(
         itertools.chain.from_iterable(lists), dtype=np.int64, count=int(sizes.sum())
     )
-    first = np.concatenate(([0], np.cumsum(sizes)[:-1]))
     counts = sizes[codes]
     tiv = deals["tiv_delivered"].to_numpy(dtype="float64", na_value=0.0)
     unplaced = int(((tiv > 0) & (counts == 0)).sum())
     owner = np.repeat(np.arange(len(codes)), counts)
-    within = np.arange(len(owner)) - np.repeat(np.cumsum(counts) - counts, counts)
-    flat = flat_lists[first[codes][owner] + within] if len(owner) else flat_lists[:0]
-    bad = (flat < MIN_YEAR) | (flat > MAX_YEAR)
-    if bad.any():
-        k = int(np.argmax(bad))
+    # Where each expanded year sits in flat_lists: its list's start plus its place in the list.
+    starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))[codes] - (np.cumsum(counts) - counts)
+    flat = np.repeat(starts, counts)
+    flat += np.arange(len(flat))
+    flat = flat_lists[flat]
+    del starts
+    if len(flat) and (flat.min() < MIN_YEAR or flat.max() > MAX_YEAR):
+        k = int(np.argmax((flat < MIN_YEAR) | (flat > MAX_YEAR)))
         raise SipriFormatError(
             f"Delivery year {flat[k]} is outside {MIN_YEAR}-{MAX_YEAR}.",
             int(line_no.iloc[owner[k]]),
@@ -273,8 +277,12 @@ def _spread_deliveries(
     # An empty name is a group of its own (code -1 would index past the names).
     rec_codes, rec_names = pd.factorize(deals["recipient"], sort=True, use_na_sentinel=False)
     sup_codes, sup_names = pd.factorize(deals["supplier"], sort=True, use_na_sentinel=False)
-    key = (rec_codes[owner] * len(sup_names) + sup_codes[owner]) * 10_000 + flat
-    uniq, inverse = np.unique(key, return_inverse=True)
+    key = (rec_codes * len(sup_names) + sup_codes)[owner]
+    key *= 10_000
+    key += flat
+    del flat
+    uniq, inverse = _sorted_groups(key)
+    del key
     tiv_sum = np.bincount(inverse, weights=per_year[owner], minlength=len(uniq))
     pair, year = np.divmod(uniq, 10_000)
     rec, sup = np.divmod(pair, max(len(sup_names), 1))
@@ -287,6 +295,15 @@ def _spread_deliveries(
         }
     )
     return flows, unplaced
+
+
+def _sorted_groups(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """np.unique(key, return_inverse=True), by hashing: no sorted copies of the whole key."""
+    codes, uniques = pd.factorize(key)
+    order = np.argsort(uniques)
+    rank = np.empty(len(order), dtype=codes.dtype)
+    rank[order] = np.arange(len(order), dtype=codes.dtype)
+    return uniques[order], rank.take(codes, out=codes)
 
 
 def _range_note(blocks, export):
@@ -372,6 +389,7 @@ def _deals_of_deliveries(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _read_register_deliveries(lines: _Lines, blocks: list[_Block], export: SipriExport) -> None:
+    preamble = lines.lines[: blocks[0].header_line]  # before the lines are released
     raw, line_no = _all_records(
         lines,
         blocks,
@@ -380,7 +398,7 @@ def _read_register_deliveries(lines: _Lines, blocks: list[_Block], export: Sipri
         D_COLUMNS,
         {"id", "order_year", "delivered", "year", "tiv_new", "tiv_unit", "tiv"},
     )
-    if any("?" in ln for ln in lines.lines[: blocks[0].header_line] if "Number" in ln):
+    if any("?" in ln for ln in preamble if "Number" in ln):
         export.notes.append("The preamble's quotes were mangled into '?' (harmless).")
     if raw.empty:
         export.deals = coerce_deals(pd.DataFrame())
