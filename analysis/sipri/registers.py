@@ -160,27 +160,10 @@ def _check_negative(frame: pd.DataFrame, cols: list[str], lines_no: pd.Series) -
                 )
 
 
-def _read_register(lines: _Lines, blocks: list[_Block], export: SipriExport) -> None:
-    mangled = any("?Number" in ln for ln in lines.lines[:15])  # before the lines are released
-    raw, line_no = _all_records(
-        lines,
-        blocks,
-        16,
-        export,
-        C_HEADER,
-        {
-            "order_year",
-            "number_ordered",
-            "number_delivered",
-            "tiv_unit",
-            "tiv_order",
-            "tiv_delivered",
-        },
-    )
-    if raw.empty:
-        export.deals = coerce_deals(pd.DataFrame())
-        export.notes.insert(0, f"Understood as a {LAYOUT_LABELS['register']} with no deals.")
-        return
+def _register_deals(
+    raw: pd.DataFrame, line_no: pd.Series, export: SipriExport
+) -> tuple[pd.DataFrame, tuple]:
+    """The per-deal register's records as typed, checked deals, and their delivery-year index."""
     n = len(raw)
     numbers = {
         col: _num(raw[col], C_LABELS[col], export, line_no)
@@ -215,8 +198,35 @@ def _read_register(lines: _Lines, blocks: list[_Block], export: SipriExport) -> 
             "number_delivered_uncertain": delivered_flag,
             "delivery_uncertain": delivered_flag,
             "local_production": pd.array([pd.NA] * n, dtype="boolean"),
-        }
+        },
+        copy=False,  # the columns are new (or the parser's text): no second copy of each
     )
+    return deals, years_index
+
+
+def _read_register(lines: _Lines, blocks: list[_Block], export: SipriExport) -> None:
+    mangled = any("?Number" in ln for ln in lines.lines[:15])  # before the lines are released
+    raw, line_no = _all_records(
+        lines,
+        blocks,
+        16,
+        export,
+        C_HEADER,
+        {
+            "order_year",
+            "number_ordered",
+            "number_delivered",
+            "tiv_unit",
+            "tiv_order",
+            "tiv_delivered",
+        },
+    )
+    if raw.empty:
+        export.deals = coerce_deals(pd.DataFrame())
+        export.notes.insert(0, f"Understood as a {LAYOUT_LABELS['register']} with no deals.")
+        return
+    deals, years_index = _register_deals(raw, line_no, export)
+    del raw  # what the deals do not share of it is not needed to spread the deliveries
     flows, unplaced = _spread_deliveries(deals, line_no, years_index)
     export.flows = coerce_flows(flows)
     export.deals = coerce_deals(deals)
