@@ -2,45 +2,17 @@
 
 Each input is generated at run time in a temporary folder and read by read_sipri in a fresh
 child process, so that its peak memory (ru_maxrss) is its own. Goal per input: at most 10 s and
-at most 4 x the file size + 150 MB.
+at most 4 x the file size + 150 MB. bench_memory measures the memory of genuine registers and
+samples on its own.
 """
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
 
-from benchmarks.synthetic import C_PREAMBLE, register_bytes
-
-MB = 1024 * 1024
-ROOT = Path(__file__).resolve().parents[1]
-CHILD = """
-import sys
-from analysis.sipri import SipriFormatError, read_sipri
-try:
-    export = read_sipri(sys.argv[1])
-    print(f"read: {len(export.flows):,} flows")
-except SipriFormatError as exc:
-    print(f"refused: {str(exc)[:90]}")
-"""
-
-
-def _register(path: Path, size: int = 0, records: int = 0) -> None:
-    """A register-shaped file of about ``size`` bytes or exactly ``records`` records."""
-    chunk = register_bytes(10_000, split_every=0)
-    rows = chunk[chunk.index(b"\n", chunk.index(b"Recipient,")) + 1 :].splitlines(keepends=True)
-    with open(path, "wb") as fh:
-        fh.write(C_PREAMBLE.encode("cp1252"))
-        written = n = 0
-        while (size and written < size) or (records and n < records):
-            take = rows if not records else rows[: records - n]
-            block = b"".join(take)
-            fh.write(block)
-            written, n = written + len(block), n + len(take)
+from benchmarks.common import MB, read_in_child
+from benchmarks.synthetic import C_PREAMBLE, register_file
 
 
 def _short_lines(path: Path, n: int, header: bool) -> None:
@@ -58,23 +30,13 @@ def _no_header(path: Path, size: int) -> None:
         fh.write(line * (size // len(line)))
 
 
-def _measure(path: Path) -> tuple[float, float, str]:
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(
-        [sys.executable, "-c", CHILD, str(path)], cwd=ROOT, stdout=subprocess.PIPE, text=True
-    )
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - t0
-    out = proc.stdout.read().strip() if proc.stdout else ""
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return seconds, usage.ru_maxrss / 1024, out  # ru_maxrss is in KiB on Linux
-
-
 def main() -> bool:
     cases = {
-        "100 MB register-shaped file": lambda p: _register(p, size=100 * MB),
+        "100 MB register-shaped file": lambda p: register_file(p, size=100 * MB),
         "5 million short lines after a register header": lambda p: _short_lines(p, 5_000_000, True),
-        "register of 95,000 records (under the line cap)": lambda p: _register(p, records=95_000),
+        "register of 95,000 records (under the line cap)": lambda p: register_file(
+            p, records=95_000
+        ),
         "90,000 short lines after a register header": lambda p: _short_lines(p, 90_000, True),
         "5 million short lines, no header": lambda p: _short_lines(p, 5_000_000, False),
         "20 MB with no SIPRI header": lambda p: _no_header(p, 20 * MB),
@@ -85,7 +47,7 @@ def main() -> bool:
             path = Path(tmp) / "input.csv"
             make(path)
             size = path.stat().st_size / MB
-            seconds, peak, outcome = _measure(path)
+            seconds, peak, outcome = read_in_child(path)
             goal_mb = 4 * size + 150
             good = seconds <= 10 and peak <= goal_mb
             ok &= good

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 C_PREAMBLE = (
     "Transfers of major conventional arms from All countries  to All countries . Deals with "
@@ -47,3 +48,20 @@ def register_bytes(n_deals: int = 30_000, split_every: int = 7_000, seed: int = 
             f"{comment},{unit},{round(unit * ordered, 2)},{round(unit * delivered, 2)}\n"
         )
     return "".join(out).encode("cp1252")
+
+
+def register_file(path: Path, size: int = 0, records: int = 0) -> None:
+    """A register-shaped file of about ``size`` bytes or exactly ``records`` records.
+
+    Its records are register_bytes' (whole ones, no split records), repeated as needed.
+    """
+    chunk = register_bytes(10_000, split_every=0)
+    rows = chunk[chunk.index(b"\n", chunk.index(b"Recipient,")) + 1 :].splitlines(keepends=True)
+    with open(path, "wb") as fh:
+        fh.write(C_PREAMBLE.encode("cp1252"))
+        written = n = 0
+        while (size and written < size) or (records and n < records):
+            take = rows if not records else rows[: records - n]
+            block = b"".join(take)
+            fh.write(block)
+            written, n = written + len(block), n + len(take)

@@ -70,3 +70,35 @@ def test_large_real_exports_still_pass_the_sniff(sample_path):
     path = sample_path("new_register_all")
     assert path.stat().st_size > SNIFF_BYTES
     assert len(read_sipri(path).deals) > 20_000
+
+
+def test_pyarrow_allocates_with_the_system_allocator_unless_told_otherwise(monkeypatch):
+    """mimalloc, pyarrow's default, keeps freed memory that a register load needs back."""
+    pyarrow = pytest.importorskip("pyarrow")
+    previous = pyarrow.default_memory_pool()
+    try:
+        pyarrow.set_memory_pool(pyarrow.mimalloc_memory_pool())
+        monkeypatch.setenv("ARROW_DEFAULT_MEMORY_POOL", "mimalloc")
+        sipri._system_arrow_pool()
+        assert pyarrow.default_memory_pool().backend_name == "mimalloc"
+        monkeypatch.delenv("ARROW_DEFAULT_MEMORY_POOL")
+        sipri._system_arrow_pool()
+        assert pyarrow.default_memory_pool().backend_name == "system"
+    finally:
+        pyarrow.set_memory_pool(previous)
+
+
+def test_a_register_lets_its_lines_go_once_parsed(monkeypatch):
+    """The file's lines and text are released before the records are parsed (memory)."""
+    released = []
+    real = sipri.detect._Lines.release
+
+    def release(self):
+        released.append(len(self.lines))
+        real(self)
+        assert self.lines == [] and self.joined == ""
+
+    monkeypatch.setattr(sipri.detect._Lines, "release", release)
+    export = read_sipri(REGISTER)
+    assert len(released) == 1 and released[0] > 12  # once, with every line of the file
+    assert len(export.deals) > 0

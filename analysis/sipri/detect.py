@@ -100,6 +100,15 @@ class _Lines:
         if padded:
             notes.append(f"Ignored padding separators at the end of {padded} lines.")
 
+    def release(self) -> None:
+        """Let the file's lines and text go (a register's records are parsed by then).
+
+        Nothing may read a line afterwards: a large register's lines and text are most of the
+        memory it takes besides the frames built from it.
+        """
+        self.lines = []
+        self.joined = ""
+
     def text(self, i: int) -> str:
         line = self.lines[i]
         if self.strip_semicolon:

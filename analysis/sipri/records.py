@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import array
 import csv
 import difflib
 import io
 import itertools
 
+import numpy as np
 import pandas as pd
 
 from analysis.sipri.detect import _Block, _Lines
@@ -20,6 +22,9 @@ from analysis.sipri.model import (
 
 # A cell broken over more lines than this is not joined (the record is refused instead).
 MAX_JOINED_LINES = 20
+
+# Records parsed per call of pandas' C parser (its working memory grows with the call).
+CHUNK_RECORDS = 10_000
 
 
 def _unpad(fields: list[str], width: int) -> list[str]:
@@ -137,12 +142,13 @@ def _fit_long_record(fields, width, block, export, line) -> list[str]:
 
 def _register_records(
     lines: _Lines, block: _Block, width: int, export: SipriExport, text_columns: list[int]
-) -> tuple[pd.DataFrame, list[int]]:
-    """The block's records as a frame of strings, and each record's 1-based line number.
+) -> tuple[list[bytes], array.array]:
+    """The block's records as chunks of CSV bytes, one record a line, and each record's
+    1-based line number.
 
-    Whole records go straight to pandas' C parser in one call. Every other line (a blank line,
-    a record split by a line break in a comment, padded or not, a quoted cell) takes one path,
-    _record_at, the same for every register layout.
+    Whole records are passed on as they are. Every other line (a blank line, a record split by
+    a line break in a comment, padded or not, a quoted cell) takes one path, _record_at, the
+    same for every register layout.
     """
     start, end = block.header_line + 1, block.end
     body = (
@@ -152,7 +158,7 @@ def _register_records(
     )
     quoted = '"' in lines.joined
     texts: list[str] = []
-    numbers: list[int] = []
+    numbers = array.array("q")  # 8 bytes a record, not a Python int each
     # SIPRI's March 2025 register splits 4 of 29,515 records: more than 1 in 100 (past the
     # first 50) is not a register as exported, and is refused before reading further.
     joined = first_joined = 0
@@ -184,7 +190,12 @@ def _register_records(
         export.notes.append(
             f"Joined {joined} record(s) that a line break inside a comment had split across lines."
         )
-    return _parse_records(texts, numbers, lines.delim, width, quoted, block), numbers
+    # Encoded a chunk at a time: no second copy of the whole text is ever made.
+    chunks = [
+        "\n".join(texts[lo : lo + CHUNK_RECORDS]).encode("utf-8")
+        for lo in range(0, len(texts), CHUNK_RECORDS)
+    ]
+    return chunks, numbers
 
 
 def _odd_lines(lines: _Lines, body: list[str], width: int, quoted: bool) -> list[int]:
@@ -222,16 +233,42 @@ def _not_a_register(width: int, joined: int, first_line: int) -> SipriFormatErro
     )
 
 
-def _parse_records(texts, numbers, delim, width, quoted, block) -> pd.DataFrame:
-    """Whole records through pandas' C parser in one call; refused if they do not fit."""
-    if not texts:
+def _parse_records(chunks, numbers, delim, width, quoted, block) -> pd.DataFrame:
+    """Whole records through pandas' C parser, a chunk at a time; refused if they do not fit.
+
+    Chunks bound the parser's working memory (several times the text it parses) to a slice of
+    the file; _join_chunks makes their columns what one call over every record would give.
+    """
+    if not chunks:
         return pd.DataFrame(columns=range(width), dtype="str")
+    frames = []
+    for data in chunks:
+        frame = _parse_chunk(data, delim, width, quoted)
+        n = data.count(b"\n") + 1
+        # A record with more fields than the header (a stray quote joined two) makes the
+        # parser turn its leading fields into an index: refuse that too.
+        if (
+            frame is None
+            or len(frame) != n
+            or frame.shape[1] != width
+            or not frame.index.equals(pd.RangeIndex(len(frame)))
+        ):
+            raise SipriFormatError(
+                "The records could not be split into the header's columns (stray quotes?).",
+                numbers[0] if numbers else block.header_line + 1,
+            )
+        frames.append(frame)
+    return _join_chunks(frames, chunks, delim, width, quoted)
+
+
+def _parse_chunk(data: bytes, delim: str, width: int, quoted: bool, dtype=None):
+    """One chunk of records as a frame; None when an unclosed quote makes the parser give up."""
     # Columns are left to the C parser's own inference, as in a bare read_csv: text stays text,
     # numbers come back as numbers, and a column with '?' or '(12)' in it is cleaned by _num.
     # Bytes parse faster than a StringIO in pandas' C reader.
     try:
-        frame = pd.read_csv(
-            io.BytesIO("\n".join(texts).encode("utf-8")),
+        return pd.read_csv(
+            io.BytesIO(data),
             encoding="utf-8",
             sep=delim,
             header=None,
@@ -241,25 +278,54 @@ def _parse_records(texts, numbers, delim, width, quoted, block) -> pd.DataFrame:
             quoting=csv.QUOTE_MINIMAL if quoted else csv.QUOTE_NONE,
             skip_blank_lines=False,
             engine="c",
-            # One pass over the whole register: chunked parsing is slower at this size.
             low_memory=False,
+            dtype=dtype,
         )
     except pd.errors.ParserError:
-        # An unclosed quote swallows the rest of the file: the C parser gives up at its end.
-        frame = None
-    # A record with more fields than the header (a stray quote joined two) makes the parser
-    # turn its leading fields into an index: refuse that too.
-    if (
-        frame is None
-        or len(frame) != len(numbers)
-        or frame.shape[1] != width
-        or not frame.index.equals(pd.RangeIndex(len(frame)))
-    ):
-        raise SipriFormatError(
-            "The records could not be split into the header's columns (stray quotes?).",
-            numbers[0] if numbers else block.header_line + 1,
-        )
-    return frame
+        # An unclosed quote swallows the rest of the chunk: the C parser gives up at its end.
+        return None
+
+
+def _join_chunks(frames, chunks, delim, width, quoted) -> pd.DataFrame:
+    """The chunks' frames as one, each column in the dtype one parse of every record gives.
+
+    The parser infers each chunk's columns on their own: a column that is text in one chunk
+    (a '?' in it) may be numbers, or all empty, in another. One parse of the whole would make
+    it text throughout, keeping the cells as written: the other chunks' cells are re-read as
+    text (an all-empty one needs no re-reading).
+    """
+    if len(frames) == 1:
+        return frames[0]
+    for col in range(width):
+        if not _text_overall([f[col] for f in frames]):
+            continue
+        for k, frame in enumerate(frames):
+            values = frame[col]
+            if values.dtype == "str":
+                continue
+            if values.isna().all():
+                empty = pd.array([None], dtype="str").take(
+                    np.full(len(values), -1), allow_fill=True
+                )
+                frame[col] = pd.Series(empty, index=frame.index)
+            else:
+                frame[col] = _parse_chunk(chunks[k], delim, width, quoted, dtype={col: "str"})[col]
+    return pd.concat(frames, ignore_index=True)
+
+
+def _text_overall(parts: list[pd.Series]) -> bool:
+    """Whether one parse of a column's chunks together makes it text (else concat agrees).
+
+    A column is text when any chunk is, or when booleans ('True') and numbers meet; chunks of
+    numbers join as numbers (ints with floats as floats), all-empty chunks join anything.
+    """
+    kinds = set()
+    for values in parts:
+        if values.dtype == "str":
+            return True
+        if not values.isna().all():
+            kinds.add("number" if values.dtype.kind in "iuf" else "other")
+    return len(kinds) > 1
 
 
 def _check_header(lines: _Lines, block: _Block, export: SipriExport) -> None:
@@ -304,12 +370,20 @@ def _check_header(lines: _Lines, block: _Block, export: SipriExport) -> None:
 
 def _all_records(lines, blocks, width, export, columns, numeric) -> tuple[pd.DataFrame, pd.Series]:
     text_columns = [k for k, name in enumerate(columns) if name not in numeric]
-    frames, numbers = [], []
+    parts, numbers = [], array.array("q")
     for block in blocks:
         _check_header(lines, block, export)
-        frame, nums = _register_records(lines, block, width, export, text_columns)
-        frames.append(frame)
+        chunks, nums = _register_records(lines, block, width, export, text_columns)
+        parts.append((block, chunks, nums))
         numbers.extend(nums)
+    # The records are in the chunks now: the file's lines and text can go before parsing.
+    delim, quoted = lines.delim, '"' in lines.joined
+    lines.release()
+    frames = []
+    while parts:
+        block, chunks, nums = parts.pop(0)
+        frames.append(_parse_records(chunks, nums, delim, width, quoted, block))
+        del chunks
     raw = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     raw.columns = columns
-    return raw, pd.Series(numbers, dtype="int64")
+    return raw, pd.Series(np.frombuffer(numbers, dtype=np.int64) if numbers else [], dtype="int64")

@@ -160,26 +160,10 @@ def _check_negative(frame: pd.DataFrame, cols: list[str], lines_no: pd.Series) -
                 )
 
 
-def _read_register(lines: _Lines, blocks: list[_Block], export: SipriExport) -> None:
-    raw, line_no = _all_records(
-        lines,
-        blocks,
-        16,
-        export,
-        C_HEADER,
-        {
-            "order_year",
-            "number_ordered",
-            "number_delivered",
-            "tiv_unit",
-            "tiv_order",
-            "tiv_delivered",
-        },
-    )
-    if raw.empty:
-        export.deals = coerce_deals(pd.DataFrame())
-        export.notes.insert(0, f"Understood as a {LAYOUT_LABELS['register']} with no deals.")
-        return
+def _register_deals(
+    raw: pd.DataFrame, line_no: pd.Series, export: SipriExport
+) -> tuple[pd.DataFrame, tuple]:
+    """The per-deal register's records as typed, checked deals, and their delivery-year index."""
     n = len(raw)
     numbers = {
         col: _num(raw[col], C_LABELS[col], export, line_no)
@@ -214,8 +198,35 @@ def _read_register(lines: _Lines, blocks: list[_Block], export: SipriExport) -> 
             "number_delivered_uncertain": delivered_flag,
             "delivery_uncertain": delivered_flag,
             "local_production": pd.array([pd.NA] * n, dtype="boolean"),
-        }
+        },
+        copy=False,  # the columns are new (or the parser's text): no second copy of each
     )
+    return deals, years_index
+
+
+def _read_register(lines: _Lines, blocks: list[_Block], export: SipriExport) -> None:
+    mangled = any("?Number" in ln for ln in lines.lines[:15])  # before the lines are released
+    raw, line_no = _all_records(
+        lines,
+        blocks,
+        16,
+        export,
+        C_HEADER,
+        {
+            "order_year",
+            "number_ordered",
+            "number_delivered",
+            "tiv_unit",
+            "tiv_order",
+            "tiv_delivered",
+        },
+    )
+    if raw.empty:
+        export.deals = coerce_deals(pd.DataFrame())
+        export.notes.insert(0, f"Understood as a {LAYOUT_LABELS['register']} with no deals.")
+        return
+    deals, years_index = _register_deals(raw, line_no, export)
+    del raw  # what the deals do not share of it is not needed to spread the deliveries
     flows, unplaced = _spread_deliveries(deals, line_no, years_index)
     export.flows = coerce_flows(flows)
     export.deals = coerce_deals(deals)
@@ -232,7 +243,7 @@ def _read_register(lines: _Lines, blocks: list[_Block], export: SipriExport) -> 
         export.notes.append(
             f"{unplaced} deal(s) with delivered TIV but no delivery year are not in the yearly volumes."
         )
-    if lines.lines and any("?Number" in ln for ln in lines.lines[:15]):
+    if mangled:
         export.notes.append("The preamble's quotes were mangled into '?' (harmless).")
     _range_note(blocks, export)
 
@@ -247,21 +258,24 @@ def _spread_deliveries(
         if years_index is not None
         else _years_index(pd.Series(deals["delivery_years"].map(lambda v: "; ".join(map(str, v)))))
     )
-    # Expand every deal to its delivery years with array arithmetic on the distinct lists.
+    # Expand every deal to its delivery years with array arithmetic on the distinct lists; an
+    # array the length of the expansion is made only where needed (a register's largest).
     sizes = np.array([len(v) for v in lists] + [0], dtype=np.int64)  # last: code -1
     flat_lists = np.fromiter(
         itertools.chain.from_iterable(lists), dtype=np.int64, count=int(sizes.sum())
     )
-    first = np.concatenate(([0], np.cumsum(sizes)[:-1]))
     counts = sizes[codes]
     tiv = deals["tiv_delivered"].to_numpy(dtype="float64", na_value=0.0)
     unplaced = int(((tiv > 0) & (counts == 0)).sum())
     owner = np.repeat(np.arange(len(codes)), counts)
-    within = np.arange(len(owner)) - np.repeat(np.cumsum(counts) - counts, counts)
-    flat = flat_lists[first[codes][owner] + within] if len(owner) else flat_lists[:0]
-    bad = (flat < MIN_YEAR) | (flat > MAX_YEAR)
-    if bad.any():
-        k = int(np.argmax(bad))
+    # Where each expanded year sits in flat_lists: its list's start plus its place in the list.
+    starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))[codes] - (np.cumsum(counts) - counts)
+    flat = np.repeat(starts, counts)
+    flat += np.arange(len(flat))
+    flat = flat_lists[flat]
+    del starts
+    if len(flat) and (flat.min() < MIN_YEAR or flat.max() > MAX_YEAR):
+        k = int(np.argmax((flat < MIN_YEAR) | (flat > MAX_YEAR)))
         raise SipriFormatError(
             f"Delivery year {flat[k]} is outside {MIN_YEAR}-{MAX_YEAR}.",
             int(line_no.iloc[owner[k]]),
@@ -273,8 +287,12 @@ def _spread_deliveries(
     # An empty name is a group of its own (code -1 would index past the names).
     rec_codes, rec_names = pd.factorize(deals["recipient"], sort=True, use_na_sentinel=False)
     sup_codes, sup_names = pd.factorize(deals["supplier"], sort=True, use_na_sentinel=False)
-    key = (rec_codes[owner] * len(sup_names) + sup_codes[owner]) * 10_000 + flat
-    uniq, inverse = np.unique(key, return_inverse=True)
+    key = (rec_codes * len(sup_names) + sup_codes)[owner]
+    key *= 10_000
+    key += flat
+    del flat
+    uniq, inverse = _sorted_groups(key)
+    del key
     tiv_sum = np.bincount(inverse, weights=per_year[owner], minlength=len(uniq))
     pair, year = np.divmod(uniq, 10_000)
     rec, sup = np.divmod(pair, max(len(sup_names), 1))
@@ -287,6 +305,15 @@ def _spread_deliveries(
         }
     )
     return flows, unplaced
+
+
+def _sorted_groups(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """np.unique(key, return_inverse=True), by hashing: no sorted copies of the whole key."""
+    codes, uniques = pd.factorize(key)
+    order = np.argsort(uniques)
+    rank = np.empty(len(order), dtype=codes.dtype)
+    rank[order] = np.arange(len(order), dtype=codes.dtype)
+    return uniques[order], rank.take(codes, out=codes)
 
 
 def _range_note(blocks, export):
@@ -372,6 +399,7 @@ def _deals_of_deliveries(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _read_register_deliveries(lines: _Lines, blocks: list[_Block], export: SipriExport) -> None:
+    preamble = lines.lines[: blocks[0].header_line]  # before the lines are released
     raw, line_no = _all_records(
         lines,
         blocks,
@@ -380,7 +408,7 @@ def _read_register_deliveries(lines: _Lines, blocks: list[_Block], export: Sipri
         D_COLUMNS,
         {"id", "order_year", "delivered", "year", "tiv_new", "tiv_unit", "tiv"},
     )
-    if any("?" in ln for ln in lines.lines[: blocks[0].header_line] if "Number" in ln):
+    if any("?" in ln for ln in preamble if "Number" in ln):
         export.notes.append("The preamble's quotes were mangled into '?' (harmless).")
     if raw.empty:
         export.deals = coerce_deals(pd.DataFrame())
