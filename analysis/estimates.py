@@ -18,6 +18,7 @@ from analysis.results import frame_of
 from analysis.shares import Period, select_vintage
 from analysis.views import Headline
 from analysis.vocab import parse_period, period_label
+from analysis.world_sources import NoWorldSource, deliveries, world_rows
 
 ESTIMATED_MARK = f"({bounds.ESTIMATED};"  # in every bounded figure's text
 REGISTER_LAYOUT = "register"  # the one-row-per-deal register (analysis.sipri LAYOUT_LABELS)
@@ -60,16 +61,17 @@ def recipient_register_deals(
 
 
 def world_register_deals(flows: pd.DataFrame, deals: pd.DataFrame | None) -> pd.DataFrame | None:
-    """The deals behind world shares and ranks when world-wide flows of a per-deal register
-    are their source (no all-importers table loaded), else None."""
+    """The deals behind world shares and ranks when a per-deal register of all countries is
+    their source (the export ``world_sources.world_rows`` picks), else None."""
     flows = frame_of(flows)
     if flows is None or flows.empty or deals is None or deals.empty or "scope" not in flows:
         return None
     if "dataset_id" not in deals.columns:
         return None
-    if (flows["scope"] == "importer_totals").any():
-        return None  # shares.world_share_and_rank uses the exact all-importers table
-    world = flows[(flows["scope"] == "world") & flows["supplier"].notna()]
+    try:
+        world, _ = world_rows(deliveries(flows), "import")
+    except NoWorldSource:
+        return None
     ids = _estimated_ids(world)
     return deals[deals["dataset_id"].isin(ids)] if ids else None
 

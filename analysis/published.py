@@ -17,6 +17,7 @@ from analysis.shares import (
     world_share_and_rank,
 )
 from analysis.vintages import choose
+from analysis.world_sources import NoWorldSource
 
 SEED_PATH = Path(__file__).resolve().parents[1] / "data" / "seed" / "published_figures.csv"
 MEASURES = ("supplier_share", "world_import_share")
@@ -219,6 +220,7 @@ def reconcile(
         ``same_release`` says whether the figure comes from the release of the data's year.
     """
     published = load_published() if published is None else published
+    loaded_flows = flows  # world shares choose their one world export themselves
     flows = choose(flows)  # one export per recipient, once for every figure
     coverage = _coverage(flows)
     rows = []
@@ -229,7 +231,10 @@ def reconcile(
                 continue
             computed, vintage = _computed_share(flows, fig.recipient, fig.supplier, period)
         else:
-            world = world_share_and_rank(flows, fig.recipient, [period])
+            try:
+                world = world_share_and_rank(loaded_flows, fig.recipient, [period])
+            except NoWorldSource:
+                continue
             if world.table.empty or not bool(world.table["complete"].iloc[0]):
                 continue
             computed = float(world.table["share"].iloc[0])

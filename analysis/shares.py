@@ -34,6 +34,7 @@ from analysis.vintages import (  # noqa: F401 - re-exported: callers import them
     select_vintage,
 )
 from analysis.vocab import OTHERS, share_text
+from analysis.world_sources import NoWorldSource, deliveries, world_rows  # noqa: F401
 
 Period = tuple[int, int]
 
@@ -561,12 +562,6 @@ def period_change(
 # --------------------------------------------------------------------------- world share
 
 
-def _is_region(name: str) -> bool:
-    from analysis.names import name_kind
-
-    return name_kind(name) == "region"
-
-
 def _is_rankable(names: pd.Series) -> np.ndarray:
     """States only: SIPRI marks armed groups ``*``, organisations ``**``; unknowns are unnamed."""
     text = names.astype(str)
@@ -598,54 +593,38 @@ def world_share_and_rank(
 ) -> WorldShare:
     """A country's share of world imports (or exports) per period and its rank.
 
-    Sources, first present wins: for imports an all-importers table (rows with supplier
-    <NA>), for exports an all-exporters table (recipient <NA>), otherwise world-wide flows
-    (both named). World-wide flows only count when they name at least ``min_countries``
-    countries on that side: a single country's table would otherwise make it "100% of the
-    world". The world total includes unknown parties, organisations and armed groups (as
-    SIPRI's "Total world import" does); the rank is among states only.
+    Sources (``analysis.world_sources.world_rows``), first present wins: for imports an
+    all-importers table (rows with supplier <NA>), for exports an all-exporters table
+    (recipient <NA>), otherwise a register of all countries (per deal, or per delivery with
+    weapon categories) or bare flows naming at least ``min_countries`` countries on each side;
+    one export, whole. The world total includes unknown parties, organisations and armed
+    groups (as SIPRI's "Total world import" does); the rank is among states only.
 
     Args:
-        flows: Tidy flows.
+        flows: Tidy flows (not chosen per country: the world source is chosen here).
         recipient: The country (an importer for ``side="import"``, an exporter otherwise).
         periods: ``(start, end)`` pairs.
         side: ``"import"`` or ``"export"``.
         vintage: Use this export vintage instead of the newest.
-        min_countries: Fewest countries world-wide flows must name to stand for the world.
+        min_countries: Fewest countries bare world-wide flows must name on each side.
 
     Returns:
         ``WorldShare`` of ``start, end, country, tiv, world_tiv, share, rank, countries,
         complete, source[, vintage]``: one row per period (rank <NA> when the country has no
-        volume; ``complete`` says whether the source spans the period); empty when no source
-        is loaded. Its ``source`` names the kind of source used.
+        volume; ``complete`` says whether the source spans the period); empty when nothing is
+        loaded. Its ``source`` names the kind of source used.
+
+    Raises:
+        NoWorldSource: (a ValueError) when the loaded rows are not the world: one country's
+            table or register, a regional table, a table by weapon category.
     """
     if side not in ("import", "export"):
         raise ValueError("side must be 'import' or 'export'")
-    country_col, other_col = (
-        ("recipient", "supplier") if side == "import" else ("supplier", "recipient")
-    )
+    country_col = "recipient" if side == "import" else "supplier"
     periods = _check_periods(periods)
-    prepared = _prepare(flows, False, vintage, None, country_col)
-    frame = prepared.frame
-    # Never the world: weapon-category totals, regions (a regional table), or one country's
-    # partners (a single country's table or a register between named countries).
-    frame = frame[frame["category"].isna()] if "category" in frame.columns else frame
-    if "scope" in frame.columns:
-        totals_scope = "importer_totals" if side == "import" else "exporter_totals"
-        table = frame[frame["scope"] == totals_scope]
-        world = frame[frame["scope"] == "world"]
-    else:
-        table = frame[frame[other_col].isna() & frame[country_col].notna()]
-        world = frame[frame[other_col].notna() & frame[country_col].notna()]
-        regional = frame[country_col].map(_is_region, na_action="ignore").fillna(False)
-        world = world[~regional[world.index].astype(bool)]
-    table = table[table[country_col].notna()]
-    source = "all-importers table" if side == "import" else "all-exporters table"
-    if table.empty:
-        table = world[world[other_col].notna() & world[country_col].notna()]
-        source = "world-wide flows"
-        if table[country_col].nunique() < min_countries:
-            table = table.iloc[:0]
+    prepared = loaded(flows)
+    frame = deliveries(prepared.frame, vintage)
+    table, source = (frame, None) if frame.empty else world_rows(frame, side, min_countries)
     columns = ["start", "end", "country", "tiv", "world_tiv", "share", "rank", "countries"]
     rows = []
     if not table.empty:
@@ -677,9 +656,11 @@ def world_share_and_rank(
     out = out.astype(_WORLD_DTYPES)
     if "vintage" not in frame.columns:
         out = out.drop(columns="vintage")
-    kind = source if rows else None
     return WorldShare(
-        validate(out, WORLD_SHARE), newest_vintage(table), kind, prepared.sources_of(table)
+        validate(out, WORLD_SHARE),
+        newest_vintage(table),
+        source if rows else None,
+        prepared.sources_of(table),
     )
 
 

@@ -11,9 +11,10 @@ import pandas as pd
 from analysis.blanks import share_cells, tiv_cells
 from analysis.published import reconcile, self_check_summary
 from analysis.published_chart import press_citations, published_mix
-from analysis.results import DisplayTable, Flows, SelfCheck
+from analysis.results import DisplayTable, Flows, SelfCheck, WorldShare
 from analysis.shares import Period, period_change, sipri_round, world_share_and_rank
 from analysis.vocab import NOT_BROKEN_DOWN, country_phrase, period_label, period_labels
+from analysis.world_sources import NoWorldSource
 
 HEADLINE_PERIODS: tuple[Period, Period] = ((2009, 2013), (2019, 2023))
 
@@ -114,11 +115,18 @@ def period_table(
 def world_position(flows: Flows, recipient: str, periods: Sequence[Period]) -> DisplayTable:
     """The recipient's share of world imports and rank per period (empty without a source).
 
+    Args:
+        flows: The loaded flows, not chosen per recipient (the world source is one export).
+
     Returns:
         Columns Period, Share of world imports, Rank, Countries ranked, Source, Complete;
-        with the data's vintage and sources.
+        with the data's vintage and sources; empty when no loaded export is the world
+        (``world_sources.NoWorldSource``: one country's table, a regional table...).
     """
-    result = world_share_and_rank(flows, recipient, list(periods))
+    try:
+        result = world_share_and_rank(flows, recipient, list(periods))
+    except NoWorldSource:
+        result = WorldShare(pd.DataFrame())
     world = result.table
     if world.empty:
         empty = pd.DataFrame(

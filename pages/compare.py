@@ -6,6 +6,7 @@ import streamlit as st
 
 from analysis.compare import MAX_COUNTRIES, MIN_COUNTRIES, parse_countries
 from analysis.vocab import country_phrase, parse_period, period_label
+from pages import embed_views
 from pages.cached_views import compare_defaults as _defaults
 from pages.cached_views import compare_periods as _periods
 from pages.cached_views import comparison as _comparison
@@ -22,6 +23,7 @@ from pages.common import (
     url_bool,
     url_value,
 )
+from pages.embed import embed_mode, share_panel
 
 through_app()
 
@@ -31,6 +33,8 @@ MEASURE_LABELS = {"share": "Share of imports", "tiv": "TIV (millions)"}
 
 token = state_token()
 recipients = _recipients(token)
+if embed_mode():  # the chart alone, for an iframe, from the URL's choices
+    embed_views.compare(token)
 
 st.title("Compare countries")
 if not recipients:
@@ -103,6 +107,7 @@ except ValueError as exc:
 
 chart = view.chart
 render_chart(chart.fig, chart.meta, key="cmp", data=chart.data)
+share_panel(chart.meta.title, key="cmp")
 st.caption(
     "One panel per country on a shared y axis; a supplier keeps its colour in every panel. "
     f"The suppliers named are the top {top_n} over all the countries (each country weighing "

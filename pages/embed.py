@@ -62,9 +62,16 @@ def show_embedded(fig, meta, *, key: str) -> None:
     st.stop()
 
 
-def share_panel(title: str, *, key: str) -> None:
-    """A "Copy link" button for the view and an "Embed" toggle with the iframe snippet."""
+def share_panel(title: str, *, key: str, query: dict[str, str] | None = None) -> None:
+    """A "Copy link" button for the view and an "Embed" toggle with the iframe snippet.
+
+    ``query`` sets URL parameters for this chart only (e.g. which of a page's charts).
+    """
     url = view_url()
+    if query:
+        base, _, current = url.partition("?")
+        pairs = dict(urllib.parse.parse_qsl(current, keep_blank_values=True)) | query
+        url = f"{base}?{urllib.parse.urlencode(pairs)}"
     c1, c2 = st.columns([1, 3])
     with c1:
         # A button that writes to the viewer's clipboard: it runs in the browser, in a frame.

@@ -19,6 +19,7 @@ from analysis.periods import (
 from analysis.results import SelfCheck
 from analysis.vintages import choose
 from analysis.vocab import country_phrase, period_label
+from pages import embed_views
 from pages.common import (
     DEFAULT_COUNTRY,
     dash_missing,
@@ -36,6 +37,7 @@ from pages.common import (
     url_bool,
     url_value,
 )
+from pages.embed import embed_mode, share_panel
 from pages.published_figures import footnote, table_with_reasons
 
 through_app()
@@ -66,7 +68,7 @@ def _facts(token: str, country: str, a: tuple, b: tuple, lineage: bool, hidden: 
     return (
         view,
         views.period_table(flows, country, a, b, lineage),
-        views.world_position(flows, country, [a, b]),
+        views.world_position(load_flows(), country, [a, b]),  # one world export, whole
     )
 
 
@@ -108,6 +110,8 @@ def _self_check(token: str, country: str) -> SelfCheck:
 
 token = state_token()
 recipients = _recipients(token)
+if embed_mode():  # the chart alone, for an iframe, from the URL's choices
+    embed_views.periods(token, recipients)
 st.title("Periods: a fact-sheet comparison")
 
 if not recipients:
@@ -115,6 +119,7 @@ if not recipients:
     st.caption("Meanwhile, SIPRI's published figures for India:")
     view = views.published_comparison_view(load_events(), recipient=DEFAULT_COUNTRY)
     render_chart(view.fig, view.meta, key="periods_published", events=view.events, data=view.data)
+    share_panel(view.meta.title, key="periods_published")
     for note in view.notes:
         st.caption(md_escape(note))
     footnote(view.meta.citations)
@@ -197,7 +202,7 @@ st.caption(
 if world.table.empty:
     st.caption(
         "World share and rank: load SIPRI's all-importers TIV table (every country's imports) "
-        "on the Data page to see them."
+        "or a trade register of all countries on the Data page to see them."
     )
 else:
     st.markdown(f"**{whose_opening} share of world arms imports**")
@@ -211,6 +216,7 @@ else:
     )
 
 render_chart(view.fig, view.meta, key="periods_chart", events=view.events, data=view.data)
+share_panel(view.meta.title, key="periods_chart")
 for note in view.notes:
     st.caption(md_escape(note))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from analysis import views
+from pages import embed_views
 from pages.common import (
     DEFAULT_COUNTRY,
     event_category_filter,
@@ -22,6 +23,7 @@ from pages.common import (
     url_int,
     url_value,
 )
+from pages.embed import embed_mode, share_panel
 from pages.published_figures import published_section
 
 through_app()
@@ -56,6 +58,8 @@ def _map(token: str, **options: object) -> views.ChartView:
 
 token = state_token()
 exporters, recipients = _choices(token)
+if embed_mode():  # one chart alone, for an iframe: the customers, or the map with chart=map
+    embed_views.suppliers(token, exporters)
 st.title("Suppliers")
 if not exporters:
     upload_hint()
@@ -91,6 +95,7 @@ except ValueError as exc:
     st.error(md_escape(exc))
 else:
     render_chart(view.fig, view.meta, key="sup_customers", events=view.events, data=view.data)
+    share_panel(view.meta.title, key="sup_customers", query={"chart": "customers"})
     for note in view.notes:
         st.caption(md_escape(note))
 
@@ -132,5 +137,6 @@ except ValueError as exc:
     st.error(md_escape(exc))
 else:
     render_chart(world.fig, world.meta, key="sup_map", events=world.events, data=world.data)
+    share_panel(world.meta.title, key="sup_map", query={"chart": "map"})
     for note in world.notes:
         st.caption(md_escape(note))

@@ -143,7 +143,7 @@ def test_world_bounds_estimate_matches_world_share_and_rank_on_spread_flows():
         {
             "recipient": ["Alpha", "Alpha", "Beta", "unknown recipient(s)"]
             + [f"C{i:02d}" for i in range(22)],
-            "supplier": "X",
+            "supplier": [f"S{i:02d}" for i in range(26)],  # world-wide: many on both sides
             "year": [2010, 2011, 2014, 2012] + [2012] * 22,
             "tiv": [15.0, 15.0, 20.0, 100.0] + [float(i + 1) for i in range(22)],
         }

@@ -90,3 +90,57 @@ def test_data_page_compares_two_releases(stocked):
     assert (first["Supplier"], first["Period"]) == ("Russia", "2019-23")
     assert (first["Share A"], first["Share B"]) == ("50%", "55%")
     assert any("what SIPRI's revision moved" in c["layout"]["title"]["text"] for c in charts(at))
+
+
+def _with_ukraine(db) -> None:
+    """A second importer split by supplier (Compare needs two)."""
+    assert Store(db).import_bytes("D.csv", (DATA / "D_deliveries.csv").read_bytes()).ok
+
+
+@pytest.mark.parametrize(
+    ("page", "query", "title"),
+    [
+        (
+            "pages/compare.py",
+            {"countries": "India,Ukraine", "by": "year"},
+            "Arms imports by supplier: India and Ukraine, by year",
+        ),
+        (
+            "pages/periods.py",
+            {"country": "India", "a": "2014-18", "b": "2019-23"},
+            "India's suppliers: 2014-18 versus 2019-23",
+        ),
+        ("pages/suppliers.py", {"exporter": "Russia"}, "Russia"),
+        ("pages/suppliers.py", {"country": "India", "chart": "map"}, "India"),
+    ],
+)
+def test_embed_mode_on_compare_periods_and_suppliers(stocked, page, query, title):
+    _with_ukraine(stocked)
+    at = run(page, **query, embed="true")
+    shown = charts(at)
+    assert len(shown) == 1
+    layout = shown[0]["layout"]
+    assert title in layout["title"]["text"]
+    assert "source" in {a.get("name") for a in layout.get("annotations", [])}
+    assert not at.title and not at.selectbox and not at.multiselect and not at.toggle
+    assert not at.dataframe and not at.caption and not at.markdown and not at.error
+    full = run(page, **query)
+    assert full.title
+    assert any(t.label == "Embed" for t in full.toggle)
+
+
+@pytest.mark.parametrize(
+    ("page", "query", "expected"),
+    [
+        ("pages/compare.py", {"countries": "India,Ukraine"}, "countries=India%2CUkraine"),
+        ("pages/periods.py", {"country": "India"}, "country=India"),
+        ("pages/suppliers.py", {"country": "India"}, "chart=map"),
+    ],
+)
+def test_embed_panel_on_compare_periods_and_suppliers(stocked, page, query, expected):
+    _with_ukraine(stocked)
+    at = run(page, **query)
+    next(t for t in reversed(at.toggle) if t.label == "Embed").set_value(True).run()
+    snippet = at.code[-1].value
+    assert snippet.startswith("<iframe src=") and "embed=true" in snippet
+    assert expected in snippet

@@ -8,6 +8,7 @@ from analysis.published import headline_shares
 from analysis.shares import customers, period_shares, world_share_and_rank
 from analysis.store import Store
 from analysis.views import has_recipient_data, provenance_notes
+from analysis.world_sources import NoWorldSource
 from tests.conftest import DATA
 
 
@@ -44,7 +45,8 @@ def test_an_exporters_table_alone_does_not_make_a_headline(tmp_path, sample_path
     flows = _store(tmp_path, sample_path("old_tiv_exports-from-RUSSIA")).flows()
     table = headline_shares("India", "Russia", [(2009, 2013)], flows)
     assert table["origin"].tolist() == ["published"]
-    assert world_share_and_rank(flows, "India", [(2009, 2013)]).table.empty
+    with pytest.raises(NoWorldSource, match="^Russia's export table names only Russia's customers"):
+        world_share_and_rank(flows, "India", [(2009, 2013)])
 
 
 @pytest.mark.samples
@@ -52,7 +54,11 @@ def test_regions_are_never_the_world(tmp_path, sample_path):
     flows = _store(
         tmp_path, sample_path("new_tiv_regional"), sample_path("EXTRACT_new_tiv_INDIA")
     ).flows()
-    assert world_share_and_rank(flows, "India", [(2019, 2023)]).table.empty
+    with pytest.raises(NoWorldSource, match="need an all-importers table"):
+        world_share_and_rank(flows, "India", [(2019, 2023)])
+    regional = _store(tmp_path / "r", sample_path("new_tiv_regional")).flows()
+    with pytest.raises(NoWorldSource, match="^A regional table names suppliers to regions"):
+        world_share_and_rank(regional, "India", [(2019, 2023)])
     with_world = _store(tmp_path / "w", sample_path("new_tiv_importers-all")).flows()
     row = world_share_and_rank(with_world, "India", [(2019, 2023)]).table.iloc[0]
     assert row["rank"] == 1 and row["source"] == "all-importers table"
@@ -61,7 +67,8 @@ def test_regions_are_never_the_world(tmp_path, sample_path):
 def test_weapon_category_table_is_not_the_world(tmp_path):
     flows = _store(tmp_path, DATA / "A_categories_india.csv").flows()
     assert set(flows.frame["scope"]) == {"categories"}
-    assert world_share_and_rank(flows, "India", [(2019, 2020)]).table.empty
+    with pytest.raises(NoWorldSource, match="weapon category"):
+        world_share_and_rank(flows, "India", [(2019, 2020)])
 
 
 def test_denominator_comes_from_the_kept_vintage(tmp_path):

@@ -29,6 +29,7 @@ from analysis.shares import (
     world_share_and_rank,
     yearly_shares,
 )
+from analysis.world_sources import NoWorldSource
 
 SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "sipri-samples"
 INDIA_TIV = "EXTRACT_new_tiv_INDIA-imports-by-supplier_1950-2024_gen2024-10-10__from_samcarlos.csv"
@@ -350,7 +351,8 @@ def test_world_share_and_rank_from_world_wide_flows_needs_enough_countries():
             ("Chile", "Spain", 2019, 4.0),
         ]
     )
-    assert world_share_and_rank(frame, "India", [(2019, 2019)]).table.empty
+    with pytest.raises(NoWorldSource, match="3 importers and 3 partners, fewer than the 20"):
+        world_share_and_rank(frame, "India", [(2019, 2019)])
     got = world_share_and_rank(frame, "India", [(2019, 2019)], min_countries=3).table.iloc[0]
     assert (got["share"], got["rank"], got["source"]) == (0.375, 2, "world-wide flows")
 
