@@ -18,7 +18,8 @@ from analysis import export as chart_export
 from analysis.alt_text import describe_chart
 from analysis.charts import ChartMeta, on_screen
 from analysis.events import CATEGORIES, Event
-from analysis.results import LoadedFlows
+from analysis.results import LoadedFlows, Source
+from analysis.sources import sources_text
 from analysis.store import Store, StoreError
 
 if TYPE_CHECKING:
@@ -460,6 +461,7 @@ def render_chart(
     )
     # The chart's alt text as page text, so that screen readers (and everyone) can read it.
     st.caption("Chart description: " + md_escape(description))
+    source_caption(meta.sources)
     # A toggle rather than an expander: a closed expander still runs its widgets on every rerun.
     if st.toggle("Download for a report (PNG, SVG, data, bundle)", key=f"{key}_downloads"):
         with st.container(border=True):
@@ -469,6 +471,13 @@ def render_chart(
     if st.toggle("Cite this view", key=f"{key}_cite"):
         cite_panel(meta, key=key)
     return selection if selectable else None
+
+
+def source_caption(sources: Sequence[Source]) -> None:
+    """The exports a figure comes from, under it (nothing for published figures)."""
+    text = sources_text(sources)
+    if text:
+        st.caption(md_escape(text))
 
 
 CITE_LABELS = {"text": "Plain text", "bibtex": "BibTeX", "ris": "RIS", "csl-json": "CSL-JSON"}
