@@ -106,9 +106,7 @@ def pin(flows: Flows | None, country: str, dataset_id: int | None, owner: str = 
     frame = flows.frame
     drop = (frame[owner] == country) & frame["dataset_id"].isin(others)
     totals = tuple(
-        t
-        for t in flows.totals
-        if not (getattr(t, owner) == country and t.dataset_id in others)
+        t for t in flows.totals if not (getattr(t, owner) == country and t.dataset_id in others)
     )
     return LoadedFlows(frame[~drop.fillna(False).to_numpy()], totals, flows.datasets)
 
@@ -140,9 +138,7 @@ def source_phrase(source: Source) -> str:
     """One export: "india-tiv.csv — TIV table, data generated 10 Oct 2024, exact"."""
     layout = LAYOUT_NAMES.get(source.layout, source.layout)
     kind = "estimated" if source.estimated else "exact"
-    return (
-        f"{source.file_name} — {layout}, data generated {vintage_text(source.vintage)}, {kind}"
-    )
+    return f"{source.file_name} — {layout}, data generated {vintage_text(source.vintage)}, {kind}"
 
 
 def picker_label(source: Source) -> str:
