@@ -19,6 +19,7 @@ from analysis.alt_text import describe_chart
 from analysis.charts import ChartMeta, on_screen
 from analysis.events import CATEGORIES, Event
 from analysis.results import LoadedFlows, Source
+from analysis import sources
 from analysis.sources import sources_text
 from analysis.store import Store, StoreError
 
@@ -473,9 +474,30 @@ def render_chart(
     return selection if selectable else None
 
 
-def source_caption(sources: Sequence[Source]) -> None:
+def source_picker(flows: LoadedFlows, country: str, *, key: str) -> Source | None:
+    """The export feeding ``country``'s figures: a picker (``source=`` in the URL) when more
+    than one stored export covers it, else the only one (None when none does)."""
+    options = sources.candidates(flows, country)
+    if len(options) < 2:
+        return options[0] if options else None
+    picked = sources.find_source(options, url_value("source", "")) or options[0]
+    labels = [sources.picker_label(s) for s in options]
+    label = st.selectbox(
+        "Source",
+        labels,
+        index=labels.index(sources.picker_label(picked)),
+        key=f"{key}_source_{country}",
+        help="Several stored exports cover this country. The default prefers SIPRI's exact "
+        "yearly volumes over volumes estimated from a per-deal register, then the newest.",
+    )
+    chosen = options[labels.index(label)]
+    set_url(source=chosen.dataset_id)
+    return chosen
+
+
+def source_caption(used: Sequence[Source]) -> None:
     """The exports a figure comes from, under it (nothing for published figures)."""
-    text = sources_text(sources)
+    text = sources_text(used)
     if text:
         st.caption(md_escape(text))
 
