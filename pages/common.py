@@ -13,13 +13,12 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from analysis import cite
+from analysis import cite, sources
 from analysis import export as chart_export
 from analysis.alt_text import describe_chart
 from analysis.charts import ChartMeta, on_screen
 from analysis.events import CATEGORIES, Event
 from analysis.results import LoadedFlows, Source
-from analysis import sources
 from analysis.sources import sources_text
 from analysis.store import Store, StoreError
 
