@@ -1,9 +1,10 @@
-"""Command line for batch use: ``python -m analysis import|list|remove|events|chart|diff|cite``."""
+"""Command line for batch use: ``python -m analysis import|list|remove|events|chart|diff|cite|shares|world``."""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import signal
 import sys
@@ -12,6 +13,7 @@ import uuid
 from collections.abc import Sequence
 from pathlib import Path
 
+from analysis.cli_figures import add_figure_commands
 from analysis.events import (
     EventFormatError,
     InvalidEventError,
@@ -56,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_chart_command(commands)
     add_diff_command(commands)
     add_cite_command(commands)
+    add_figure_commands(commands)
     return parser
 
 
@@ -74,6 +77,7 @@ def add_import_command(commands: argparse._SubParsersAction) -> None:
 def add_list_command(commands: argparse._SubParsersAction) -> None:
     """``list``: the stored datasets."""
     command = commands.add_parser("list", help="list the stored datasets")
+    command.add_argument("--format", choices=("json", "table"), default="table")
     command.set_defaults(handler=run_list)
 
 
@@ -352,6 +356,9 @@ def _unreadable_reason(path: Path) -> str | None:
 def run_list(args: argparse.Namespace) -> int:
     """Print one line per stored dataset."""
     datasets = open_store(args).datasets()
+    if getattr(args, "format", "table") == "json":
+        print(json.dumps(dataset_records(datasets), ensure_ascii=False, indent=2))
+        return EXIT_OK
     if datasets.empty:
         print("No datasets stored. Add some with: python -m analysis import FILE...")
         return EXIT_OK
@@ -363,6 +370,20 @@ def run_list(args: argparse.Namespace) -> int:
             f"{row.uploaded_at}\t{row.file_name}"
         )
     return EXIT_OK
+
+
+def dataset_records(datasets) -> list[dict]:
+    """The stored datasets as JSON-ready records: id, file_name, layout, vintage, scope."""
+    return [
+        {
+            "id": int(row.id),
+            "file_name": str(row.file_name),
+            "layout": str(row.layout),
+            "vintage": row.vintage if isinstance(row.vintage, str) else None,
+            "scope": row.scope if isinstance(row.scope, str) else None,
+        }
+        for row in datasets.itertuples(index=False)
+    ]
 
 
 def run_remove(args: argparse.Namespace) -> int:

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from analysis.results import Source
+from analysis.sources import export_used_line, sources_text
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,7 @@ class ChartMeta:
         hidden_events: the event categories the user hid (see ``hidden_event_categories``),
             named at the end of the subtitle so that an exported chart says what it leaves out.
         sources: the stored exports the figures come from (``analysis.results.Source``),
-            carried for the source line and the CSV metadata; not printed yet.
+            named in the source line ("export used: ...") and the CSV metadata.
     """
 
     title: str
@@ -50,11 +51,19 @@ class ChartMeta:
         """The source line printed under every chart."""
         if self.source:
             return self.source
+        if self.sources:
+            used = sources_text(self.sources).split(": ", 1)[1]
+            noun = "export" if len(set(self.sources)) == 1 else "exports"
+            return f"Source: SIPRI Arms Transfers Database; {noun} used: {used}"
         if self.vintage is not None:
             return f"Source: SIPRI Arms Transfers Database, data generated {self.vintage_text()}"
         if self.citations:
             return "Source: published SIPRI figures: " + "; ".join(self.citations)
         return "Source: SIPRI Arms Transfers Database"
+
+    def export_line(self) -> str:
+        """The exports the figures come from ("Export used: a.csv — TIV table, ..."), or ""."""
+        return export_used_line(self.sources)
 
     def subtitle_line(self) -> str:
         """The subtitle naming the filters (country, periods, lineage choice, hidden events)."""

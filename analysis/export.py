@@ -294,6 +294,7 @@ def metadata_lines(meta: ChartMeta, url: str = "") -> list[str]:
         f"Filters: {meta.subtitle_line()}",
         meta.source_line(),
         f"Data generated (vintage): {meta.vintage_text() or 'n/a (published figures)'}",
+        meta.export_line() or "Export used: none (published figures)",
         f"URL: {url or meta.url}",
         f"Exported: {dt.date.today().isoformat()}",
         "TIV: SIPRI trend-indicator values, millions; a volume measure, not a price.",
@@ -385,6 +386,8 @@ def citation_text(meta: ChartMeta, url: str = "", events: Sequence[Event] = ()) 
         )
     else:
         lines.append(meta.source_line() + ".")
+    if meta.sources:
+        lines.append(meta.export_line() + ".")
     if meta.citations:  # the press articles quoting published figures: not on the chart itself
         lines += ["Published figures as quoted by:", *(f"- {c}" for c in meta.citations)]
     lines += [

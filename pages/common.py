@@ -13,12 +13,13 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from analysis import cite
+from analysis import cite, sources
 from analysis import export as chart_export
 from analysis.alt_text import describe_chart
 from analysis.charts import ChartMeta, on_screen
 from analysis.events import CATEGORIES, Event
-from analysis.results import LoadedFlows
+from analysis.results import LoadedFlows, Source
+from analysis.sources import sources_text
 from analysis.store import Store, StoreError
 
 if TYPE_CHECKING:
@@ -460,6 +461,7 @@ def render_chart(
     )
     # The chart's alt text as page text, so that screen readers (and everyone) can read it.
     st.caption("Chart description: " + md_escape(description))
+    source_caption(meta.sources)
     # A toggle rather than an expander: a closed expander still runs its widgets on every rerun.
     if st.toggle("Download for a report (PNG, SVG, data, bundle)", key=f"{key}_downloads"):
         with st.container(border=True):
@@ -469,6 +471,34 @@ def render_chart(
     if st.toggle("Cite this view", key=f"{key}_cite"):
         cite_panel(meta, key=key)
     return selection if selectable else None
+
+
+def source_picker(flows: LoadedFlows, country: str, *, key: str) -> Source | None:
+    """The export feeding ``country``'s figures: a picker (``source=`` in the URL) when more
+    than one stored export covers it, else the only one (None when none does)."""
+    options = sources.candidates(flows, country)
+    if len(options) < 2:
+        return options[0] if options else None
+    picked = sources.find_source(options, url_value("source", "")) or options[0]
+    labels = [sources.picker_label(s) for s in options]
+    label = st.selectbox(
+        "Source",
+        labels,
+        index=labels.index(sources.picker_label(picked)),
+        key=f"{key}_source_{country}",
+        help="Several stored exports cover this country. The default prefers SIPRI's exact "
+        "yearly volumes over volumes estimated from a per-deal register, then the newest.",
+    )
+    chosen = options[labels.index(label)]
+    set_url(source=chosen.dataset_id)
+    return chosen
+
+
+def source_caption(used: Sequence[Source]) -> None:
+    """The exports a figure comes from, under it (nothing for published figures)."""
+    text = sources_text(used)
+    if text:
+        st.caption(md_escape(text))
 
 
 CITE_LABELS = {"text": "Plain text", "bibtex": "BibTeX", "ris": "RIS", "csl-json": "CSL-JSON"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analysis import estimates, views
+from analysis import estimates, sources, views
 from analysis.blanks import COMPUTED_REASONS, PUBLISHED_REASONS
 from analysis.dependency_chart import EXPLANATION, DependencyView, dependency_view
 from analysis.published import load_published
@@ -20,6 +20,8 @@ from pages.common import (
     md_escape,
     render_chart,
     set_url,
+    source_caption,
+    source_picker,
     state_token,
     through_app,
     upload_hint,
@@ -45,19 +47,27 @@ def _suppliers(token: str, country: str) -> list[str]:
     return views.headline_suppliers(load_flows(), country)
 
 
+def _flows(country: str, source: int | None):
+    """The loaded flows with ``country``'s figures coming from the chosen export."""
+    return sources.pin(load_flows(), country, source)
+
+
 @st.cache_data(show_spinner=False, max_entries=16)
-def _cards(token: str, country: str, supplier: str) -> list[views.Headline]:
-    cards = views.headline_cards(load_flows(), country, supplier)
+def _cards(token: str, country: str, supplier: str, source: int | None) -> list[views.Headline]:
+    flows = _flows(country, source)
+    cards = views.headline_cards(flows, country, supplier)
     # Shares estimated from a per-deal register read "75% (estimated; 48-93%)".
-    deals = estimates.recipient_register_deals(load_flows(), load_deals(), country)
+    deals = estimates.recipient_register_deals(flows, load_deals(), country)
     return estimates.bounded_headlines(cards, deals, country, supplier)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _mix(token: str, country: str, hidden: tuple[str, ...], loaded: bool) -> views.ChartView:
+def _mix(
+    token: str, country: str, hidden: tuple[str, ...], loaded: bool, source: int | None = None
+) -> views.ChartView:
     if loaded:
         return views.import_mix_view(
-            load_flows(),
+            _flows(country, source),
             load_events(),
             recipient=country,
             by="year",
@@ -72,14 +82,14 @@ def _mix(token: str, country: str, hidden: tuple[str, ...], loaded: bool) -> vie
 
 # A resource (shared, not copied), as in pages/cached_views.py: the page never mutates it.
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _dependency(token: str, country: str) -> DependencyView:
-    return dependency_view(load_flows(), country)
+def _dependency(token: str, country: str, source: int | None) -> DependencyView:
+    return dependency_view(_flows(country, source), country)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _changed(token: str, country: str, loaded: bool) -> DisplayTable:
+def _changed(token: str, country: str, loaded: bool, source: int | None) -> DisplayTable:
     if loaded:
-        return views.what_changed(load_flows(), country, BEFORE, AFTER)
+        return views.what_changed(_flows(country, source), country, BEFORE, AFTER)
     return views.published_change(country, BEFORE, AFTER)
 
 
@@ -90,8 +100,16 @@ with_data, with_published = _countries(token)
 if embed_mode():  # the chart alone, for an iframe: nothing else is drawn
     embedded = url_value("country", DEFAULT_COUNTRY)
     hidden_url = tuple(c for c in url_value("overview_hide", "").split(",") if c)
+    options = sources.candidates(flows, embedded)
+    picked = sources.find_source(options, url_value("source", "")) if len(options) > 1 else None
     try:
-        view = _mix(token, embedded, hidden_url, embedded in with_data)
+        view = _mix(
+            token,
+            embedded,
+            hidden_url,
+            embedded in with_data,
+            picked.dataset_id if picked else None,
+        )
     except ValueError as exc:
         st.error(md_escape(exc))
         st.stop()
@@ -108,6 +126,9 @@ country = st.selectbox(
 )
 set_url(country=country)
 loaded = country in with_data
+# Which stored export feeds the figures: a picker when several cover the country.
+source = source_picker(flows, country, key="overview") if loaded else None
+source_id = source.dataset_id if source else None
 
 if flows.frame.empty:
     upload_hint()
@@ -122,7 +143,7 @@ supplier = st.selectbox(
     key="overview_supplier",
 )
 set_url(supplier=supplier)
-cards = _cards(token, country, supplier)
+cards = _cards(token, country, supplier, source_id)
 columns = st.columns(len(cards))
 for column, card in zip(columns, cards, strict=True):
     with column:
@@ -137,6 +158,8 @@ for column, card in zip(columns, cards, strict=True):
         )
         st.metric(label, card.value, border=True, help=card.source)
         st.caption(card.source)
+if source is not None and any(card.origin == "computed" for card in cards):
+    source_caption([source])
 footnote(dict.fromkeys(c.citation for c in cards if c.citation))
 if any(estimates.ESTIMATED_MARK in card.value for card in cards):
     st.caption(estimates.METHOD_NOTE)
@@ -144,7 +167,7 @@ if any(estimates.ESTIMATED_MARK in card.value for card in cards):
 hidden = event_category_filter("overview")
 if loaded or country in with_published:
     try:
-        view = _mix(token, country, tuple(hidden), loaded)
+        view = _mix(token, country, tuple(hidden), loaded, source_id)
     except ValueError as exc:
         st.error(md_escape(exc))
     else:
@@ -179,11 +202,11 @@ else:
 
 a, b = period_label(*BEFORE), period_label(*AFTER)
 st.subheader(f"What changed between {a} and {b}")
-span = views.recipient_years(flows, country) if loaded else None
+span = views.recipient_years(_flows(country, source_id), country) if loaded else None
 covers = span is not None and span[0] <= BEFORE[0] and span[1] >= AFTER[1]
 if covers or (not loaded and country in with_published):
     try:
-        changed = _changed(token, country, covers)
+        changed = _changed(token, country, covers, source_id)
     except ValueError as exc:
         st.info(md_escape(exc))
     else:
@@ -199,21 +222,22 @@ if covers or (not loaded and country in with_published):
                 else "Source: SIPRI, published figures (sources quoted in the notes above)."
             )
         )
+        source_caption(changed.sources)
 else:
     st.info(f"The loaded data for {md_escape(country_phrase(country))} do not span {a} to {b}.")
 
 st.subheader("Dependency on suppliers")
 if loaded:
     try:
-        dependence = _dependency(token, country)
+        dependence = _dependency(token, country, source_id)
     except ValueError as exc:
         st.info(md_escape(exc))
     else:
         st.dataframe(dependence.table, hide_index=True, key="overview_dependency_table")
-        # The source line is built from a parsed date; the explanation is our own text.
+        # The source line names the export used (a file name): escaped.
         st.caption(
             "Shares of the recipient's imports over each 5-year period (SIPRI rounding). "
-            f"{dependence.source}."
+            f"{md_escape(dependence.source)}."
         )
         st.caption(EXPLANATION)
         # A page link, not a markdown one: the pages' text carries no live links.

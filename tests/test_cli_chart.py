@@ -51,7 +51,9 @@ def test_csv_from_loaded_data(db, tmp_path, fixture_path):
     lines = out.read_text(encoding="utf-8").splitlines()
     header = next(line for line in lines if not line.startswith("#"))
     assert header.startswith("year,supplier,tiv,share")
-    assert "# Source: SIPRI Arms Transfers Database, data generated" in lines[2]
+    used = "A_imports_to_india.csv — TIV table, data generated 5 Dec 2018, exact"
+    assert lines[2] == f"# Source: SIPRI Arms Transfers Database; export used: {used}"
+    assert f"# Export used: {used}" in lines
 
 
 @pytest.mark.parametrize(
