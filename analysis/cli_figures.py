@@ -153,7 +153,9 @@ def _volumes(store, flows: LoadedFlows, source: Source, side: str, period: Perio
         return per_deal.groupby(deals[side].astype(str)).sum()
     frame = flows.frame
     rows = frame[(frame["dataset_id"] == source.dataset_id) & frame[side].notna()]
-    if "category" in rows.columns:
+    if "category" in rows.columns and source.layout != "register_deliveries":
+        # A TIV table by weapon category repeats its totals per category; in the per-delivery
+        # register every row names its category and each is a delivery of its own.
         rows = rows[rows["category"].isna()]
     rows = rows[(rows["year"] >= period[0]) & (rows["year"] <= period[1])]
     tiv = rows.groupby(rows[side].astype(str))["tiv"].sum()
