@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analysis import categories, compare, estimates, views
+from analysis import categories, compare, estimates, sources, views
 from analysis.events import Event
 from analysis.vocab import parse_period
 from pages.common import load_deals, load_events, load_flows
@@ -22,15 +22,20 @@ def recipients(token: str) -> list[str]:
 # option, so a rerun with the same choices neither re-queries the store nor recomputes the
 # shares or the figure; the pages never mutate a view.
 @st.cache_resource(show_spinner=False, max_entries=32)
-def import_mix(token: str, **options: object) -> views.ChartView:
-    """The Import mix page's chart view for these options."""
-    return views.import_mix_view(load_flows(), load_events(), **options)
+def import_mix(token: str, source: int | None = None, **options: object) -> views.ChartView:
+    """The Import mix page's chart view for these options (``source``: the export picked for
+    the recipient, None for the default rule)."""
+    flows = sources.pin(load_flows(), str(options["recipient"]), source)
+    return views.import_mix_view(flows, load_events(), **options)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def event_window(token: str, event: Event, **options: object) -> views.ChartView:
-    """Suppliers' shares before and after ``event``."""
-    return views.event_window_view(load_flows(), event, **options)
+def event_window(
+    token: str, event: Event, source: int | None = None, **options: object
+) -> views.ChartView:
+    """Suppliers' shares before and after ``event`` (from the export picked, if any)."""
+    flows = sources.pin(load_flows(), str(options["recipient"]), source)
+    return views.event_window_view(flows, event, **options)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

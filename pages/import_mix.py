@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analysis import estimates, views
+from analysis import estimates, sources, views
 from analysis.categories import NO_CATEGORIES_SENTENCE, NO_SPLIT_CATEGORIES_SENTENCE
 from analysis.event_window import window_table
 from analysis.periods import anchor_years, requested_anchor
@@ -26,10 +26,12 @@ from pages.common import (
     event_category_filter,
     index_of,
     load_events,
+    load_flows,
     md_escape,
     measure_and_top_n,
     render_chart,
     set_url,
+    source_picker,
     state_token,
     through_app,
     upload_hint,
@@ -48,6 +50,13 @@ MEASURE_LABELS = {"share": "Share of imports", "tiv": "TIV (millions)"}
 LIST_SEPARATOR = "|"  # as on the Deals page: URL lists of names use "|"
 
 
+def _url_source(country: str) -> int | None:
+    """The export the URL's ``source=`` names for ``country`` (None: the default rule)."""
+    options = sources.candidates(load_flows(), country)
+    picked = sources.find_source(options, url_value("source", "")) if len(options) > 1 else None
+    return picked.dataset_id if picked else None
+
+
 token = state_token()
 recipients = _recipients(token)
 # A TIV table by weapon category names no supplier: its country is still worth a breakdown.
@@ -58,6 +67,7 @@ if embed_mode():  # the chart alone, for an iframe, from the URL's choices
     try:
         view = _mix_view(
             token,
+            source=_url_source(url_value("country", DEFAULT_COUNTRY)),
             recipient=url_value("country", DEFAULT_COUNTRY),
             by=url_value("by", "year"),
             measure=url_value("measure", "share"),
@@ -87,6 +97,9 @@ country = st.selectbox(
     index=index_of(countries, url_value("country", DEFAULT_COUNTRY)),
     key="mix_country",
 )
+# Which stored export feeds the figures: a picker when several cover the country.
+picked = source_picker(load_flows(), country, key="mix") if country in recipients else None
+source_id = picked.dataset_id if picked else None
 c1, c2, c3 = st.columns(3)
 by = c1.radio(
     "View",
@@ -152,6 +165,7 @@ if split:
     try:
         view = _mix_view(
             token,
+            source=source_id,
             recipient=country,
             by=by,
             measure=measure,
@@ -271,7 +285,9 @@ set_url(event=chosen, window=years)
 event = candidates[chosen]
 st.caption(views.DELIVERY_LAG_CAVEAT)
 try:
-    window = _window_view(token, event, recipient=country, years=years, merge_lineage=lineage)
+    window = _window_view(
+        token, event, source=source_id, recipient=country, years=years, merge_lineage=lineage
+    )
 except ValueError as exc:
     st.error(md_escape(exc))
     st.stop()

@@ -81,3 +81,22 @@ def test_no_picker_with_one_export(app_db):
     at = _open("overview", country="India")
     assert not [s for s in at.selectbox if (s.key or "").startswith("overview_source")]
     assert any(TABLE_TEXT in c for c in _captions(at))
+
+
+def test_import_mix_picker_changes_the_chart_and_keeps_the_url(two_exports_db):
+    at = _open("import_mix", country="India")
+    picker = at.selectbox(key="mix_source_India")
+    assert picker.value.startswith("B_india_by_supplier.csv — TIV table")
+    assert any(TABLE_TEXT in c for c in _captions(at))
+    register = next(o for o in picker.options if o.startswith("india-register.csv"))
+    picker.set_value(register).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert _params(at)["source"] == "2"
+    assert any(REGISTER_TEXT in c for c in _captions(at))
+    assert not any(TABLE_TEXT in c for c in _captions(at))
+
+
+def test_import_mix_link_naming_the_source_opens_it(two_exports_db):
+    at = _open("import_mix", country="India", source="india-register.csv")
+    assert at.selectbox(key="mix_source_India").value.startswith("india-register.csv")
+    assert any(REGISTER_TEXT in c for c in _captions(at))
