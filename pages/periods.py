@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analysis import estimates, views
+from analysis import estimates, sources, views
 from analysis.blanks import COMPUTED_REASONS
 from analysis.periods import (
     STORY_PAIR,
@@ -31,6 +31,7 @@ from pages.common import (
     md_escape,
     render_chart,
     set_url,
+    source_picker,
     state_token,
     through_app,
     upload_hint,
@@ -54,8 +55,12 @@ def _span(token: str, country: str) -> tuple[int, int] | None:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _facts(token: str, country: str, a: tuple, b: tuple, lineage: bool, hidden: tuple):
-    flows = choose(load_flows())  # one export per recipient, once for the chart and tables
+def _facts(
+    token: str, country: str, a: tuple, b: tuple, lineage: bool, hidden: tuple, source: int | None
+):
+    # The export picked for the country (else the default rule), chosen once for the chart and
+    # the table; the world position reads the whole world export.
+    flows = choose(sources.pin(load_flows(), country, source))
     view = views.period_comparison_view(
         flows,
         load_events(),
@@ -131,6 +136,9 @@ country = st.selectbox(
     index=index_of(recipients, url_value("country", DEFAULT_COUNTRY)),
     key="periods_country",
 )
+# Which stored export feeds the figures: a picker when several cover the country.
+picked = source_picker(load_flows(), country, key="periods")
+source_id = picked.dataset_id if picked else None
 span = _span(token, country)
 whose = md_escape(country_phrase(country, possessive=True))  # "India's", "the Philippines'"
 whose_opening = whose[:1].upper() + whose[1:]
@@ -185,7 +193,7 @@ if pair is None:
     st.stop()
 period_a, period_b = pair
 
-view, table, world = _facts(token, country, period_a, period_b, lineage, tuple(hidden))
+view, table, world = _facts(token, country, period_a, period_b, lineage, tuple(hidden), source_id)
 table_bounds, world_bounds = _bounds(token, country, period_a, period_b, lineage)
 vintage = views.vintage_text(table.vintage)
 st.subheader(f"{whose_opening} suppliers, {label_a} and {label_b}")

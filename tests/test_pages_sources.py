@@ -100,3 +100,16 @@ def test_import_mix_link_naming_the_source_opens_it(two_exports_db):
     at = _open("import_mix", country="India", source="india-register.csv")
     assert at.selectbox(key="mix_source_India").value.startswith("india-register.csv")
     assert any(REGISTER_TEXT in c for c in _captions(at))
+
+
+def test_periods_picker_feeds_the_table_and_keeps_the_url(two_exports_db):
+    at = _open("periods", country="India")
+    picker = at.selectbox(key="periods_source_India")
+    assert picker.value.startswith("B_india_by_supplier.csv — TIV table")
+    register = next(o for o in picker.options if o.startswith("india-register.csv"))
+    picker.set_value(register).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert _params(at)["source"] == "2"
+    assert at.selectbox(key="periods_source_India").value.startswith("india-register.csv")
+    # The fixtures span one period only: the page says so instead of comparing.
+    assert any("data span only 2009-13" in i.value for i in at.info)
