@@ -8,6 +8,7 @@ import streamlit as st
 from analysis.store import StoreError
 from pages import THROUGH_APP, app_pages, configure_page
 from pages.common import watch_store
+from pages.embed import embed_mode
 
 LOG = logging.getLogger("arms_dashboard")
 if not LOG.handlers:  # app.py runs again on every rerun: one handler per server process
@@ -51,6 +52,7 @@ configure_page()
 
 # Pages check this to know the run came through here (see pages.common.through_app).
 st.session_state[THROUGH_APP] = True
-page = st.navigation(app_pages())
+# An embedded view (?embed=true, in an iframe) shows its chart alone: no page menu.
+page = st.navigation(app_pages(), position="hidden" if embed_mode() else "sidebar")
 watch_store()  # a team's shared store: other processes' saves show without a click
 run_page(page)

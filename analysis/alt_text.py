@@ -16,10 +16,22 @@ import plotly.graph_objects as go
 
 from analysis.charts import ChartMeta, drawn_events, event_date_text
 from analysis.events import Event
-from analysis.vocab import OTHERS, UNKNOWN_RECIPIENT, UNKNOWN_SUPPLIER, period_label, share_text
+from analysis.vocab import (
+    NO_DELIVERIES_TEXT,
+    NOT_BROKEN_DOWN,
+    OTHERS,
+    UNKNOWN_RECIPIENT,
+    UNKNOWN_SUPPLIER,
+    country_phrase,
+    delivered_share_text,
+    period_label,
+    share_text,
+)
 
 # Rows that are not a country: never "the largest supplier" nor "the largest change".
-_NOT_A_COUNTRY = frozenset({OTHERS, UNKNOWN_SUPPLIER, UNKNOWN_RECIPIENT, "unknown"})
+_NOT_A_COUNTRY = frozenset(
+    {OTHERS, UNKNOWN_SUPPLIER, UNKNOWN_RECIPIENT, "unknown", NOT_BROKEN_DOWN}
+)
 # Events named in the description; more are counted.
 MAX_NAMED_EVENTS = 3
 # Periods compared for "the largest change": the latest 5 years and those 10 years earlier
@@ -179,9 +191,16 @@ def change_clause(
     if not (change > 0).any():
         return ""
     name = max(names, key=lambda n: (round(float(change[n]), 12), -names.index(n)))
-    old, new = share_text(float(a[name])), share_text(float(b[name]))
+    old, new = delivered_share_text(float(a[name])), delivered_share_text(float(b[name]))
     label_a, label_b = period_label(*spans[0]), period_label(*spans[1])
-    whose = "its" if str(name) == largest else f"{name}'s"
+    whose = "its" if str(name) == largest else country_phrase(str(name), possessive=True)
+    if NO_DELIVERIES_TEXT in (old, new):  # never "0.0%": a period without deliveries says so
+        verb = "rose to" if b[name] > a[name] else "fell to"
+        return (
+            f"{whose} share {verb} {new} in {label_b}, from {old} in {label_a}"
+            if NO_DELIVERIES_TEXT == old
+            else f"{whose} share fell from {old} in {label_a} to {new} in {label_b}"
+        )
     if old == new:
         return f"{whose} share changed most, staying at about {new} ({label_a} and {label_b})"
     verb = "rose" if b[name] > a[name] else "fell"
@@ -202,7 +221,10 @@ def _largest_clause(table: pd.DataFrame, series: str, role: str, span_text: str)
         return "", ""
     name = sorted(named.index, key=lambda n: (-float(named[n]), str(n)))[0]
     share = share_text(float(named[name]))
-    return f"{name} is the largest {role} {span_text} ({share})", str(name)
+    return (
+        f"{country_phrase(str(name), start=True)} is the largest {role} {span_text} ({share})",
+        str(name),
+    )
 
 
 def _over_time_sentences(table: pd.DataFrame, series: str, role: str, span_text: str) -> list[str]:

@@ -20,7 +20,13 @@ from analysis.chart_meta import ChartMeta, _category_plural  # noqa: F401 - re-e
 from analysis.colors import color_map
 from analysis.event_layout import place_markers
 from analysis.events import CATEGORIES, Event
-from analysis.vocab import OTHERS, UNKNOWN_SUPPLIER, parse_period, pp_text, share_text
+from analysis.vocab import (
+    OTHERS,
+    UNKNOWN_SUPPLIER,
+    delivered_share_text,
+    parse_period,
+    pp_text,
+)
 
 FONT_FAMILY = "Liberation Sans, Arial, Helvetica, DejaVu Sans, sans-serif"
 MS_PER_DAY = 86_400_000
@@ -1234,7 +1240,7 @@ def build_period_comparison(
         mode="markers+text",
         name=label_a,
         marker={"symbol": "circle-open", "size": 13, "color": colors, "line": {"width": 2.5}},
-        text=[share_text(v) for v in table[f"share_{period_a}"]],
+        text=[delivered_share_text(v) for v in table[f"share_{period_a}"]],
         textposition="top center",
         hovertemplate="%{y} " + label_a + ": %{x:.1%}<extra></extra>",
     )
@@ -1245,7 +1251,7 @@ def build_period_comparison(
         name=label_b,
         marker={"symbol": "circle", "size": 13, "color": colors},
         text=[
-            f"{share_text(v)} ({pp_text(c)})"
+            f"{delivered_share_text(v)} ({pp_text(c)})"
             for v, c in zip(table[f"share_{period_b}"], table["change_pp"], strict=True)
         ],
         textposition="bottom center",

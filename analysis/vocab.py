@@ -42,6 +42,17 @@ def share_text(share: float | None) -> str:
     return f"{one_decimal}%"
 
 
+NO_DELIVERIES_TEXT = "no deliveries"
+
+
+def delivered_share_text(share: float | None) -> str:
+    """``share_text`` for a supplier's share of a period in which it may have delivered nothing:
+    "no deliveries" for a zero or missing share (SIPRI prints no 0.0%), else ``share_text``."""
+    if share is None or pd.isna(share) or float(share) <= 0:
+        return NO_DELIVERIES_TEXT
+    return share_text(share)
+
+
 def pp_text(change: float | None) -> str:
     """A change in percentage points as the tables print it: one decimal, signed ("-39.5 pp")."""
     if change is None or pd.isna(change):

@@ -54,6 +54,13 @@ def release_diff_section(token: str) -> None:
         )
         return
     recipient = c3.selectbox("Recipient", both, key="diff_recipient")
+    layouts = datasets.set_index("id")["layout"]
+    if layouts.get(a) != layouts.get(b):
+        st.warning(
+            "These two exports are of different kinds (a TIV table and a trade register, say): "
+            "part of what differs comes from how each is computed, not from SIPRI's revision. "
+            "Compare two exports of the same kind to see a revision alone."
+        )
     names = (f"#{a}", f"#{b}")
     try:
         view = revision_view(flows_a, flows_b, recipient, names=names)
@@ -78,7 +85,10 @@ def release_diff_section(token: str) -> None:
     st.markdown("**Yearly TIV (millions), biggest revisions first**")
     st.dataframe(
         dash_missing(
-            yearly.rename(
+            # A year is a label (no thousands separator); TIV to one decimal, as elsewhere.
+            yearly.astype({"year": "str"})
+            .round({"tiv_a": 1, "tiv_b": 1, "change": 1})
+            .rename(
                 columns={
                     "supplier": "Supplier",
                     "year": "Year",
@@ -86,7 +96,8 @@ def release_diff_section(token: str) -> None:
                     "tiv_b": "TIV B",
                     "change": "Change",
                 }
-            ).drop(columns="recipient")
+            )
+            .drop(columns="recipient")
         ),
         hide_index=True,
         key="diff_tiv",

@@ -173,3 +173,15 @@ def test_file_text_is_kept_plain(name):
     flows = _flows([(name, 2020, 5.0), ("Russia", 2020, 1.0)])
     text = describe_view(views.import_mix_view(flows, recipient="India"))
     assert f"{name} is the largest supplier" in text  # raw text: escaped where it is put
+
+
+def test_a_period_without_deliveries_is_never_zero_percent_and_names_take_the():
+    from analysis.alt_text import change_clause
+
+    before = pd.Series({"United States": 0.0, "Russia": 0.8})
+    after = pd.Series({"United States": 0.3, "Russia": 0.7})
+    text = change_clause(before, after, ((1999, 2003), (2009, 2013)))
+    assert "0.0%" not in text
+    assert text == (
+        "the United States' share rose to 30% in 2009-13, from no deliveries in 1999-2003"
+    )
