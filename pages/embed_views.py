@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analysis import views
+from analysis import estimate_marks, estimates, views
 from analysis.compare import MAX_COUNTRIES, MIN_COUNTRIES, parse_countries
 from analysis.periods import (
     anchor_years,
@@ -23,6 +23,7 @@ from analysis.vintages import choose
 from pages.cached_views import compare_defaults, comparison, recipients
 from pages.common import (
     DEFAULT_COUNTRY,
+    load_deals,
     load_events,
     load_flows,
     md_escape,
@@ -97,6 +98,10 @@ def periods(token: str, with_data: list[str]) -> None:
         )
     except ValueError as exc:
         _refuse(str(exc))
+    mine = estimates.recipient_register_deals(flows, load_deals(), country)
+    view = estimate_marks.comparison_with_bounds(
+        view, mine, country, pair, url_bool("lineage", False)
+    )
     show_embedded(view.fig, view.meta, key="periods_chart")
 
 

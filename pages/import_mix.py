@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analysis import estimates, sources, views
+from analysis import estimate_marks, estimates, sources, views
 from analysis.categories import NO_CATEGORIES_SENTENCE, NO_SPLIT_CATEGORIES_SENTENCE
 from analysis.event_window import window_table
 from analysis.periods import anchor_years, requested_anchor
@@ -83,6 +83,9 @@ if embed_mode():  # the chart alone, for an iframe, from the URL's choices
     except ValueError as exc:
         st.error(md_escape(exc))
         st.stop()
+    if url_value("by", "year") == "period" and not url_value("category", ""):
+        bounded = _share_bounds(token, url_value("country", DEFAULT_COUNTRY), view.data, False)
+        view = estimate_marks.hatched_mix(view, bounded is not None)
     show_embedded(view.fig, view.meta, key="mix")
 
 st.title("Import mix")
@@ -183,6 +186,8 @@ if split:
 bounded = None
 if view is not None and by == "period" and not weapons:
     bounded = _share_bounds(token, country, view.data, lineage)
+    # Stacked bars carry no error bars: estimated ones are hatched (a copy: views are shared).
+    view = estimate_marks.hatched_mix(view, bounded is not None)
 if view is not None:
     data = view.data if bounded is None else bounded[0]
     clicked = render_chart(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analysis import estimates, sources, views
+from analysis import estimate_marks, estimates, sources, views
 from analysis.blanks import COMPUTED_REASONS, PUBLISHED_REASONS
 from analysis.dependency_chart import EXPLANATION, DependencyView, dependency_view
 from analysis.published import load_published
@@ -89,7 +89,11 @@ def _dependency(token: str, country: str, source: int | None) -> DependencyView:
 @st.cache_data(show_spinner=False, max_entries=16)
 def _changed(token: str, country: str, loaded: bool, source: int | None) -> DisplayTable:
     if loaded:
-        return views.what_changed(_flows(country, source), country, BEFORE, AFTER)
+        flows = _flows(country, source)
+        changed = views.what_changed(flows, country, BEFORE, AFTER)
+        # Shares estimated from a per-deal register read "43% (estimated; 31-50%)", as the cards.
+        deals = estimates.recipient_register_deals(flows, load_deals(), country)
+        return estimate_marks.bounded_change_table(changed, deals, country, (BEFORE, AFTER))
     return views.published_change(country, BEFORE, AFTER)
 
 
@@ -223,6 +227,8 @@ if covers or (not loaded and country in with_published):
             )
         )
         source_caption(changed.sources)
+        if estimates.ESTIMATED_MARK in changed.table.to_string():
+            st.caption(estimates.METHOD_NOTE)
 else:
     st.info(f"The loaded data for {md_escape(country_phrase(country))} do not span {a} to {b}.")
 

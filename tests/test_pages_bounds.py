@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -125,3 +127,43 @@ def test_import_mix_by_period_follows_the_anchor(register_db):
 def test_import_mix_by_year_has_no_anchor(register_db):
     at = _open("import_mix", by="year")
     assert not [s for s in at.selectbox if s.key == "mix_end"]
+
+
+def _figures(at: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def test_periods_chart_draws_the_bounds_as_error_bars(register_db):
+    at = _open("periods", a="2009-13", b="2019-23")
+    (figure,) = [f for f in _figures(at) if any(t.get("error_x") for t in f["data"])]
+    (earlier,) = [t for t in figure["data"] if t.get("name") == "2009-13"]
+    russia = earlier["y"].index("Russia")
+    x, bars = earlier["x"][russia], earlier["error_x"]
+    # 93% (estimated; 44-100%): the bars reach the bounds table's range.
+    assert (x - bars["arrayminus"][russia], x + bars["array"][russia]) == pytest.approx(
+        (200 / 450, 1.0)
+    )
+    assert any("range over every split" in c.value for c in at.caption)
+
+
+def test_import_mix_by_period_bars_are_hatched_when_estimated(register_db):
+    at = _open("import_mix", by="period", end="2023")
+    (figure,) = _figures(at)[:1]
+    bars = [t for t in figure["data"] if t["type"] == "bar"]
+    assert bars and all(t["marker"]["pattern"]["shape"] == "/" for t in bars)
+    assert any("Hatched bars are estimated" in c.value for c in at.caption)
+
+
+def test_import_mix_bars_from_a_tiv_table_are_plain(app_db):
+    Store(app_db).import_bytes("india.csv", (DATA / "B_india_by_supplier.csv").read_bytes())
+    at = _open("import_mix", country="India", by="period")
+    (figure,) = _figures(at)[:1]
+    bars = [t for t in figure["data"] if t["type"] == "bar"]
+    assert bars and not any(t.get("marker", {}).get("pattern") for t in bars)
+
+
+def test_overview_what_changed_prints_bounds(register_db):
+    at = _open("overview")
+    changed = next(t.value for t in at.dataframe if "Change (pp)" in t.value.columns)
+    rows = changed.set_index("Supplier")
+    assert rows.loc["Russia", "Share 2009-13"] == "93% (estimated; 44-100%)"
