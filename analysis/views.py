@@ -324,6 +324,7 @@ def import_mix_view(
         first, last = years
         if since is not None:
             first = min(max(first, int(since)), last)
+            table = table[table["year"] >= first]  # top N and the CSV: the years drawn
         end = axis_end(last, [event_end(e) for e in shown if extend_to_events], dt.date.today())
         filters["Years"] = f"{first}-{years[1]}"
         if end > dt.date(last + 1, 1, 1):
@@ -398,8 +399,7 @@ def chart_view(
     plotted = plotted_data(fig) if data is None else data
     drawn = drawn_events(fig)
     outside = list(layout_meta.get("events", {}).get("outside", []))
-    # The small record of the events drawn stays on the figure: the alt text reads whether
-    # they were marked or listed from it.
+    # The record of the events drawn stays on the figure (the alt text reads it).
     fig.update_layout(meta={k: v for k, v in layout_meta.items() if k != "data"} or None)
     return ChartView(
         fig, meta, plotted, list(notes), list(events), origin, meta.sources, drawn, outside

@@ -261,3 +261,18 @@ def test_yearly_view_can_start_later_than_the_data():
     view = views.import_mix_view(flows, [], recipient="India", since=2011)
     assert view.meta.filters["Years"] == "2011-2013"
     assert sorted(set(view.data["year"])) == [2011, 2012, 2013]
+
+
+def test_top_suppliers_come_from_the_years_drawn():
+    # The Soviet Union delivered a lot, in 2014 only: drawn from 2015 it takes no top slot.
+    flows = _flows(
+        [("India", "Russia", y, 3.0) for y in range(2014, 2024)]
+        + [("India", "France", y, 1.0) for y in range(2014, 2024)]
+        + [("India", "Soviet Union", 2014, 100.0)]
+    )
+    view = views.import_mix_view(flows, [], recipient="India", since=2015, top_n=2)
+    drawn = {str(t.name) for t in view.fig.data if getattr(t, "type", "") == "bar"}
+    assert {"Russia", "France"} <= drawn and "Soviet Union" not in drawn
+    assert int(view.data["year"].min()) == 2015
+    full = views.import_mix_view(flows, [], recipient="India", top_n=2)
+    assert "Soviet Union" in {str(t.name) for t in full.fig.data}
