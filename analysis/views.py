@@ -320,11 +320,9 @@ def import_mix_view(
     notes: list[str] = []
     if by == "year":
         mix = yearly_shares(flows, recipient, merge_lineage)
-        table = mix.table
         first, last = years
-        if since is not None:
-            first = min(max(first, int(since)), last)
-            table = table[table["year"] >= first]  # top N and the CSV: the years drawn
+        first = first if since is None else min(max(first, int(since)), last)
+        table = mix.table[mix.table["year"] >= first]  # top N and the CSV: the years drawn
         end = axis_end(last, [event_end(e) for e in shown if extend_to_events], dt.date.today())
         filters["Years"] = f"{first}-{years[1]}"
         if end > dt.date(last + 1, 1, 1):

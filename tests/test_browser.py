@@ -50,7 +50,8 @@ PAGES = {
     "about": "About",
 }
 SEED_EVENTS_2025 = ("Indian defence-industry delegation in Moscow", "Putin's visit to New Delhi")
-RENDER_MS = 90_000
+# A wait limit, not a speed check: on a loaded 2-core machine a page can take a minute or more.
+RENDER_MS = 180_000
 IDLE_JS = """() => {
   const q = (sel) => document.querySelector(sel);
   const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];

@@ -269,7 +269,12 @@ def test_overview_shows_dependency_from_an_upload(db):
         ["2009-13", "Russia", "63%", "Russia; Turkiye; France", "100%", "4,922"]
     ]
     captions = _captions(at)
-    assert "Source: SIPRI Arms Transfers Database, data generated 10 Oct 2024" in captions
+    # The export used, by name, layout, vintage and exactness (markdown escapes removed).
+    unescaped = captions.replace("\\", "")
+    assert (
+        "Source: B_india_by_supplier.csv — TIV table, data generated 10 Oct 2024, exact"
+        in unescaped
+    )
     assert "HHI (Herfindahl-Hirschman index)" in captions
     links = at.get("page_link")
     assert [link.proto.label for link in links] == ["About: what the measures mean"]
