@@ -228,3 +228,17 @@ def store_target(request, tmp_path):
     if request.param == "sqlite":
         return tmp_path / "store" / "arms.sqlite"
     return request.getfixturevalue("pg_url")
+
+
+def open_page(page: str, **params: str):
+    """AppTest of ``pages/<page>.py`` run through app.py with these URL parameters; fails on
+    any exception the page raised."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.switch_page(f"pages/{page}.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at

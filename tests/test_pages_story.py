@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from analysis.store import Store
 
-from .conftest import DATA, ROOT
+from .conftest import DATA, open_page
 
 
 @pytest.fixture
@@ -19,14 +19,7 @@ def india_db(db, sample_path):
     return db
 
 
-def _open(page: str, **params: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.switch_page(f"pages/{page}.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+_open = open_page  # shared with the other page tests (conftest)
 
 
 def _metrics(at: AppTest) -> dict[str, str]:

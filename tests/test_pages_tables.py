@@ -7,11 +7,10 @@ import json
 
 import pandas as pd
 from streamlit import dataframe_util
-from streamlit.testing.v1 import AppTest
 
 from analysis.store import Store
 
-from .conftest import DATA, ROOT
+from .conftest import DATA, open_page
 
 MISSING_TEXTS = {"", "None", "none", "nan", "NaN", "<NA>", "NaT"}
 
@@ -40,14 +39,7 @@ def _india_2009_2018() -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def _open(page: str, **params: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.switch_page(f"pages/{page}.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+_open = open_page  # shared with the other page tests (conftest)
 
 
 def _shown(table) -> pd.DataFrame:
