@@ -94,11 +94,11 @@ def _bounds(token: str, country: str, a: tuple, b: tuple, lineage: bool):
 
 def _story_pair() -> None:
     """The one-click comparison: 2009-13 vs 2019-23, through the URL the widgets read."""
-    st.query_params["end"] = str(STORY_PAIR[1][1])
-    st.query_params["a"] = period_label(*STORY_PAIR[0])
-    st.query_params["b"] = period_label(*STORY_PAIR[1])
-    for key in ("periods_end", "periods_a", "periods_b"):
-        st.session_state.pop(key, None)
+    end, a, b = STORY_PAIR[1][1], period_label(*STORY_PAIR[0]), period_label(*STORY_PAIR[1])
+    st.query_params.update({"end": str(end), "a": a, "b": b})
+    # The widgets' own state is set too: a popped key let the browser keep showing the old
+    # period in the select while the chart showed the new one.
+    st.session_state.update({"periods_end": end, "periods_a": a, "periods_b": b})
 
 
 def _new_anchor() -> None:
