@@ -21,7 +21,7 @@ from analysis import bounds
 from analysis.results import LoadedFlows, Source
 from analysis.shares import Period, _is_rankable, period_shares
 from analysis.sources import candidates, choose_source, find_source, rule_order
-from analysis.vocab import parse_period, period_label
+from analysis.vocab import country_phrase, parse_period, period_label
 
 EXIT_OK, EXIT_REJECTED = 0, 2
 WORLD_SCOPES = {"importers": "importer_totals", "exporters": "exporter_totals"}
@@ -84,7 +84,9 @@ def share_records(store, recipient: str, periods: list[Period], ref: str | None)
     flows = store.flows()
     options = candidates(flows, recipient)
     if not options:
-        raise ValueError(f"no stored export covers {recipient}'s imports by supplier")
+        raise ValueError(
+            f"no stored export covers {country_phrase(recipient, possessive=True)} imports by supplier"
+        )
     source = find_source(options, ref) if ref else rule_order(options)[0]
     if source is None:
         names = ", ".join(f"{s.dataset_id} ({s.file_name})" for s in options)

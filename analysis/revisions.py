@@ -16,7 +16,7 @@ from analysis.charts import ChartMeta, footer_annotations, plotly_text
 from analysis.results import frame_of
 from analysis.shares import period_shares, sipri_periods
 from analysis.views import ChartView, recipient_years, vintage_date, vintage_text
-from analysis.vocab import period_label
+from analysis.vocab import country_phrase, period_label
 
 SHARE_COLUMNS = ["recipient", "supplier", "period", "share_a", "share_b", "change_pp"]
 TIV_COLUMNS = ["recipient", "supplier", "year", "tiv_a", "tiv_b", "change"]
@@ -37,7 +37,9 @@ def common_periods(flows_a: pd.DataFrame, flows_b: pd.DataFrame, recipient: str)
     last = min(s[1] for s in spans)
     periods = sipri_periods(last, max(0, (last - first + 1) // 5))
     if not periods:
-        raise ValueError(f"the two releases share no whole 5-year period of {recipient}'s imports")
+        raise ValueError(
+            f"the two releases share no whole 5-year period of {country_phrase(recipient, possessive=True)} imports"
+        )
     return periods
 
 
@@ -130,7 +132,7 @@ def revision_view(
     vintages = [vintage_text(_vintage(f)) or "unknown date" for f in (flows_a, flows_b)]
     shown = table.head(top).iloc[::-1]  # plotly draws the first bar at the bottom
     meta = ChartMeta(
-        title=f"{recipient}'s supplier shares: what SIPRI's revision moved",
+        title=f"{country_phrase(recipient, start=True, possessive=True)} supplier shares: what SIPRI's revision moved",
         filters={
             "Recipient": recipient,
             "Release A": f"{names[0]} (data generated {vintages[0]})",

@@ -29,6 +29,7 @@ from analysis.sipri.model import (
     SipriExport,
     SipriFormatError,
 )
+from analysis.vocab import country_phrase
 
 
 def _tiv_number(cell: str, line: int, column: str) -> float | None:
@@ -396,14 +397,14 @@ def _describe_table(country, side) -> str:
     if side == "regional":
         return "suppliers to each region"
     if side.endswith(":categories"):
-        whose = f"{country}'s" if country else "all"
+        whose = country_phrase(country, possessive=True) if country else "all"
         what = "imports" if side.startswith("suppliers") == bool(country) else "exports"
         return f"{whose} {what} by weapon category"
     if country:
         return (
-            f"{country}'s imports by supplier"
+            f"{country_phrase(country, possessive=True)} imports by supplier"
             if side == "suppliers"
-            else f"{country}'s exports by recipient"
+            else f"{country_phrase(country, possessive=True)} exports by recipient"
         )
     return (
         "every importer's total imports"
