@@ -125,7 +125,9 @@ def test_country_phrase_opens_a_sentence_and_makes_a_possessive(name, opening):
 def test_loader_descriptions_name_countries_with_the_article():
     from analysis.sipri.tiv_tables import _describe_table
 
-    assert _describe_table("United States", "recipients") == "the United States' exports by recipient"
+    assert (
+        _describe_table("United States", "recipients") == "the United States' exports by recipient"
+    )
     assert _describe_table("India", "suppliers") == "India's imports by supplier"
     assert _describe_table("Philippines", "suppliers:categories") == (
         "the Philippines' imports by weapon category"
