@@ -20,6 +20,7 @@ count written in the test; the ``dev`` profile runs a fifth of it. Tests write
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import uuid
@@ -242,3 +243,15 @@ def open_page(page: str, **params: str):
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+@contextlib.contextmanager
+def browser_tab(browser, width: int = 1440, height: int = 900):
+    """A fresh page (own context) of the shared Chromium, closed afterwards."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.set_default_timeout(90_000)
+    try:
+        yield page
+    finally:
+        context.close()

@@ -6,7 +6,7 @@ import pytest
 
 from analysis.store import Store
 
-from .conftest import DATA
+from .conftest import DATA, browser_tab
 from .test_browser import (
     SCREENSHOTS,
     _require_chromium,
@@ -35,11 +35,8 @@ def stocked_url(tmp_path_factory):
 
 @pytest.fixture
 def tab(chromium_browser, stocked_url):  # chromium_browser: tests/conftest.py
-    context = chromium_browser.new_context(viewport={"width": 1440, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(90_000)
-    yield page
-    context.close()
+    with browser_tab(chromium_browser) as page:
+        yield page
 
 
 def test_deep_link_draws_one_panel_per_country(tab, stocked_url):

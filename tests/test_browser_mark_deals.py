@@ -6,7 +6,7 @@ import pytest
 
 from analysis.store import Store
 
-from .conftest import DATA
+from .conftest import DATA, browser_tab
 from .test_browser import _require_chromium, open_page, serve_app, wait_idle
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -25,11 +25,8 @@ def register_url(tmp_path_factory):
 
 @pytest.fixture
 def tab(chromium_browser, register_url):  # chromium_browser: tests/conftest.py
-    context = chromium_browser.new_context(viewport={"width": 1440, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(90_000)
-    yield page
-    context.close()
+    with browser_tab(chromium_browser) as page:
+        yield page
 
 
 def test_clicking_a_period_segment_lists_its_deals(tab, register_url):

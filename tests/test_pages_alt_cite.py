@@ -5,25 +5,19 @@ from __future__ import annotations
 import json
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from analysis.alt_text import describe_view
 from analysis.events import Event
 from analysis.store import Store
 from analysis.views import published_mix_view
 
-from .conftest import ROOT
+from .conftest import open_page
 from .test_cite import parse_bibtex, parse_ris
 
 pytestmark = pytest.mark.app
 
 
-def _open(page: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.switch_page(f"pages/{page}.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+_open = open_page  # shared with the other page tests (conftest)
 
 
 def _plain(markdown: str) -> str:

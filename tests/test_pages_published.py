@@ -12,15 +12,9 @@ from streamlit.testing.v1 import AppTest
 from analysis.blanks import NOT_PUBLISHED, reason_help
 from analysis.vocab import NOT_BROKEN_DOWN, OTHERS
 
-from .conftest import ROOT
+from .conftest import open_page
 
-
-def _open(page: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.switch_page(f"pages/{page}.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+_open = open_page  # shared with the other page tests (conftest)
 
 
 def _figures(at: AppTest) -> list[dict]:
