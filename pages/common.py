@@ -162,6 +162,11 @@ def _deals(token: str) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
+def _deliveries(token: str) -> pd.DataFrame:
+    return _open_store().deliveries()
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
 def _datasets(token: str) -> pd.DataFrame:
     return _open_store().datasets()
 
@@ -191,6 +196,11 @@ def load_deals() -> pd.DataFrame:
     return _reading(lambda: _deals(state_token()))
 
 
+def load_deliveries() -> pd.DataFrame:
+    """Per-delivery registers' TIV by deal and delivery year (exact yearly deal values)."""
+    return _reading(lambda: _deliveries(state_token()))
+
+
 def load_datasets() -> pd.DataFrame:
     """The stored datasets, newest first as the store lists them."""
     return _reading(lambda: _datasets(state_token()))
@@ -203,7 +213,7 @@ def load_events() -> list[Event]:
 
 def clear_caches() -> None:
     """After a write the token changes anyway; this also frees the old entries."""
-    for fn in (_recent_token, _flows, _deals, _datasets, _events, _event_authors):
+    for fn in (_recent_token, _flows, _deals, _deliveries, _datasets, _events, _event_authors):
         fn.clear()
 
 

@@ -18,7 +18,7 @@ from analysis.mark_deals import (
 from analysis.shares import latest_deals
 from analysis.views import ChartView
 from analysis.vocab import OTHERS
-from pages.common import dash_missing, load_deals, md_escape
+from pages.common import dash_missing, load_deals, load_deliveries, md_escape
 
 SMALL_TABLE = 25
 CLICK_HINT = "Click a bar segment to list the deals behind it (SIPRI trade register)."
@@ -87,7 +87,7 @@ def show_clicked_deals(
         if deals.empty or not (deals["recipient"] == recipient).any():
             st.info(md_escape(NEEDS_REGISTER.format(country=recipient)), icon=":material/list_alt:")
             return
-        found = deals_behind(deals, mark, merge_lineage=merge_lineage)
+        found = deals_behind(deals, mark, merge_lineage=merge_lineage, deliveries=load_deliveries())
         if found.deals.empty:
             st.caption(
                 "No deal in the loaded registers delivered in these years: the bar comes from "

@@ -42,6 +42,9 @@ class SipriExport:
     # "Total exports to India" -> recipient India, supplier <NA>, side "import"; "Total world
     # import" -> both <NA>. ``loaded()`` hands them to the share functions as denominators.
     totals: pd.DataFrame | None = None
+    # A per-delivery register's TIV delivered by deal and year (deal_id, year, tiv): the
+    # store keeps them beside the deals so a span's deals get their exact delivered TIV.
+    deliveries: pd.DataFrame | None = None
 
     def source(self, file_name: str = "", dataset_id: int | None = None) -> Source:
         """This export as the ``Source`` of the figures computed from it."""

@@ -398,6 +398,15 @@ def _deals_of_deliveries(frame: pd.DataFrame) -> pd.DataFrame:
     return deals
 
 
+def _deliveries_by_deal(frame: pd.DataFrame) -> pd.DataFrame:
+    """The TIV each deal delivered in each year (missing when no row of that year has one)."""
+    return (
+        frame.groupby(["deal_id", "year"], as_index=False, sort=True)["tiv"]
+        .sum(min_count=1)
+        .astype({"deal_id": "int64", "year": "int64", "tiv": "Float64"})
+    )
+
+
 def _read_register_deliveries(lines: _Lines, blocks: list[_Block], export: SipriExport) -> None:
     preamble = lines.lines[: blocks[0].header_line]  # before the lines are released
     raw, line_no = _all_records(
@@ -432,6 +441,7 @@ def _read_register_deliveries(lines: _Lines, blocks: list[_Block], export: Sipri
     deals = _deals_of_deliveries(frame)
     export.flows = coerce_flows(flows)
     export.deals = coerce_deals(deals)
+    export.deliveries = _deliveries_by_deal(frame)
     export.notes.insert(
         0,
         f"Understood as a {LAYOUT_LABELS['register_deliveries']}: {len(frame):,} delivery rows "

@@ -7,6 +7,7 @@ database shared by a team's app processes; safe for many writers on both.
   ``StoreError`` sentences, migrations, state token), with ``faults``, ``migrations`` (the
   schema, one for both backends) and ``pg`` (the same interface on PostgreSQL);
 - ``datasets``: stored datasets, their flows, deals, totals and scopes;
+- ``deliveries``: per-delivery registers' TIV by deal and delivery year;
 - ``events``: stored events and a new store's seed events;
 - ``intake``: an upload's bytes -> preview -> commit, and the store's only call into the loader.
 
@@ -26,6 +27,7 @@ from analysis.events import Event
 from analysis.results import LoadedFlows, SipriTotal
 from analysis.sipri import SipriExport
 from analysis.store import datasets, intake
+from analysis.store import deliveries as stored_deliveries
 from analysis.store import events as stored_events
 from analysis.store.datasets import DATASET_COLUMNS
 from analysis.store.db import DEFAULT_DB, default_db_path, open_database
@@ -178,6 +180,10 @@ class Store:
     def deals(self, dataset_ids: Sequence[int] | None = None) -> pd.DataFrame:
         """Deals of the chosen datasets (all when None), see ``datasets.deals``."""
         return datasets.deals(self.database, dataset_ids)
+
+    def deliveries(self, dataset_ids: Sequence[int] | None = None) -> pd.DataFrame:
+        """Per-delivery registers' TIV by deal and year (see ``deliveries.deliveries``)."""
+        return stored_deliveries.deliveries(self.database, dataset_ids)
 
     # --- events -------------------------------------------------------------------------------
 

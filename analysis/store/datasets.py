@@ -182,6 +182,7 @@ def remove(db: Database, dataset_id: int) -> bool:
         conn.execute("DELETE FROM flows WHERE dataset_id = ?", (dataset_id,))
         conn.execute("DELETE FROM totals WHERE dataset_id = ?", (dataset_id,))
         conn.execute("DELETE FROM deals WHERE dataset_id = ?", (dataset_id,))
+        conn.execute("DELETE FROM deliveries WHERE dataset_id = ?", (dataset_id,))
         conn.execute("DELETE FROM datasets WHERE id = ?", (dataset_id,))
         db.bump_revision(conn)
         return True

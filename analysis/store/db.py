@@ -115,7 +115,7 @@ def check_rows(conn: Connection) -> str:
         ).fetchone()[0]
         if short:
             problems.append(f"{short} datasets without all their {table}")
-    for table in ("flows", "deals", "totals"):
+    for table in ("flows", "deals", "totals", "deliveries"):
         orphans = conn.execute(
             f"SELECT COUNT(*) FROM {table} x"
             " WHERE NOT EXISTS (SELECT 1 FROM datasets d WHERE d.id = x.dataset_id)"

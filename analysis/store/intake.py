@@ -17,6 +17,7 @@ from typing import Literal
 from analysis import schema
 from analysis.sipri import SipriExport, SipriFormatError, totals_records
 from analysis.store import datasets
+from analysis.store import deliveries as store_deliveries
 from analysis.store.db import Connection, Database
 
 MAX_UPLOAD_MB = 200  # keep equal to server.maxUploadSize in .streamlit/config.toml
@@ -244,6 +245,7 @@ def store_export(
         deals = None if export.deals is None else schema.coerce_deals(export.deals)
         flow_rows = datasets.flow_columns(flows)
         deal_rows = None if deals is None else datasets.deal_columns(deals)
+        delivery_rows = store_deliveries.delivery_rows(getattr(export, "deliveries", None))
         _refuse_nul(flow_rows, deal_rows)
     except (AttributeError, TypeError, ValueError, KeyError) as exc:
         return ImportOutcome(
@@ -270,6 +272,7 @@ def store_export(
         )
         datasets.insert_rows(conn, dataset_id, flow_rows, deal_rows, total, progress)
         datasets.insert_totals(conn, dataset_id, totals_rows)
+        store_deliveries.insert_deliveries(conn, dataset_id, delivery_rows)
         db.bump_revision(conn)
         return ImportOutcome(name, digest, len(data), "stored", dataset_id, export=export)
 

@@ -9,7 +9,7 @@ text). ``statements(step, "postgresql")`` renders the same step for PostgreSQL w
 - a table without such a key gets SQLite's implicit ``rowid`` as an explicit identity column,
   so reads keep rows in the order they were written (``ORDER BY rowid``) on both.
 
-Alembic would add a second schema description and a runner for three steps: it does not pay.
+Alembic would add a second schema description and a runner for four steps: it does not pay.
 """
 
 from __future__ import annotations
@@ -104,9 +104,21 @@ _SCHEMA_V3 = """
 ALTER TABLE datasets ADD COLUMN added_by TEXT NOT NULL DEFAULT '';
 ALTER TABLE events ADD COLUMN added_by TEXT NOT NULL DEFAULT ''
 """
+# Version 4: a per-delivery register's TIV by deal and delivery year, so the deals behind a
+# year or period get their exact delivered TIV (the deals table keeps one total per deal).
+# Registers stored before it have none: import them again for exact yearly values.
+_SCHEMA_V4 = """
+CREATE TABLE IF NOT EXISTS deliveries (
+    dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+    deal_id INTEGER NOT NULL,
+    year INTEGER NOT NULL,
+    tiv REAL
+);
+CREATE INDEX IF NOT EXISTS deliveries_by_dataset ON deliveries(dataset_id)
+"""
 # MIGRATIONS[i] brings a store from version i to i + 1 (SQLite's user_version; the meta row
 # 'schema_version' on PostgreSQL), written as SQLite runs it.
-MIGRATIONS = [_SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3]
+MIGRATIONS = [_SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3, _SCHEMA_V4]
 SCHEMA_VERSION = len(MIGRATIONS)
 _OUR_TABLES = frozenset({"meta", "datasets", "flows", "deals", "events"})
 
