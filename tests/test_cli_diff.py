@@ -44,3 +44,52 @@ def test_diff_of_an_unknown_release_says_so(tmp_path):
     assert result.returncode == 2
     assert "'7' is no stored dataset id, stored file name or file" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_diff_of_yearly_tiv_as_json_and_csv(tmp_path):
+    """--what tiv: each supplier's yearly TIV in both releases (the Data page's second table)."""
+    db = tmp_path / "arms.sqlite"
+    assert cli("import", str(DATA / OLD), str(DATA / NEW), db=db).returncode == 0
+    run = cli("diff", "1", "2", "--recipient", "India", "--what", "tiv", "--format", "json", db=db)
+    assert run.returncode == 0, run.stderr
+    records = json.loads(run.stdout)
+    assert all(
+        set(r) == {"recipient", "supplier", "year", "tiv_a", "tiv_b", "change"} for r in records
+    )
+    # The 2025 release revised 2023 only: Russia 60 -> 100, France 40 -> 20.
+    assert records[:2] == [
+        {
+            "recipient": "India",
+            "supplier": "Russia",
+            "year": 2023,
+            "tiv_a": 60.0,
+            "tiv_b": 100.0,
+            "change": 40.0,
+        },
+        {
+            "recipient": "India",
+            "supplier": "France",
+            "year": 2023,
+            "tiv_a": 40.0,
+            "tiv_b": 20.0,
+            "change": -20.0,
+        },
+    ]
+    assert all(r["change"] == 0 and r["tiv_a"] == r["tiv_b"] for r in records[2:])
+    # Russia and the United States 2014-2023, France 2019-2023: every year both cover
+    assert len(records) == 25 and {r["year"] for r in records} == set(range(2014, 2024))
+    assert {(r["supplier"], r["year"]): r["tiv_a"] for r in records}[("United States", 2014)] == 50
+    csv = cli("diff", "1", "2", "--recipient", "India", "--what", "tiv", "--format", "csv", db=db)
+    lines = csv.stdout.splitlines()
+    assert lines[0] == "recipient,supplier,year,tiv_a,tiv_b,change"
+    assert lines[1] == "India,Russia,2023,60.0,100.0,40.0"
+    # shares stay the default
+    shares = cli("diff", "1", "2", "--recipient", "India", "--format", "json", db=db)
+    assert set(json.loads(shares.stdout)[0]) == {
+        "recipient",
+        "supplier",
+        "period",
+        "share_a",
+        "share_b",
+        "change_pp",
+    }
