@@ -75,17 +75,37 @@ def share_panel(title: str, *, key: str, query: dict[str, str] | None = None) ->
     c1, c2 = st.columns([1, 3])
     with c1:
         # A button that writes to the viewer's clipboard: it runs in the browser, in a frame.
-        components.html(
-            "<button id='copy' style='font:14px sans-serif;padding:6px 12px;border:1px solid "
-            "#bbb;border-radius:6px;background:#fff;cursor:pointer'>Copy link</button>"
-            "<script>const b=document.getElementById('copy');b.onclick=()=>{"
-            f"navigator.clipboard.writeText({json.dumps(url)}).then(()=>{{b.textContent='Link copied'}},"
-            "()=>{b.textContent='Copy failed: use the address bar'})};</script>",
-            height=44,
-        )
+        components.html(copy_link_html(url, query or {}), height=44)
     with c2:
         if st.toggle("Embed", key=f"{key}_embed", help="An iframe showing only this chart."):
             st.code(iframe_snippet(url, title), language="html")
             st.caption(
                 "The embedded view shows the chart with its title, events key and source line."
             )
+
+
+def copy_link_html(url: str, query: dict[str, str]) -> str:
+    """The "Copy link" button: on click it copies the address bar's URL as it is then.
+
+    Widgets drawn below the panel write their URL parameters after it (``set_url``), so a
+    URL fixed when the panel is drawn lacks them or holds their previous values; the page's
+    address at click time has them all. ``query`` (this chart's own parameters) is set on
+    it; ``url`` is the fallback when the frame cannot read its page's address.
+    """
+    return (
+        "<button id='copy' style='font:14px sans-serif;padding:6px 12px;border:1px solid "
+        "#bbb;border-radius:6px;background:#fff;cursor:pointer'>Copy link</button>"
+        "<script>const b=document.getElementById('copy');"
+        f"const fallback={_script_json(url)};const extra={_script_json(query)};"
+        "function viewUrl(){try{const u=new URL(window.parent.location.href);"
+        "for(const [k,v] of Object.entries(extra)){u.searchParams.set(k,v)}"
+        "u.searchParams.delete('embed');return u.toString()}catch(e){return fallback}}"
+        "b.onclick=()=>{navigator.clipboard.writeText(viewUrl()).then("
+        "()=>{b.textContent='Link copied'},"
+        "()=>{b.textContent='Copy failed: use the address bar'})};</script>"
+    )
+
+
+def _script_json(value: object) -> str:
+    """``value`` as a JavaScript literal that cannot end its <script> element."""
+    return json.dumps(value).replace("<", "\\u003c")
