@@ -25,6 +25,7 @@ from analysis.results import (
     loaded,
     newest_vintage,
     validate,
+    whole,
 )
 from analysis.vintages import (  # noqa: F401 - re-exported: callers import them from here
     COMPLETE_FOR,
@@ -601,7 +602,8 @@ def world_share_and_rank(
     groups (as SIPRI's "Total world import" does); the rank is among states only.
 
     Args:
-        flows: Tidy flows (not chosen per country: the world source is chosen here).
+        flows: Tidy flows (not chosen per country: the world source is chosen here); flows
+            with a pinned export (``sources.pin``) are read as they were before the pin.
         recipient: The country (an importer for ``side="import"``, an exporter otherwise).
         periods: ``(start, end)`` pairs.
         side: ``"import"`` or ``"export"``.
@@ -622,7 +624,7 @@ def world_share_and_rank(
         raise ValueError("side must be 'import' or 'export'")
     country_col = "recipient" if side == "import" else "supplier"
     periods = _check_periods(periods)
-    prepared = loaded(flows)
+    prepared = whole(flows)  # a pinned country's world figures come from every export whole
     frame = deliveries(prepared.frame, vintage)
     table, source = (frame, None) if frame.empty else world_rows(frame, side, min_countries)
     columns = ["start", "end", "country", "tiv", "world_tiv", "share", "rank", "countries"]
