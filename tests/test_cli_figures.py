@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 import pytest
 
 from analysis.__main__ import main
@@ -103,3 +104,19 @@ def test_world_ranked(db, fixture_path, capsys):
 def test_world_without_a_world_export_exits_2(india_two_exports, capsys):
     assert main(["world", "--period", "2019-23"]) == 2
     assert "no stored export covers the world's importers" in capsys.readouterr().err
+
+
+def test_world_ranks_as_the_pages_do(db, fixture_path, capsys):
+    """The CLI ranks through the pages' world function: the same rank and share per country."""
+    from analysis.shares import world_share_and_rank
+
+    table = fixture_path("B_importers_all.csv")
+    store = Store(db)
+    assert store.import_bytes(table.name, table.read_bytes()).ok
+    vintage_year = int(_json(capsys, "list", "--format", "json")[0]["vintage"][:4])
+    period = (vintage_year - 5, vintage_year - 1)
+    records = _json(capsys, "world", "--period", f"{period[0]}-{period[1]}", "--format", "json")
+    for record in records:
+        row = world_share_and_rank(store.flows(), record["country"], [period]).table.iloc[0]
+        rank = None if row["rank"] is pd.NA else int(row["rank"])
+        assert (record["rank"], record["share"]) == (rank, pytest.approx(row["share"]))
