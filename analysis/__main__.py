@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Sequence
 from pathlib import Path
 
-from analysis.cli_figures import add_figure_commands, pinned
+from analysis.cli_figures import add_figure_commands, marked_view, pinned
 from analysis.events import (
     EventFormatError,
     InvalidEventError,
@@ -256,7 +256,8 @@ def run_chart(args: argparse.Namespace) -> int:
 
     store = open_store(args)
     try:
-        view = chart_view(args, store.flows(), store.events())
+        flows = store.flows()
+        view = marked_view(chart_view(args, flows, store.events()), args, flows, store)
         description = describe_view(view)
         if args.format == "csv":
             payload = export.chart_data_csv(view.data, view.meta)
@@ -290,7 +291,8 @@ def run_cite(args: argparse.Namespace) -> int:
 
     store = open_store(args)
     try:
-        view = chart_view(args, store.flows(), store.events())
+        flows = store.flows()
+        view = marked_view(chart_view(args, flows, store.events()), args, flows, store)
     except ValueError as exc:
         _err(f"cite {args.chart}: {exc}")
         return EXIT_REJECTED

@@ -92,6 +92,22 @@ def pinned(flows, country: str, ref: str | None, owner: str = "recipient") -> Lo
     return pin(flows, country, source.dataset_id, owner)
 
 
+def marked_view(view, args: argparse.Namespace, flows, store):
+    """A ``chart``/``cite`` view with its estimated figures marked (``estimate_views``): the
+    recipient's figures from a per-deal register hatched or bounded, in the CSV and the
+    description; an exporter's customers marked partial and estimated on the figure."""
+    from analysis import estimate_views, partial_marks
+
+    if view.origin != "computed":
+        return view
+    if args.chart == "customers":
+        return partial_marks.customers_marks(view)
+    if args.chart == "supplier-map":
+        return view
+    mine = pinned(flows, args.recipient, args.source)
+    return estimate_views.recipient_marks(view, mine, store.deals(), args.recipient, args.lineage)
+
+
 def share_records(store, recipient: str, periods: list[Period], ref: str | None) -> list[dict]:
     """The ``shares`` command's records (see the module docstring).
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analysis import estimate_marks, estimates, sources, views
+from analysis import estimate_views, estimates, sources, views
 from analysis.blanks import COMPUTED_REASONS
 from analysis.periods import (
     STORY_PAIR,
@@ -73,9 +73,8 @@ def _facts(
         hidden_categories=hidden,
     )
     # Estimated from a per-deal register: each supplier's range as error bars and CSV columns.
-    mine = estimates.recipient_register_deals(flows, load_deals(), country)
     return (
-        estimate_marks.comparison_with_bounds(view, mine, country, (a, b), lineage),
+        estimate_views.recipient_marks(view, flows, load_deals(), country, lineage),
         views.period_table(flows, country, a, b, lineage),
         views.world_position(load_flows(), country, [a, b]),  # one world export, whole
     )
