@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analysis import estimate_views, views
+from analysis import estimate_views, sources, views
 from analysis.compare import MAX_COUNTRIES, MIN_COUNTRIES, parse_countries
 from analysis.partial_marks import customers_marks
 from analysis.periods import (
@@ -73,7 +73,9 @@ def periods(token: str, with_data: list[str]) -> None:
     if not with_data:
         view = views.published_comparison_view(load_events(), recipient=DEFAULT_COUNTRY)
         show_embedded(view.fig, view.meta, key="periods_published")
-    flows = load_flows()
+    # The export the URL's source= names for the country (else the default rule), as the page.
+    picked = sources.find_source(sources.candidates(load_flows(), country), url_value("source", ""))
+    flows = sources.pin(load_flows(), country, picked.dataset_id if picked else None)
     span = views.recipient_years(flows, country)
     years = anchor_years(span) if span else []
     if country not in with_data or not years:
