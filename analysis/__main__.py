@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Sequence
 from pathlib import Path
 
-from analysis.cli_figures import add_figure_commands
+from analysis.cli_figures import add_figure_commands, marked_view, pinned
 from analysis.events import (
     EventFormatError,
     InvalidEventError,
@@ -165,6 +165,11 @@ def add_view_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--top-n", type=int, default=None, help="suppliers kept before Others")
     command.add_argument("--moving-average", action="store_true", help="5-year moving average")
     command.add_argument("--hide", default="", help="event categories to hide, comma-separated")
+    command.add_argument(
+        "--source",
+        help="the stored export (dataset id or file name, see: list) for the recipient's "
+        "figures (the exporter's for 'customers'); default: exact over estimated, then newest",
+    )
 
 
 def chart_view(args: argparse.Namespace, flows, events):
@@ -183,7 +188,7 @@ def chart_view(args: argparse.Namespace, flows, events):
         raise ValueError("--top-n must be at least 1")
     if args.chart == "customers":  # an exporter's chart: its export is chosen per supplier
         return views.customers_view(
-            flows,
+            pinned(flows, args.exporter, args.source, "supplier"),
             events,
             exporter=args.exporter,
             measure=args.measure or "tiv",
@@ -191,7 +196,8 @@ def chart_view(args: argparse.Namespace, flows, events):
             top_n=10 if top_n is None else top_n,
             hidden_categories=hidden,
         )
-    flows = choose(flows)  # one export per recipient, once for the whole view
+    # One export per recipient (the one --source names for it), once for the whole view.
+    flows = choose(pinned(flows, args.recipient, args.source))
     loaded = views.has_recipient_data(flows, args.recipient)
     if args.chart in ("import-mix", "period-mix"):
         if not loaded:
@@ -250,7 +256,8 @@ def run_chart(args: argparse.Namespace) -> int:
 
     store = open_store(args)
     try:
-        view = chart_view(args, store.flows(), store.events())
+        flows = store.flows()
+        view = marked_view(chart_view(args, flows, store.events()), args, flows, store)
         description = describe_view(view)
         if args.format == "csv":
             payload = export.chart_data_csv(view.data, view.meta)
@@ -284,7 +291,8 @@ def run_cite(args: argparse.Namespace) -> int:
 
     store = open_store(args)
     try:
-        view = chart_view(args, store.flows(), store.events())
+        flows = store.flows()
+        view = marked_view(chart_view(args, flows, store.events()), args, flows, store)
     except ValueError as exc:
         _err(f"cite {args.chart}: {exc}")
         return EXIT_REJECTED

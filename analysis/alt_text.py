@@ -81,8 +81,16 @@ def describe_chart(
         except (KeyError, ValueError, TypeError, IndexError):
             # A table not shaped as expected still gets a true, shorter description.
             sentences = [_sentence(meta.title)]
+    sentences.append(estimate_sentence(fig))
     sentences.append(events_sentence(fig, events))
     return " ".join(s for s in sentences if s)
+
+
+def estimate_sentence(fig: go.Figure) -> str:
+    """The sentence saying the figures are estimated, with their bounds, when they are
+    (``analysis.estimate_views`` keeps it in ``layout.meta["estimate"]``); else empty."""
+    meta = fig.layout.meta
+    return _sentence(meta.get("estimate", "")) if isinstance(meta, dict) else ""
 
 
 def _sentence(text: str) -> str:

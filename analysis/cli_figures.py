@@ -14,14 +14,14 @@ import argparse
 import json
 import sys
 
-import numpy as np
 import pandas as pd
 
 from analysis import bounds
 from analysis.results import LoadedFlows, Source
-from analysis.shares import Period, _is_rankable, period_shares
-from analysis.sources import candidates, choose_source, find_source, rule_order
+from analysis.shares import Period, period_shares
+from analysis.sources import candidates, choose_source, find_source, pin, rule_order
 from analysis.vocab import country_phrase, parse_period, period_label
+from analysis.world_shares import world_ranking
 
 EXIT_OK, EXIT_REJECTED = 0, 2
 WORLD_SCOPES = {"importers": "importer_totals", "exporters": "exporter_totals"}
@@ -73,6 +73,39 @@ def _provenance(source: Source) -> dict[str, object]:
 
 
 # --------------------------------------------------------------------------- shares
+
+
+def pinned(flows, country: str, ref: str | None, owner: str = "recipient") -> LoadedFlows:
+    """``flows`` with ``country``'s figures from the export ``ref`` names (an id or a file
+    name, as ``--source``); unchanged without ``ref``.
+
+    Raises:
+        ValueError: when ``ref`` names none of the exports covering the country.
+    """
+    if not ref:
+        return flows
+    options = candidates(flows, country, owner)
+    source = find_source(options, ref)
+    if source is None:
+        names = ", ".join(f"{s.dataset_id} ({s.file_name})" for s in options) or "none"
+        raise ValueError(f"{ref!r} is not one of the exports covering {country}: {names}")
+    return pin(flows, country, source.dataset_id, owner)
+
+
+def marked_view(view, args: argparse.Namespace, flows, store):
+    """A ``chart``/``cite`` view with its estimated figures marked (``estimate_views``): the
+    recipient's figures from a per-deal register hatched or bounded, in the CSV and the
+    description; an exporter's customers marked partial and estimated on the figure."""
+    from analysis import estimate_views, partial_marks
+
+    if view.origin != "computed":
+        return view
+    if args.chart == "customers":
+        return partial_marks.customers_marks(view)
+    if args.chart == "supplier-map":
+        return view
+    mine = pinned(flows, args.recipient, args.source)
+    return estimate_views.recipient_marks(view, mine, store.deals(), args.recipient, args.lineage)
 
 
 def share_records(store, recipient: str, periods: list[Period], ref: str | None) -> list[dict]:
@@ -146,29 +179,34 @@ def world_candidates(flows: LoadedFlows, role: str) -> list[Source]:
     return rule_order(s for s in flows.datasets if s.scope in scopes)
 
 
-def _volumes(store, flows: LoadedFlows, source: Source, side: str, period: Period):
-    """Per country: estimate, least and most TIV in ``period`` from ``source``."""
-    if source.estimated:
-        deals = store.deals([source.dataset_id])
-        deals = deals[deals[side].notna()]
-        per_deal = bounds.deal_bounds(deals, period)
-        return per_deal.groupby(deals[side].astype(str)).sum()
-    frame = flows.frame
-    rows = frame[(frame["dataset_id"] == source.dataset_id) & frame[side].notna()]
-    if "category" in rows.columns and source.layout != "register_deliveries":
-        # A TIV table by weapon category repeats its totals per category; in the per-delivery
-        # register every row names its category and each is a delivery of its own.
-        rows = rows[rows["category"].isna()]
-    rows = rows[(rows["year"] >= period[0]) & (rows["year"] <= period[1])]
-    tiv = rows.groupby(rows[side].astype(str))["tiv"].sum()
-    return pd.DataFrame({"tiv": tiv, "tiv_low": tiv, "tiv_high": tiv})
+def _deal_bounds(store, source: Source, side: str, period: Period) -> pd.DataFrame:
+    """Per country: least and most TIV in ``period`` over every split of the register's deals."""
+    deals = store.deals([source.dataset_id])
+    deals = deals[deals[side].notna()]
+    per_deal = bounds.deal_bounds(deals, period)
+    return per_deal.groupby(deals[side].astype(str))[["tiv_low", "tiv_high"]].sum()
+
+
+def _with_bounds(table: pd.DataFrame, volumes: pd.DataFrame) -> pd.DataFrame:
+    """The ranking with ``low, high``: each country's share at its least and most."""
+    volumes = volumes.reindex(table["country"]).fillna(0.0)
+    every = volumes.sum()
+    low, high = bounds.ratio_bounds(
+        volumes["tiv_low"].to_numpy(),
+        volumes["tiv_high"].to_numpy(),
+        (every["tiv_low"] - volumes["tiv_low"]).to_numpy(),
+        (every["tiv_high"] - volumes["tiv_high"]).to_numpy(),
+    )
+    return table.assign(low=low, high=high)
 
 
 def world_records(store, period: Period, role: str, ref: str | None) -> list[dict]:
-    """The ``world`` command's records, ranked (states only; others share no rank).
+    """The ``world`` command's records, ranked as the pages rank (``world_shares.world_ranking``:
+    states only, the world source's refusals); parties without a rank come last.
 
     Raises:
-        ValueError: when no stored export stands for the world or ``ref`` names none of them.
+        ValueError: when no stored export stands for the world or ``ref`` names none of them
+            (``NoWorldSource``'s sentence when the one named is not the world).
     """
     flows = store.flows()
     options = world_candidates(flows, role)
@@ -179,29 +217,22 @@ def world_records(store, period: Period, role: str, ref: str | None) -> list[dic
         names = ", ".join(f"{s.dataset_id} ({s.file_name})" for s in options)
         raise ValueError(f"{ref!r} is not one of the exports covering the world: {names}")
     side = "recipient" if role == "importers" else "supplier"
-    volumes = _volumes(store, flows, source, side, period)
-    volumes = volumes[volumes["tiv_high"] > 0]
-    totals = volumes.sum()
-    low, high = bounds.ratio_bounds(
-        volumes["tiv_low"].to_numpy(),
-        volumes["tiv_high"].to_numpy(),
-        (totals["tiv_low"] - volumes["tiv_low"]).to_numpy(),
-        (totals["tiv_high"] - volumes["tiv_high"]).to_numpy(),
-    )
-    table = volumes.assign(share=volumes["tiv"] / totals["tiv"], low=low, high=high)
-    table = table.rename_axis("country").reset_index()
-    states = _is_rankable(table["country"]) & (table["tiv"] > 0).to_numpy()
-    table["rank"] = table["tiv"].where(states).rank(method="min", ascending=False)
-    table = table.sort_values(["rank", "tiv", "country"], ascending=[True, False, True])
+    one = flows.with_frame(flows.frame[flows.frame["dataset_id"] == source.dataset_id])
+    table = world_ranking(one, period, "import" if role == "importers" else "export").table
+    table = table[table["tiv"] > 0]
+    if source.estimated:
+        table = _with_bounds(table, _deal_bounds(store, source, side, period))
+    else:
+        table = table.assign(low=table["share"], high=table["share"])
     label = period_label(*period)
     return [
         {
             "country": r.country,
             "period": label,
             "share": _fraction(r.share),
-            "low": _fraction(r.share if not source.estimated else r.low),
-            "high": _fraction(r.share if not source.estimated else r.high),
-            "rank": None if np.isnan(r.rank) else int(r.rank),
+            "low": _fraction(r.low),
+            "high": _fraction(r.high),
+            "rank": None if pd.isna(r.rank) else int(r.rank),
             **_provenance(source),
         }
         for r in table.itertuples(index=False)

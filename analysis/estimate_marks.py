@@ -23,6 +23,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analysis import bounds
+from analysis.charts import plotly_text
 from analysis.results import DisplayTable
 from analysis.shares import Period
 from analysis.views import ChartView
@@ -40,6 +41,8 @@ HATCH_LEGEND = "hatched: estimated (bounds in the table and CSV)"
 HATCH = {"shape": "/", "fillmode": "overlay", "fgcolor": "#FFFFFF", "size": 8, "solidity": 0.3}
 RANGE_COLOR = "#555555"
 LEGEND2_PX = 24
+# Where each period's range sits off the markers' line, in rows (earlier above, later below).
+PERIOD_OFFSETS = (-0.24, 0.24)
 
 
 def _bounds_by_period(
@@ -75,9 +78,11 @@ def comparison_with_bounds(
         merge_lineage: Count predecessor states as their successor (as the view did).
 
     Returns:
-        A new view: each period's markers carry ``error_x`` (``arrayminus`` down to the
-        lowest share, ``array`` up to the highest), a legend entry names the range, the data
-        gain ``share_low_<period>, share_high_<period>`` and the notes say how it is bounded.
+        A new view: each period's range is a trace of its own (``range_name(period)``) with
+        ``error_x`` (``arrayminus`` down to the lowest share, ``array`` up to the highest),
+        drawn just off the markers' line (``PERIOD_OFFSETS``: the two periods' ranges never
+        overlap); a legend entry names the range, the data gain ``share_low_<period>,
+        share_high_<period>`` and the notes say how it is bounded.
     """
     if deals is None or view.data.empty:
         return view
@@ -85,35 +90,66 @@ def comparison_with_bounds(
     data = view.data.copy()
     suppliers = data["supplier"].astype(str)
     fig = go.Figure(view.fig)
-    for label, table in by_period.items():
+    _offset_axis(fig, len(data))
+    for i, (label, table) in enumerate(by_period.items()):
         for side in ("low", "high"):
             column = table[f"share_{side}"].astype("float64")
             data[f"share_{side}_{label}"] = suppliers.map(column).fillna(0.0).to_numpy()
         _error_bars(
-            fig, label, data[f"share_{label}"], data[[f"share_low_{label}", f"share_high_{label}"]]
+            fig,
+            label,
+            data[f"share_{label}"],
+            data[[f"share_low_{label}", f"share_high_{label}"]],
+            PERIOD_OFFSETS[i],
         )
     _range_legend(fig)
     notes = [*view.notes, f"Bars on the markers: {RANGE_NOTE}."]
     return dataclasses.replace(view, fig=fig, data=data, notes=notes)
 
 
-def _error_bars(fig: go.Figure, label: str, share: pd.Series, low_high: pd.DataFrame) -> None:
-    """Error bars on the marker trace named ``label`` (the figure's copy, changed in place)."""
+def _offset_axis(fig: go.Figure, rows: int) -> None:
+    """A hidden numeric y axis laid over the suppliers' categories (row i at i), so that each
+    period's range can sit just off the line the two markers share."""
+    span = [rows - 0.5, -0.5]  # the category axis runs top to bottom
+    fig.update_layout(
+        yaxis={"autorange": False, "range": span},
+        yaxis2={"overlaying": "y", "range": span, "visible": False, "fixedrange": True},
+    )
+
+
+def _error_bars(
+    fig: go.Figure, label: str, share: pd.Series, low_high: pd.DataFrame, offset: float
+) -> None:
+    """The period's ranges as error bars on a trace of their own, ``offset`` rows off the
+    markers' line (the earlier period above it, the later below): the two never overlap."""
     x = share.to_numpy(dtype="float64")
     low, high = (low_high.iloc[:, i].to_numpy(dtype="float64") for i in (0, 1))
-    minus = np.clip(x - low, 0.0, None)
-    plus = np.clip(high - x, 0.0, None)
-    for trace in fig.data:
-        if trace.type == "scatter" and trace.name == label and "markers" in (trace.mode or ""):
-            trace.error_x = {
-                "type": "data",
-                "symmetric": False,
-                "array": plus.tolist(),
-                "arrayminus": minus.tolist(),
-                "color": RANGE_COLOR,
-                "thickness": 1.5,
-                "width": 5,
-            }
+    fig.add_scatter(
+        x=x.tolist(),
+        y=(np.arange(len(x)) + offset).tolist(),
+        yaxis="y2",
+        mode="markers",
+        marker={"size": 3, "color": RANGE_COLOR},
+        error_x={
+            "type": "data",
+            "symmetric": False,
+            "array": np.clip(high - x, 0.0, None).tolist(),
+            "arrayminus": np.clip(x - low, 0.0, None).tolist(),
+            "color": RANGE_COLOR,
+            "thickness": 1.5,
+            "width": 4,
+        },
+        name=range_name(label),
+        showlegend=False,
+        customdata=np.column_stack([low, high]).tolist(),
+        hovertemplate=plotly_text(label)
+        + ": %{x:.1%} (estimated; %{customdata[0]:.1%}-%{customdata[1]:.1%})<extra></extra>",
+    )
+
+
+def range_name(label: str) -> str:
+    """The name of a period's range trace on the comparison: "2009-13 range"."""
+    return f"{plotly_text(label)} range"
 
 
 def _range_legend(fig: go.Figure) -> None:
@@ -166,8 +202,9 @@ def hatched_mix(view: ChartView, estimated: bool) -> ChartView:
         if trace.type == "bar":
             trace.marker.pattern = HATCH
     fig.add_bar(
-        x=[],
-        y=[],
+        # One empty point: a trace without any is left out of the legend.
+        x=[None],
+        y=[None],
         name=HATCH_LEGEND,
         marker={
             "color": "#FFFFFF",

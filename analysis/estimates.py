@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from analysis import bounds
-from analysis.results import frame_of
+from analysis.results import LoadedFlows, frame_of, whole
 from analysis.shares import Period, select_vintage
 from analysis.views import Headline
 from analysis.vocab import parse_period, period_label
@@ -62,8 +62,9 @@ def recipient_register_deals(
 
 def world_register_deals(flows: pd.DataFrame, deals: pd.DataFrame | None) -> pd.DataFrame | None:
     """The deals behind world shares and ranks when a per-deal register of all countries is
-    their source (the export ``world_sources.world_rows`` picks), else None."""
-    flows = frame_of(flows)
+    their source (the export ``world_sources.world_rows`` picks), else None (flows with a pinned
+    export are read as before the pin, like ``shares.world_share_and_rank``)."""
+    flows = frame_of(whole(flows)) if isinstance(flows, LoadedFlows) else flows
     if flows is None or flows.empty or deals is None or deals.empty or "scope" not in flows:
         return None
     if "dataset_id" not in deals.columns:

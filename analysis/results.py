@@ -76,12 +76,16 @@ class LoadedFlows:
         datasets: the exports, one ``Source`` each.
         chosen: the side ("recipient" or "supplier") for which one export per country has
             already been chosen (``analysis.vintages.choose``); None when not yet.
+        unpinned: the loaded flows before a user's choice of export dropped one country's
+            rows from the other exports (``analysis.sources.pin``); world shares and ranks
+            read these (``whole``), so a pinned country keeps its world figures.
     """
 
     frame: pd.DataFrame
     totals: tuple[SipriTotal, ...] = ()
     datasets: tuple[Source, ...] = ()
     chosen: str | None = None
+    unpinned: LoadedFlows | None = None
 
     def with_frame(self, frame: pd.DataFrame) -> LoadedFlows:
         """The same provenance over a subset of the rows (the choice made stays made)."""
@@ -106,6 +110,12 @@ def loaded(flows: Flows | None) -> LoadedFlows:
     if flows is None:
         return LoadedFlows(pd.DataFrame())
     return LoadedFlows(flows)
+
+
+def whole(flows: Flows | None) -> LoadedFlows:
+    """The loaded flows before any pinned export dropped rows: what world figures read."""
+    flows = loaded(flows)
+    return flows.unpinned if flows.unpinned is not None else flows
 
 
 def frame_of(flows: Flows | None) -> pd.DataFrame | None:

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
-from analysis.results import Flows, LoadedFlows, Source, loaded
+from analysis.results import Flows, LoadedFlows, Source, loaded, whole
 from analysis.vintages import COMPLETE_FOR, choose
 
 # Short layout names for the source sentence (analysis.sipri.LAYOUT_LABELS has the long ones).
@@ -95,7 +95,8 @@ def find_source(options: Sequence[Source], ref: object) -> Source | None:
 def pin(flows: Flows | None, country: str, dataset_id: int | None, owner: str = "recipient"):
     """``flows`` without ``country``'s split rows (and Total rows) from the other candidates,
     so that ``choose`` keeps ``dataset_id``'s for it; unchanged when ``dataset_id`` is None or
-    not a candidate. Other countries' rows are left alone."""
+    not a candidate. Other countries' rows are left alone; the flows before the pin stay
+    reachable (``results.whole``) for world shares and ranks."""
     flows = loaded(flows)
     ids = {s.dataset_id for s in candidates(flows, country, owner)}
     if dataset_id is None or dataset_id not in ids or len(ids) < 2:
@@ -108,7 +109,9 @@ def pin(flows: Flows | None, country: str, dataset_id: int | None, owner: str = 
     totals = tuple(
         t for t in flows.totals if not (getattr(t, owner) == country and t.dataset_id in others)
     )
-    return LoadedFlows(frame[~drop.fillna(False).to_numpy()], totals, flows.datasets)
+    kept = frame[~drop.fillna(False).to_numpy()]
+    # World shares and ranks still read every export whole (``results.whole``).
+    return LoadedFlows(kept, totals, flows.datasets, unpinned=whole(flows))
 
 
 def choose_source(

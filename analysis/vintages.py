@@ -132,11 +132,11 @@ def choose(
         )
     frame = flows.frame
     if frame.empty or "vintage" not in frame.columns:
-        return LoadedFlows(frame, flows.totals, flows.datasets, owner)
+        return LoadedFlows(frame, flows.totals, flows.datasets, owner, flows.unpinned)
     rows = select_vintage(frame, vintage, owner)
     if rows is frame or "dataset_id" not in rows.columns:
-        return LoadedFlows(rows, flows.totals, flows.datasets, owner)
+        return LoadedFlows(rows, flows.totals, flows.datasets, owner, flows.unpinned)
     kept = set(rows["dataset_id"].dropna().astype(int))
     totals = tuple(t for t in flows.totals if t.dataset_id is None or t.dataset_id in kept)
     datasets = tuple(s for s in flows.datasets if s.dataset_id is None or s.dataset_id in kept)
-    return LoadedFlows(rows, totals, datasets, owner)
+    return LoadedFlows(rows, totals, datasets, owner, flows.unpinned)

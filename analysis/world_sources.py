@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.results import Flows, whole
 from analysis.vocab import country_phrase
 
 TOTALS_SCOPE = {"import": "importer_totals", "export": "exporter_totals"}
@@ -84,6 +85,20 @@ def world_rows(frame: pd.DataFrame, side: str, min_countries: int = 20) -> tuple
     return world, WORLD_SOURCE
 
 
+def why_no_world(flows: Flows | None, side: str = "import") -> str | None:
+    """Why the loaded flows hold no world source for ``side``, in one sentence; None when
+    one of them is the world or nothing is loaded (flows with a pinned export are read as
+    before the pin, like the world figures)."""
+    frame = deliveries(whole(flows).frame)
+    if frame.empty:
+        return None
+    try:
+        world_rows(frame, side)
+    except NoWorldSource as exc:
+        return str(exc)
+    return None
+
+
 def _regions(names: pd.Series) -> pd.Series:
     from analysis.names import name_kind
 
@@ -128,6 +143,8 @@ def _noun(rows: pd.DataFrame) -> str:
         return "table names"
     if all(layout.startswith("register") for layout in layouts):
         return "register names"
+    if all(layout.startswith(("register", "tiv_table")) for layout in layouts):
+        return "table and register name"
     return "exports name"
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analysis import categories, compare, estimates, sources, views
+from analysis import categories, compare, estimate_views, estimates, sources, views
 from analysis.events import Event
 from analysis.vocab import parse_period
 from pages.common import load_deals, load_events, load_flows
@@ -26,7 +26,12 @@ def import_mix(token: str, source: int | None = None, **options: object) -> view
     """The Import mix page's chart view for these options (``source``: the export picked for
     the recipient, None for the default rule)."""
     flows = sources.pin(load_flows(), str(options["recipient"]), source)
-    return views.import_mix_view(flows, load_events(), **options)
+    view = views.import_mix_view(flows, load_events(), **options)
+    if options.get("weapon_categories"):  # the bounds are of every deal, not of some categories
+        return view
+    # Figures estimated from a per-deal register: hatched, bounded in the CSV and the alt text.
+    recipient, lineage = str(options["recipient"]), bool(options.get("merge_lineage"))
+    return estimate_views.recipient_marks(view, flows, load_deals(), recipient, lineage)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -52,8 +57,11 @@ def compare_periods(token: str, countries: tuple[str, ...]) -> list[tuple[int, i
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def comparison(token: str, countries: tuple[str, ...], **options: object) -> compare.Comparison:
-    """The Compare page's small multiples and period-share table for these options."""
-    return compare.compare_view(load_flows(), countries, **options)
+    """The Compare page's small multiples and period-share table for these options (estimated
+    countries' bars hatched and bounded)."""
+    found = compare.compare_view(load_flows(), countries, **options)
+    lineage = bool(options.get("merge_lineage"))
+    return estimate_views.compare_with_bounds(found, load_flows(), load_deals(), lineage)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -90,15 +98,13 @@ def recipient_span(token: str, recipient: str) -> tuple[int, int] | None:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def share_bounds(
-    token: str, recipient: str, data: pd.DataFrame, merge_lineage: bool
-) -> tuple[pd.DataFrame, pd.DataFrame] | None:
-    """A by-period chart's table with bounds for its CSV, and the bounds table to show, when
-    the recipient's shares are estimated from a per-deal register (else None)."""
-    deals = estimates.recipient_register_deals(load_flows(), load_deals(), recipient)
+    token: str, recipient: str, data: pd.DataFrame, merge_lineage: bool, source: int | None = None
+) -> pd.DataFrame | None:
+    """The bounds table to show beside a by-period chart when the recipient's shares are
+    estimated from a per-deal register (else None), from the export picked (``source``)."""
+    flows = sources.pin(load_flows(), recipient, source)
+    deals = estimates.recipient_register_deals(flows, load_deals(), recipient)
     if deals is None or data.empty:
         return None
     periods = sorted({parse_period(p) for p in data["period"]}, reverse=True)
-    return (
-        estimates.with_share_bounds(data, deals, recipient, merge_lineage),
-        estimates.share_bounds_table(deals, recipient, periods, merge_lineage),
-    )
+    return estimates.share_bounds_table(deals, recipient, periods, merge_lineage)

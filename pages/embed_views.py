@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analysis import estimate_marks, estimates, views
+from analysis import estimate_views, sources, views
 from analysis.compare import MAX_COUNTRIES, MIN_COUNTRIES, parse_countries
+from analysis.partial_marks import customers_marks
 from analysis.periods import (
     anchor_years,
     compared_periods,
@@ -72,7 +73,9 @@ def periods(token: str, with_data: list[str]) -> None:
     if not with_data:
         view = views.published_comparison_view(load_events(), recipient=DEFAULT_COUNTRY)
         show_embedded(view.fig, view.meta, key="periods_published")
-    flows = load_flows()
+    # The export the URL's source= names for the country (else the default rule), as the page.
+    picked = sources.find_source(sources.candidates(load_flows(), country), url_value("source", ""))
+    flows = sources.pin(load_flows(), country, picked.dataset_id if picked else None)
     span = views.recipient_years(flows, country)
     years = anchor_years(span) if span else []
     if country not in with_data or not years:
@@ -98,9 +101,8 @@ def periods(token: str, with_data: list[str]) -> None:
         )
     except ValueError as exc:
         _refuse(str(exc))
-    mine = estimates.recipient_register_deals(flows, load_deals(), country)
-    view = estimate_marks.comparison_with_bounds(
-        view, mine, country, pair, url_bool("lineage", False)
+    view = estimate_views.recipient_marks(
+        view, choose(flows), load_deals(), country, url_bool("lineage", False)
     )
     show_embedded(view.fig, view.meta, key="periods_chart")
 
@@ -128,14 +130,16 @@ def suppliers(token: str, exporters: list[str]) -> None:
                 hidden_categories=hidden,
             )
         else:
-            view = views.customers_view(
-                flows,
-                events,
-                exporter=exporter,
-                measure=url_value("measure", "tiv"),
-                merge_lineage=lineage,
-                top_n=min(max(url_int("top", 10), 1), 30),
-                hidden_categories=hidden,
+            view = customers_marks(
+                views.customers_view(
+                    flows,
+                    events,
+                    exporter=exporter,
+                    measure=url_value("measure", "tiv"),
+                    merge_lineage=lineage,
+                    top_n=min(max(url_int("top", 10), 1), 30),
+                    hidden_categories=hidden,
+                )
             )
     except ValueError as exc:
         _refuse(str(exc))

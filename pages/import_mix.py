@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analysis import estimate_marks, estimates, sources, views
+from analysis import estimates, sources, views
 from analysis.categories import NO_CATEGORIES_SENTENCE, NO_SPLIT_CATEGORIES_SENTENCE
 from analysis.event_window import window_table
 from analysis.periods import anchor_years, requested_anchor
@@ -83,9 +83,6 @@ if embed_mode():  # the chart alone, for an iframe, from the URL's choices
     except ValueError as exc:
         st.error(md_escape(exc))
         st.stop()
-    if url_value("by", "year") == "period" and not url_value("category", ""):
-        bounded = _share_bounds(token, url_value("country", DEFAULT_COUNTRY), view.data, False)
-        view = estimate_marks.hatched_mix(view, bounded is not None)
     show_embedded(view.fig, view.meta, key="mix")
 
 st.title("Import mix")
@@ -182,22 +179,20 @@ if split:
         )
     except ValueError as exc:
         st.error(md_escape(exc))  # the categories below may still have something to show
-# Shares estimated from a per-deal register: their bounds in the CSV and in a table.
+# Shares estimated from a per-deal register: hatched, bounded in the CSV (the cached view's
+# marks) and, by period, in a table.
 bounded = None
 if view is not None and by == "period" and not weapons:
-    bounded = _share_bounds(token, country, view.data, lineage)
-    # Stacked bars carry no error bars: estimated ones are hatched (a copy: views are shared).
-    view = estimate_marks.hatched_mix(view, bounded is not None)
+    bounded = _share_bounds(token, country, view.data, lineage, source_id)
 if view is not None:
-    data = view.data if bounded is None else bounded[0]
     clicked = render_chart(
-        view.fig, view.meta, key="mix", events=view.events, data=data, selectable=True
+        view.fig, view.meta, key="mix", events=view.events, data=view.data, selectable=True
     )
     share_panel(view.meta.title, key="mix")
     show_clicked_deals(clicked, view, recipient=country, by=by, merge_lineage=lineage, key="mix")
     if bounded is not None:
         st.markdown("**Estimated shares and their bounds, by period**")
-        st.dataframe(dash_missing(bounded[1]), hide_index=True, key="mix_bounds")
+        st.dataframe(dash_missing(bounded), hide_index=True, key="mix_bounds")
         st.caption(estimates.METHOD_NOTE)
     for note in view.notes:
         st.caption(md_escape(note))

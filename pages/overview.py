@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analysis import estimate_marks, estimates, sources, views
+from analysis import estimate_marks, estimate_views, estimates, sources, views
 from analysis.blanks import COMPUTED_REASONS, PUBLISHED_REASONS
 from analysis.dependency_chart import EXPLANATION, DependencyView, dependency_view
 from analysis.published import load_published
@@ -66,8 +66,9 @@ def _mix(
     token: str, country: str, hidden: tuple[str, ...], loaded: bool, source: int | None = None
 ) -> views.ChartView:
     if loaded:
-        return views.import_mix_view(
-            _flows(country, source),
+        flows = _flows(country, source)
+        view = views.import_mix_view(
+            flows,
             load_events(),
             recipient=country,
             by="year",
@@ -77,6 +78,8 @@ def _mix(
             # The story is the last quarter-century; the Import mix page shows every year.
             since=2000,
         )
+        # Years estimated from a per-deal register: hatched, bounded in the CSV and alt text.
+        return estimate_views.recipient_marks(view, flows, load_deals(), country)
     return views.published_mix_view(load_events(), recipient=country, hidden_categories=hidden)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analysis import estimate_marks, estimates, sources, views
+from analysis import estimate_views, estimates, sources, views
 from analysis.blanks import COMPUTED_REASONS
 from analysis.periods import (
     STORY_PAIR,
@@ -19,6 +19,7 @@ from analysis.periods import (
 from analysis.results import SelfCheck
 from analysis.vintages import choose
 from analysis.vocab import country_phrase, period_label
+from analysis.world_sources import why_no_world
 from pages import embed_views
 from pages.common import (
     DEFAULT_COUNTRY,
@@ -50,8 +51,9 @@ def _recipients(token: str) -> list[str]:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _span(token: str, country: str) -> tuple[int, int] | None:
-    return views.recipient_years(load_flows(), country)
+def _span(token: str, country: str, source: int | None) -> tuple[int, int] | None:
+    # The years of the export picked for the country, as its chart and tables.
+    return views.recipient_years(sources.pin(load_flows(), country, source), country)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -71,18 +73,18 @@ def _facts(
         hidden_categories=hidden,
     )
     # Estimated from a per-deal register: each supplier's range as error bars and CSV columns.
-    mine = estimates.recipient_register_deals(flows, load_deals(), country)
     return (
-        estimate_marks.comparison_with_bounds(view, mine, country, (a, b), lineage),
+        estimate_views.recipient_marks(view, flows, load_deals(), country, lineage),
         views.period_table(flows, country, a, b, lineage),
         views.world_position(load_flows(), country, [a, b]),  # one world export, whole
     )
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _bounds(token: str, country: str, a: tuple, b: tuple, lineage: bool):
-    """The period table's and world position's bounds when they are estimated (else None)."""
-    flows, deals = load_flows(), load_deals()
+def _bounds(token: str, country: str, a: tuple, b: tuple, lineage: bool, source: int | None):
+    """The period table's and world position's bounds when they are estimated (else None):
+    the country's from the export picked (as the chart), the world's from the world export."""
+    flows, deals = sources.pin(load_flows(), country, source), load_deals()
     mine = estimates.recipient_register_deals(flows, deals, country)
     table = None if mine is None else estimates.share_bounds_table(mine, country, [a, b], lineage)
     world_deals = estimates.world_register_deals(flows, deals)
@@ -141,7 +143,7 @@ country = st.selectbox(
 # Which stored export feeds the figures: a picker when several cover the country.
 picked = source_picker(load_flows(), country, key="periods")
 source_id = picked.dataset_id if picked else None
-span = _span(token, country)
+span = _span(token, country, source_id)
 whose = md_escape(country_phrase(country, possessive=True))  # "India's", "the Philippines'"
 whose_opening = whose[:1].upper() + whose[1:]
 # SIPRI's periods tile back from the latest one's last year (the data's last year unless the
@@ -196,7 +198,7 @@ if pair is None:
 period_a, period_b = pair
 
 view, table, world = _facts(token, country, period_a, period_b, lineage, tuple(hidden), source_id)
-table_bounds, world_bounds = _bounds(token, country, period_a, period_b, lineage)
+table_bounds, world_bounds = _bounds(token, country, period_a, period_b, lineage, source_id)
 vintage = views.vintage_text(table.vintage)
 st.subheader(f"{whose_opening} suppliers, {label_a} and {label_b}")
 table_with_reasons(table.table, COMPUTED_REASONS, key="periods_table")
@@ -209,7 +211,10 @@ st.caption(
     "years (SIPRI rounding). Change in percentage points; volume change in TIV. "
     f"Source: SIPRI Arms Transfers Database, data generated {vintage}."
 )
-if world.table.empty:
+no_world = why_no_world(load_flows()) if world.table.empty else None
+if no_world:  # the loaded exports are not the world: say why in one sentence
+    st.info(md_escape(no_world), icon=":material/info:")
+elif world.table.empty:
     st.caption(
         "World share and rank: load SIPRI's all-importers TIV table (every country's imports) "
         "or a trade register of all countries on the Data page to see them."

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from analysis import views
+from analysis.partial_marks import customers_marks
 from pages import embed_views
 from pages.common import (
     DEFAULT_COUNTRY,
@@ -39,7 +40,8 @@ def _choices(token: str) -> tuple[list[str], list[str]]:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _customers(token: str, **options: object) -> views.ChartView:
-    return views.customers_view(load_flows(), load_events(), **options)
+    # Counted from importers' tables or a per-deal register: partial / estimated on the figure.
+    return customers_marks(views.customers_view(load_flows(), load_events(), **options))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

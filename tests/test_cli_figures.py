@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 import pytest
 
 from analysis.__main__ import main
@@ -103,3 +104,82 @@ def test_world_ranked(db, fixture_path, capsys):
 def test_world_without_a_world_export_exits_2(india_two_exports, capsys):
     assert main(["world", "--period", "2019-23"]) == 2
     assert "no stored export covers the world's importers" in capsys.readouterr().err
+
+
+def test_world_ranks_as_the_pages_do(db, fixture_path, capsys):
+    """The CLI ranks through the pages' world function: the same rank and share per country."""
+    from analysis.shares import world_share_and_rank
+
+    table = fixture_path("B_importers_all.csv")
+    store = Store(db)
+    assert store.import_bytes(table.name, table.read_bytes()).ok
+    vintage_year = int(_json(capsys, "list", "--format", "json")[0]["vintage"][:4])
+    period = (vintage_year - 5, vintage_year - 1)
+    records = _json(capsys, "world", "--period", f"{period[0]}-{period[1]}", "--format", "json")
+    for record in records:
+        row = world_share_and_rank(store.flows(), record["country"], [period]).table.iloc[0]
+        rank = None if row["rank"] is pd.NA else int(row["rank"])
+        assert (record["rank"], record["share"]) == (rank, pytest.approx(row["share"]))
+
+
+def _chart_csv(tmp_path, *argv: str) -> str:
+    out = tmp_path / "chart.csv"
+    assert main(["chart", *argv, "--format", "csv", "--out", str(out)]) == 0
+    return out.read_text(encoding="utf-8")
+
+
+def test_chart_source_picks_the_export_and_marks_its_estimates(india_two_exports, tmp_path):
+    default = _chart_csv(tmp_path, "import-mix", "--recipient", "India")
+    assert "Export used: B_india_by_supplier.csv — TIV table" in default
+    assert "tiv_low" not in default
+    for ref in ("india-deals.csv", "2"):
+        picked = _chart_csv(tmp_path, "import-mix", "--recipient", "India", "--source", ref)
+        assert "Export used: india-deals.csv — per-deal register" in picked
+        header = next(line for line in picked.splitlines() if not line.startswith("#"))
+        assert header.endswith("tiv_low,tiv_high,share_low,share_high,estimated")
+    comparison = _chart_csv(
+        tmp_path,
+        "period-comparison",
+        "--recipient",
+        "India",
+        "--periods",
+        "2009-2013,2019-2023",
+        "--source",
+        "india-deals.csv",
+    )
+    assert "share_low_2009-13,share_high_2009-13" in comparison
+
+
+def test_chart_prints_an_estimated_description(india_two_exports, tmp_path, capsys):
+    _chart_csv(tmp_path, "period-mix", "--recipient", "India", "--source", "2")
+    out = capsys.readouterr().out
+    assert "description: " in out and "(estimated; " in out
+
+
+def test_chart_and_cite_refuse_an_unknown_source(india_two_exports, tmp_path, capsys):
+    out = tmp_path / "x.csv"
+    argv = ["chart", "import-mix", "--source", "nothing.csv", "--format", "csv"]
+    assert main([*argv, "--out", str(out)]) == 2
+    assert "'nothing.csv' is not one of the exports covering India" in capsys.readouterr().err
+    assert main(["cite", "import-mix", "--source", "nothing.csv"]) == 2
+
+
+def test_cite_source_names_the_export_s_vintage(india_two_exports, capsys):
+    capsys.readouterr()
+    assert main(["cite", "import-mix", "--recipient", "India"]) == 0
+    default = capsys.readouterr().out
+    assert main(["cite", "import-mix", "--recipient", "India", "--source", "2"]) == 0
+    picked = capsys.readouterr().out
+    assert "Data generated 10 October 2024." in default and "estimated" not in default
+    assert "Data generated 13 March 2025." in picked
+    assert "Volumes: estimated from a per-deal register" in picked
+
+
+def test_customers_chart_from_an_importers_register_says_partial(db, tmp_path):
+    assert Store(db).import_bytes("india-deals.csv", india_register()).ok
+    text = _chart_csv(tmp_path, "customers", "--exporter", "Russia")
+    assert "# Title: Russia's arms exports by recipient, by year (loaded recipients only)" in text
+    assert "Coverage: PARTIAL: counts only the recipients loaded (India)" in text
+    assert next(line for line in text.splitlines() if not line.startswith("#")).endswith(
+        "partial,estimated"
+    )

@@ -46,8 +46,14 @@ def test_comparison_markers_carry_the_bounds_as_error_bars(store):
     table = bounds.supplier_share_bounds(_mine(store), "India", [A, B]).set_index(
         ["start", "supplier"]
     )
+    rows = {}
     for period, label in ((A, "2009-13"), (B, "2019-23")):
-        (trace,) = [t for t in marked.fig.data if t.name == label]
+        # Each period's range is a trace of its own, drawn off the markers' shared line.
+        (trace,) = [t for t in marked.fig.data if t.name == estimate_marks.range_name(label)]
+        (markers,) = [t for t in marked.fig.data if t.name == label]
+        assert list(trace.x) == pytest.approx(list(markers.x))
+        rows[label] = np.asarray(trace.y, dtype=float)
+        assert trace.yaxis == "y2"
         x = np.asarray(trace.x, dtype=float)
         low = x - np.asarray(trace.error_x.arrayminus)
         high = x + np.asarray(trace.error_x.array)
@@ -58,6 +64,12 @@ def test_comparison_markers_carry_the_bounds_as_error_bars(store):
         # The CSV carries the same bounds.
         assert low == pytest.approx(marked.data[f"share_low_{label}"].to_numpy(), abs=1e-12)
         assert high == pytest.approx(marked.data[f"share_high_{label}"].to_numpy(), abs=1e-12)
+    # The two ranges of a supplier sit on either side of its line (row i), never on each other.
+    line = np.arange(len(marked.data))
+    assert (rows["2009-13"] < line).all() and (rows["2019-23"] > line).all()
+    assert (rows["2019-23"] - rows["2009-13"] < 1).all()
+    layout = marked.fig.layout
+    assert list(layout.yaxis2.range) == list(layout.yaxis.range) == [len(line) - 0.5, -0.5]
     # Russia 2009-13: 93% (estimated; 44-100%), as on the Overview cards.
     russia = marked.data.set_index("supplier").loc["Russia"]
     assert (russia["share_low_2009-13"], russia["share_high_2009-13"]) == pytest.approx(

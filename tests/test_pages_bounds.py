@@ -129,8 +129,10 @@ def _figures(at: AppTest) -> list[dict]:
 def test_periods_chart_draws_the_bounds_as_error_bars(register_db):
     at = _open("periods", a="2009-13", b="2019-23")
     (figure,) = [f for f in _figures(at) if any(t.get("error_x") for t in f["data"])]
-    (earlier,) = [t for t in figure["data"] if t.get("name") == "2009-13"]
-    russia = earlier["y"].index("Russia")
+    # The earlier period's range: a trace of its own, off the line both markers share.
+    (earlier,) = [t for t in figure["data"] if t.get("name") == "2009-13 range"]
+    (markers,) = [t for t in figure["data"] if t.get("name") == "2009-13"]
+    russia = markers["y"].index("Russia")
     x, bars = earlier["x"][russia], earlier["error_x"]
     # 93% (estimated; 44-100%): the bars reach the bounds table's range.
     assert (x - bars["arrayminus"][russia], x + bars["array"][russia]) == pytest.approx(

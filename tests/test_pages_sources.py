@@ -104,5 +104,8 @@ def test_periods_picker_feeds_the_table_and_keeps_the_url(two_exports_db):
     assert not at.exception, [e.value for e in at.exception]
     assert _params(at)["source"] == "2"
     assert at.selectbox(key="periods_source_India").value.startswith("india-register.csv")
-    # The fixtures span one period only: the page says so instead of comparing.
+    # The periods tile over the register's years (the picked export's), not the table's
+    # 2009-13 alone: the page compares two periods from the register.
+    assert at.selectbox(key="periods_end").options[0] == "2024"
+    at = _open("periods", country="India")  # the table: one period only, as the page says
     assert any("data span only 2009-13" in i.value for i in at.info)

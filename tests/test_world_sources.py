@@ -182,3 +182,34 @@ def test_ukraines_world_position_in_the_samples(tmp_path, sample_path):
     ukraine_only = _stored(tmp_path, sample_path, "new_register-deliveries_to-UKRAINE")
     with pytest.raises(NoWorldSource, match="^Ukraine's import register names only Ukraine's"):
         world_share_and_rank(ukraine_only, "Ukraine", periods)
+
+
+def test_pinning_indias_tiv_table_keeps_indias_world_rank():
+    """Pinning India's TIV table drops India's rows from the world register (another candidate
+    for India's figures): the world share and rank still come from the register whole."""
+    from analysis.results import Source
+    from analysis.sources import candidates, choose_source, pin
+
+    register = _world_register("register_deliveries", 1, "2024-04-13")
+    india = _frame(
+        [("India", "Russia", 2019, 999.0, None)], "imports", "tiv_table", 9, "2024-10-10"
+    )
+    flows = LoadedFlows(
+        pd.concat([register, india], ignore_index=True),
+        (),
+        (
+            Source(1, "world-deliveries.csv", "register_deliveries", "2024-04-13", "world", False),
+            Source(9, "india-tiv.csv", "tiv_table", "2024-10-10", "imports", False),
+        ),
+    )
+    assert [s.dataset_id for s in candidates(flows, "India")] == [9, 1]
+    before = world_share_and_rank(flows, "India", P).table.iloc[0]
+    pinned = pin(flows, "India", 9)
+    # The pin does drop India's register rows: India's own figures come from its table alone.
+    assert not ((pinned.frame["recipient"] == "India") & (pinned.frame["dataset_id"] == 1)).any()
+    for world_flows in (pinned, choose_source(flows, "India", "india-tiv.csv")):
+        row = world_share_and_rank(world_flows, "India", P).table.iloc[0]
+        assert (row["rank"], row["tiv"], row["world_tiv"]) == (3, 12.0, 72.0)
+        assert (row["rank"], row["share"]) == (before["rank"], before["share"])
+        shown = world_position(world_flows, "India", P).table
+        assert shown["Rank"].tolist() == [3]
