@@ -180,6 +180,7 @@ if loaded or country in with_published:
             view.meta,
             key="overview_mix",
             events=view.events,
+            drawn=view.drawn,
             data=view.data,
             selectable=loaded,
         )
@@ -257,6 +258,7 @@ if loaded:
             dependence.chart.meta,
             key="overview_dependency",
             data=dependence.chart.data,
+            drawn=dependence.chart.drawn,
         )
 else:
     st.info(
