@@ -14,14 +14,9 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from analysis.charts import (
-    DEFAULT_HEIGHT_PX,
-    FOOTER_WRAP_CHARS,
-    PRINT_TEMPLATE,
-    ChartMeta,
-    footer_annotations,
-    plotly_text,
-)
+from analysis.chart_finish import footer_annotations
+from analysis.chart_meta import ChartMeta
+from analysis.chart_style import DEFAULT_HEIGHT_PX, FOOTER_WRAP_CHARS, PRINT_TEMPLATE, plotly_text
 from analysis.results import Chart, LoadedFlows
 from analysis.shares import Period, dependency, sipri_periods, sipri_round
 from analysis.views import (

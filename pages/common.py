@@ -16,7 +16,8 @@ import streamlit as st
 from analysis import cite, sources
 from analysis import export as chart_export
 from analysis.alt_text import describe_chart
-from analysis.charts import ChartMeta, on_screen
+from analysis.chart_meta import ChartMeta
+from analysis.chart_style import on_screen
 from analysis.events import CATEGORIES, Event
 from analysis.results import LoadedFlows, Source
 from analysis.sources import sources_text
