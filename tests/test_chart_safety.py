@@ -40,7 +40,7 @@ BREAK = "<br>"
 SUP = "<sup>1</sup>"
 ENTITY = "&amp;"
 AMPERSAND = "A & B"
-# plotly.js fills %{...} in text fields from layout.meta, which holds the raw names.
+# plotly.js fills %{...} in text fields from layout.meta, which holds the raw title and source.
 TEMPLATE = "%{meta.events.outside[0]}"
 BROKEN = "Brk<br>Line"
 HOSTILE = [LINK, BOLD, BREAK, SUP, ENTITY, AMPERSAND, TEMPLATE, BROKEN]
