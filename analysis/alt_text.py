@@ -14,7 +14,8 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from analysis.charts import ChartMeta, drawn_events, event_date_text
+from analysis.chart_events import event_date_text
+from analysis.chart_meta import ChartMeta
 from analysis.events import Event
 from analysis.vocab import (
     NO_DELIVERIES_TEXT,
@@ -47,7 +48,7 @@ def chart_kind(fig: go.Figure) -> str:
 
 def describe_view(view: Any) -> str:
     """The alt text of an ``analysis.views.ChartView`` (see :func:`describe_chart`)."""
-    return describe_chart(view.fig, view.meta, view.data, view.events)
+    return describe_chart(view.fig, view.meta, view.data, view.events, drawn=view.drawn)
 
 
 def describe_chart(
@@ -55,6 +56,8 @@ def describe_chart(
     meta: ChartMeta,
     data: pd.DataFrame | None,
     events: Sequence[Event] = (),
+    *,
+    drawn: Sequence[Mapping[str, Any]] | None = None,
 ) -> str:
     """One to three plain-text sentences describing a chart from what it plots.
 
@@ -62,10 +65,11 @@ def describe_chart(
     (or recipient, category) and the largest change in share; the third the events drawn.
 
     Args:
-        fig: the chart (its ``layout.meta`` names the builder and the events drawn).
+        fig: the chart (its ``layout.meta`` names the builder).
         meta: the chart's metadata (filters name the country and the measure).
         data: exactly what the chart plots (the view's ``data``).
-        events: the events the view shows, used when the figure does not list what it drew.
+        events: the events the view shows, used when there is no record of what was drawn.
+        drawn: the builder's record of the events drawn or listed (the view's ``drawn``).
 
     Returns:
         Plain text (not escaped: escape it for the place it goes).
@@ -82,7 +86,7 @@ def describe_chart(
             # A table not shaped as expected still gets a true, shorter description.
             sentences = [_sentence(meta.title)]
     sentences.append(estimate_sentence(fig))
-    sentences.append(events_sentence(fig, events))
+    sentences.append(events_sentence(drawn, events))
     return " ".join(s for s in sentences if s)
 
 
@@ -376,17 +380,15 @@ _DESCRIBERS: dict[str, Callable[[str, ChartMeta, pd.DataFrame], list[str]]] = {
 # --------------------------------------------------------------------------- events
 
 
-def events_sentence(fig: go.Figure, events: Sequence[Event] = ()) -> str:
+def events_sentence(drawn: Sequence[Mapping[str, Any]] | None, events: Sequence[Event] = ()) -> str:
     """The events drawn (or listed) on the chart, the latest named; empty when there are none.
 
-    The figure's own record of what it drew wins; ``events`` is used only for a figure that
-    keeps no such record.
+    The builder's record of what it drew (``drawn``) wins; ``events`` is used only when there
+    is no such record (None).
     """
-    meta = fig.layout.meta
-    recorded = isinstance(meta, dict) and isinstance(meta.get("events"), dict)
-    if recorded:
-        items = [(str(r["title"]), _record_dates(r)) for r in drawn_events(fig)]
-        listed = meta["events"].get("mode") == "listed"
+    if drawn is not None:
+        items = [(str(r["title"]), _record_dates(r)) for r in drawn]
+        listed = any(r.get("kind") == "listed" for r in drawn)
     else:
         items = [(e.title, event_date_text(e)) for e in events]
         listed = False

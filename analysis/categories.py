@@ -35,7 +35,7 @@ from analysis.charts import (
 )
 from analysis.colors import supplier_color
 from analysis.events import Event
-from analysis.results import frame_of, loaded
+from analysis.results import Chart, frame_of, loaded
 from analysis.shares import Period, sipri_periods
 from analysis.views import ChartView, chart_view, vintage_date
 from analysis.vocab import country_phrase, period_label
@@ -363,7 +363,7 @@ def build_category_mix(
     hidden_categories: Iterable[str] = (),
     recipient: str | None = None,
     year_range: tuple[int, int] | None = None,
-) -> go.Figure:
+) -> Chart:
     """Stacked bars of a recipient's imports by weapon category, per year or per period.
 
     Args:
@@ -379,8 +379,8 @@ def build_category_mix(
         year_range: first and last year of the yearly axis (default: the table's years).
 
     Returns:
-        A figure whose ``layout.meta`` holds the drawn events and the plotted table; every
-        category name reaches plotly through ``plotly_text``.
+        The figure, the plotted table and the events drawn (``analysis.results.Chart``);
+        every category name reaches plotly through ``plotly_text``.
     """
     if by not in BREAKDOWN_BY:
         raise ValueError(f"by must be one of {BREAKDOWN_BY}, not {by!r}")
@@ -565,7 +565,7 @@ def category_view(
         sources=stored.sources_of(rows),
     )
     shown = events_for_chart(list(events), recipient, hidden_categories)
-    fig = build_category_mix(
+    chart = build_category_mix(
         table, meta=meta, by=by, measure=measure, events=shown, recipient=recipient
     )
     if "dataset_id" in rows.columns and flows is not None and "dataset_id" in flows.columns:
@@ -576,7 +576,7 @@ def category_view(
                 f"is used ({_source_text(rows)}, the newest covering all suppliers), so that "
                 "nothing is counted twice."
             )
-    return chart_view(fig, meta, notes, shown, "computed", data=table)
+    return chart_view(chart, meta, notes, shown, "computed", data=table)
 
 
 def _category_sources(flows: pd.DataFrame, recipient: str) -> list[int]:

@@ -8,7 +8,7 @@ import json
 import re
 from dataclasses import dataclass
 
-from analysis.charts import ChartMeta
+from analysis.chart_meta import ChartMeta
 
 DATABASE = "SIPRI Arms Transfers Database"
 PUBLISHER = "Stockholm International Peace Research Institute"

@@ -513,11 +513,11 @@ def compare_view(
     meta = _compare_meta(recipients, by, span, measure, merge_lineage, top_n, vintages, mine)
     caveats = {r: provenance_notes(mine, r) for r in recipients}
     notes = _notes(spans, caveats, vintages)
-    fig = _finish(fig, meta, "compare_import_mix", _EventDrawing(), table, notes)
+    built = _finish(fig, meta, "compare_import_mix", _EventDrawing(), table, notes)
     # One plot height per row of panels: a second row must not squeeze both.
     plot_px = PLOT_HEIGHT_PX if n_rows == 1 else n_rows * PANEL_HEIGHT_PX + 60
     fig.update_layout(height=fig.layout.margin.t + fig.layout.margin.b + plot_px)
-    chart = chart_view(fig, meta, notes, [], "computed", data=table.copy())
+    chart = chart_view(built, meta, notes, [], "computed", data=table.copy())
 
     if table_periods is None:
         table_periods = periods[-2:] if periods else []

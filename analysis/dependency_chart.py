@@ -14,15 +14,10 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from analysis.charts import (
-    DEFAULT_HEIGHT_PX,
-    FOOTER_WRAP_CHARS,
-    PRINT_TEMPLATE,
-    ChartMeta,
-    footer_annotations,
-    plotly_text,
-)
-from analysis.results import LoadedFlows
+from analysis.chart_finish import footer_annotations
+from analysis.chart_meta import ChartMeta
+from analysis.chart_style import DEFAULT_HEIGHT_PX, FOOTER_WRAP_CHARS, PRINT_TEMPLATE, plotly_text
+from analysis.results import Chart, LoadedFlows
 from analysis.shares import Period, dependency, sipri_periods, sipri_round
 from analysis.views import (
     ChartView,
@@ -173,17 +168,7 @@ def _wrap(text: str) -> list[str]:
     return textwrap.wrap(text, FOOTER_WRAP_CHARS, break_long_words=False) or [""]
 
 
-def _records(frame: pd.DataFrame) -> dict[str, object]:
-    """The plotted table as kept in ``layout.meta["data"]`` (read by charts.plotted_data)."""
-    clean = frame.astype(object).where(frame.notna(), None)
-    rows = [
-        [v.item() if hasattr(v, "item") else v for v in row]
-        for row in clean.itertuples(index=False, name=None)
-    ]
-    return {"columns": [str(c) for c in frame.columns], "rows": rows}
-
-
-def _finish_small(fig: go.Figure, meta: ChartMeta, data: pd.DataFrame, notes: list[str]) -> None:
+def _finish_small(fig: go.Figure, meta: ChartMeta, data: pd.DataFrame, notes: list[str]) -> Chart:
     """Title, subtitle, footer notes and source line in the look of analysis.charts' figures."""
     blocks = [(f"note-{i}", _wrap(note)) for i, note in enumerate(notes)]
     blocks.append(("source", _wrap(meta.source_line())))
@@ -211,15 +196,14 @@ def _finish_small(fig: go.Figure, meta: ChartMeta, data: pd.DataFrame, notes: li
             "title": meta.title,
             "subtitle": meta.subtitle_line(),
             "source": meta.source_line(),
-            "events": {"mode": "none", "drawn": [], "outside": [], "not_drawn": 0},
-            "data": _records(data),
         },
     )
+    return Chart(fig, data.reset_index(drop=True))
 
 
 def build_dependency_trend(
     data: pd.DataFrame, *, meta: ChartMeta, notes: list[str] | tuple[str, ...] = ()
-) -> go.Figure:
+) -> Chart:
     """Small trend chart: top supplier's share, top-3 share (left axis) and HHI (right axis).
 
     Both axes are pinned so that full concentration sits at the same height: 100% of imports
@@ -231,22 +215,49 @@ def build_dependency_trend(
         notes: sentences printed above the source line (what the measures mean).
 
     Returns:
-        A figure whose ``layout.meta["data"]`` holds ``data`` (``charts.plotted_data``).
+        The figure and ``data``, the table it plots (``analysis.results.Chart``).
     """
     missing = [c for c in DATA_COLUMNS if c not in data.columns]
     if missing:
         raise ValueError(f"build_dependency_trend needs column(s) {', '.join(missing)}")
+    fig = go.Figure()
+    _add_share_lines(fig, data)
+    _add_hhi_line(fig, data)
+    fig.update_layout(
+        xaxis={"type": "category", "title": {"text": "5-year period"}},
+        yaxis={
+            "title": {"text": SHARE_AXIS_TITLE},
+            "tickformat": ".0%",
+            "range": [0, 1.08],
+            "dtick": 0.25,
+        },
+        yaxis2={
+            "title": {"text": HHI_AXIS_TITLE},
+            "overlaying": "y",
+            "side": "right",
+            "range": [0, 1.08 * HHI_SCALE],
+            "dtick": HHI_SCALE / 4,
+            "tickformat": ",d",
+            "showgrid": False,
+            "zeroline": False,
+            "linecolor": "#444444",
+        },
+        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 1, "xanchor": "right"},
+    )
+    return _finish_small(fig, meta, data, list(notes))
+
+
+def _add_share_lines(fig: go.Figure, data: pd.DataFrame) -> None:
+    """The top supplier's and the top three's shares, labelled the SIPRI way."""
     periods = [plotly_text(p) for p in data["period"]]
     top = [plotly_text(s) for s in data["top_supplier"]]
     top3 = [plotly_text(s) for s in data["top3_suppliers"]]
     top_share = data["top_share"].astype("float64").tolist()
     top3_share = data["top3_share"].astype("float64").tolist()
-    hhi = data["hhi_0_to_10000"].astype("float64").tolist()
 
     def label(share: float) -> str:
         return "" if pd.isna(share) else sipri_round(share)
 
-    fig = go.Figure()
     fig.add_scatter(
         x=periods,
         y=top_share,
@@ -282,6 +293,12 @@ def build_dependency_trend(
         ],
         hovertemplate="%{hovertext}<extra></extra>",
     )
+
+
+def _add_hhi_line(fig: go.Figure, data: pd.DataFrame) -> None:
+    """The HHI on the right axis (0-10,000), dashed."""
+    periods = [plotly_text(p) for p in data["period"]]
+    hhi = data["hhi_0_to_10000"].astype("float64").tolist()
     fig.add_scatter(
         x=periods,
         y=hhi,
@@ -296,29 +313,6 @@ def build_dependency_trend(
         ],
         hovertemplate="%{hovertext}<extra></extra>",
     )
-    fig.update_layout(
-        xaxis={"type": "category", "title": {"text": "5-year period"}},
-        yaxis={
-            "title": {"text": SHARE_AXIS_TITLE},
-            "tickformat": ".0%",
-            "range": [0, 1.08],
-            "dtick": 0.25,
-        },
-        yaxis2={
-            "title": {"text": HHI_AXIS_TITLE},
-            "overlaying": "y",
-            "side": "right",
-            "range": [0, 1.08 * HHI_SCALE],
-            "dtick": HHI_SCALE / 4,
-            "tickformat": ",d",
-            "showgrid": False,
-            "zeroline": False,
-            "linecolor": "#444444",
-        },
-        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 1, "xanchor": "right"},
-    )
-    _finish_small(fig, meta, data, list(notes))
-    return fig
 
 
 # --------------------------------------------------------------------------- view
@@ -376,6 +370,11 @@ def dependency_view(
         vintage=vintage_date(dep.vintage),
         sources=dep.sources,
     )
-    fig = build_dependency_trend(data, meta=meta, notes=[EXPLANATION, *notes])
-    chart = chart_view(fig, meta, notes, [], "computed")
+    chart = chart_view(
+        build_dependency_trend(data, meta=meta, notes=[EXPLANATION, *notes]),
+        meta,
+        notes,
+        [],
+        "computed",
+    )
     return DependencyView(dependency_table(data), data, chart, meta.source_line(), list(notes))

@@ -23,7 +23,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analysis import bounds
-from analysis.charts import plotly_text
+from analysis.chart_style import plotly_text
 from analysis.results import DisplayTable
 from analysis.shares import Period
 from analysis.views import ChartView

@@ -24,7 +24,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analysis import bounds, estimate_marks, estimates
-from analysis.charts import _year_midpoint, plotly_text
+from analysis.chart_style import plotly_text
+from analysis.chart_tables import _year_midpoint
 from analysis.shares import Period, apply_lineage
 from analysis.views import ChartView
 from analysis.vocab import OTHERS, UNKNOWN_SUPPLIER, country_phrase, parse_period, period_label

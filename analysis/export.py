@@ -18,7 +18,9 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from analysis import cite, image_meta
-from analysis.charts import PRINT_TEMPLATE, ChartMeta, event_end, light_look
+from analysis.chart_events import event_end
+from analysis.chart_meta import ChartMeta
+from analysis.chart_style import PRINT_TEMPLATE, light_look
 from analysis.events import Event
 
 # Size presets in CSS pixels (the PNG is width*scale x height*scale).
@@ -151,8 +153,8 @@ def export_look(fig: go.Figure, width: int, height: int) -> go.Figure:
 
     Title, subtitle, source line and event legend are already part of the builders' figures,
     so they land in the image; this only pins the template, background and size, and drops
-    the plotted table kept in ``layout.meta`` (not needed to render). A dark on-screen variant
-    (``charts.on_screen(fig, dark=True)``) is turned light again.
+    ``layout.meta`` (the chart's name, title and source line: not needed to render). A dark
+    on-screen variant (``chart_style.on_screen(fig, dark=True)``) is turned light again.
     """
     out = light_look(fig)
     out.update_layout(
@@ -310,7 +312,7 @@ def chart_data_csv(frame: pd.DataFrame, meta: ChartMeta, url: str = "") -> bytes
     ``pd.read_csv(..., comment="#")``.
 
     Args:
-        frame: exactly what the chart plots (e.g. ``analysis.charts.plotted_data(fig)``).
+        frame: exactly what the chart plots (a builder's ``Chart.data``, a view's ``data``).
         meta: the chart's metadata (title, filters, source, vintage).
         url: the shareable URL of the view (defaults to ``meta.url``).
 

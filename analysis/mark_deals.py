@@ -111,7 +111,7 @@ def mark_from_point(
 
 def supplier_of_trace(trace_name: str, suppliers: Sequence[str]) -> str | None:
     """The supplier whose (escaped) trace name is ``trace_name`` (None for other traces)."""
-    from analysis.charts import plotly_text
+    from analysis.chart_style import plotly_text
 
     return next((s for s in suppliers if plotly_text(s) == trace_name), None)
 

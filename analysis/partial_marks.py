@@ -14,8 +14,9 @@ import dataclasses
 
 import plotly.graph_objects as go
 
+from analysis.chart_finish import _wrap_items
 from analysis.chart_meta import ChartMeta
-from analysis.charts import SUBTITLE_LINE_PX, SUBTITLE_WRAP_CHARS, _wrap_items, plotly_text
+from analysis.chart_style import SUBTITLE_LINE_PX, SUBTITLE_WRAP_CHARS, plotly_text
 from analysis.views import ChartView
 from analysis.vintages import COMPLETE_FOR
 from analysis.vocab import OTHERS, country_phrase

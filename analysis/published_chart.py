@@ -15,11 +15,11 @@ from collections.abc import Iterable
 import pandas as pd
 import plotly.graph_objects as go
 
-from analysis.charts import plotly_text
+from analysis.chart_style import plotly_text
 from analysis.published import load_published
 from analysis.vocab import NOT_BROKEN_DOWN, country_phrase, period_label, share_text
 
-# Light with grey hatching on paper; analysis.charts.DARK_SWAPS turns both into dark greys on a
+# Light with grey hatching on paper; analysis.chart_style.DARK_SWAPS turns both into dark greys on a
 # dark page (#F2F2F2 is its map land, #BBBBBB its connectors), so it stays the faintest bar.
 NOT_BROKEN_DOWN_FILL = "#F2F2F2"
 NOT_BROKEN_DOWN_HATCH = "#BBBBBB"

@@ -15,8 +15,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
 
 # --------------------------------------------------------------------------- provenance
 
@@ -201,6 +205,33 @@ class SelfCheck:
 
     table: pd.DataFrame
     summary: str = ""
+
+
+@dataclass(frozen=True, eq=False)
+class Chart:
+    """What a chart builder returns: the figure and, next to it, what the figure shows.
+
+    The figure keeps only what plotly draws (plus the chart's name, title, subtitle and source
+    line in ``layout.meta``); the plotted table and the record of the events travel here.
+
+    Attributes:
+        figure: the finished plotly figure (title, subtitle, source line, events drawn).
+        data: exactly the table the chart plots (the "Data (CSV)" download).
+        drawn: one record per event drawn on (or listed under) the chart, numbered as on it:
+            number, title, category, start, end (ISO dates), kind ("line", "band", "marker"
+            or "listed") and x (where its label or marker sits; None for a listed event).
+        outside: the events named as off the plotted years, then (when some were left off
+            for the caps) the sentence counting them.
+        mode: how the events are shown: "labels", "numbered", "listed" or "none".
+        not_drawn: how many shown events were neither drawn nor named (the caps).
+    """
+
+    figure: go.Figure
+    data: pd.DataFrame
+    drawn: tuple[Mapping[str, Any], ...] = ()
+    outside: tuple[str, ...] = ()
+    mode: str = "none"
+    not_drawn: int = 0
 
 
 # --------------------------------------------------------------------------- table contracts

@@ -12,7 +12,9 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from analysis.charts import ChartMeta, footer_annotations, plotly_text
+from analysis.chart_finish import footer_annotations
+from analysis.chart_meta import ChartMeta
+from analysis.chart_style import plotly_text
 from analysis.results import frame_of
 from analysis.shares import period_shares, sipri_periods
 from analysis.views import ChartView, recipient_years, vintage_date, vintage_text

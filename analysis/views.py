@@ -35,6 +35,7 @@ from analysis.published_chart import (
     published_source_line,
 )
 from analysis.results import (
+    Chart,
     Flows,
     LoadedFlows,
     Source,
@@ -355,7 +356,7 @@ def import_mix_view(
     common = {"meta": meta, "events": shown, "recipient": recipient, "measure": measure}
     common["top_n"] = top_n
     if by == "year":
-        fig = build_import_mix_by_year(
+        chart = build_import_mix_by_year(
             table[["year", "supplier", "tiv"]],
             **common,
             moving_average=moving_average,
@@ -363,44 +364,40 @@ def import_mix_view(
             axis_end=end,
         )
     else:
-        fig = build_import_mix_by_period(table[["period", "supplier", "tiv"]], **common)
+        chart = build_import_mix_by_period(table[["period", "supplier", "tiv"]], **common)
     notes.extend(caveats)
-    return chart_view(fig, meta, notes, shown, "computed")
+    return chart_view(chart, meta, notes, shown, "computed")
 
 
 def chart_view(
-    fig: go.Figure,
+    chart: Chart,
     meta: ChartMeta,
     notes: Sequence[str],
     events: Sequence[Event],
     origin: str,
     data: pd.DataFrame | None = None,
 ) -> ChartView:
-    """The view of a builder's figure: its plotted table and drawn events move into the view.
-
-    Builders leave the plotted table and the events they placed in ``layout.meta``; the view
-    takes them out once, so pages and exports read them from the view, and the figure that
-    Streamlit deep-copies on every rerun no longer carries the table.
+    """The view of a builder's chart: its figure, plotted table and drawn events.
 
     Args:
-        fig: a builder's figure (changed in place: its layout.meta keeps the chart's name,
-            title, subtitle, source and the record of the events drawn, not the table).
+        chart: a builder's result (``analysis.results.Chart``).
         meta: the chart's metadata (its ``sources`` become the view's).
         notes: sentences for under the chart.
         events: the events the chart shows.
         origin: "computed" or "published".
         data: the table to offer as the chart's data instead of the plotted one.
     """
-    from analysis.charts import drawn_events, plotted_data
-
-    layout_meta = dict(fig.layout.meta or {})
-    plotted = plotted_data(fig) if data is None else data
-    drawn = drawn_events(fig)
-    outside = list(layout_meta.get("events", {}).get("outside", []))
-    # The record of the events drawn stays on the figure (the alt text reads it).
-    fig.update_layout(meta={k: v for k, v in layout_meta.items() if k != "data"} or None)
+    plotted = chart.data if data is None else data
     return ChartView(
-        fig, meta, plotted, list(notes), list(events), origin, meta.sources, drawn, outside
+        chart.figure,
+        meta,
+        plotted,
+        list(notes),
+        list(events),
+        origin,
+        meta.sources,
+        [dict(r) for r in chart.drawn],
+        list(chart.outside),
     )
 
 
@@ -441,20 +438,20 @@ def published_mix_view(
     )
     # The period builder sums "tiv" per period; shares of one period sum to 1, so passing the
     # shares as the values plots them unchanged.
-    fig = build_import_mix_by_period(
+    chart = build_import_mix_by_period(
         table[["period", "supplier", "share"]].rename(columns={"share": "tiv"}),
         meta=meta,
         events=shown,
         recipient=recipient,
         measure="share",
     )
-    fig = finish_published_bars(fig)
+    finish_published_bars(chart.figure)
     notes = [
         "Published SIPRI figures (seed data): each supplier's share is the newest release "
         "quoting it, so figures within one period may come from different releases; "
         "SIPRI revises its whole series every year.",
     ]
-    return chart_view(fig, meta, notes, shown, "published", data=table)
+    return chart_view(chart, meta, notes, shown, "published", data=table)
 
 
 # --------------------------------------------------------------------------- headline and change
@@ -584,7 +581,7 @@ def period_comparison_view(
         hidden_events=hidden_event_categories(hidden_categories),
         sources=shares.sources,
     )
-    fig = build_period_comparison(
+    chart = build_period_comparison(
         frame[["period", "supplier", "share"]],
         meta=meta,
         period_a=label_a,
@@ -601,7 +598,7 @@ def period_comparison_view(
                 f"The loaded data cover {years[0]}-{years[1]}: {period_label(start, end)} is "
                 "only partly covered."
             )
-    return chart_view(fig, meta, notes, shown, "computed")
+    return chart_view(chart, meta, notes, shown, "computed")
 
 
 def published_comparison_view(
@@ -645,7 +642,7 @@ def published_comparison_view(
         source=published_source_line(table),
         hidden_events=hidden_event_categories(hidden_categories),
     )
-    fig = build_period_comparison(
+    chart = build_period_comparison(
         table[["period", "supplier", "share"]],
         meta=meta,
         period_a=label_a,
@@ -657,7 +654,7 @@ def published_comparison_view(
     notes = ["Published SIPRI figures: only suppliers named in both periods are compared."]
     if dropped:
         notes.append("Named in one period only (not compared): " + ", ".join(dropped) + ".")
-    return chart_view(fig, meta, notes, shown, "published")
+    return chart_view(chart, meta, notes, shown, "published")
 
 
 # --------------------------------------------------------------------------- event window
@@ -710,7 +707,7 @@ def event_window_view(
         vintage=vintage_date(window.vintage),
         sources=window.sources,
     )
-    fig = build_period_comparison(
+    chart = build_period_comparison(
         frame[["period", "supplier", "share"]],
         meta=meta,
         period_a=label_a,
@@ -732,7 +729,7 @@ def event_window_view(
                         f"{label} is only partly covered by the loaded data "
                         f"({covered[0]}-{covered[1]})."
                     )
-    return chart_view(fig, meta, notes, [event], "computed")
+    return chart_view(chart, meta, notes, [event], "computed")
 
 
 # --------------------------------------------------------------------------- suppliers
@@ -772,7 +769,7 @@ def customers_view(
         hidden_events=hidden_event_categories(hidden_categories),
         sources=result.sources,
     )
-    fig = build_customers_over_time(
+    chart = build_customers_over_time(
         yearly[["year", "recipient", "tiv"]],
         meta=meta,
         events=shown,
@@ -784,7 +781,7 @@ def customers_view(
         f"Counts only the recipients in the loaded data ({recipients}). For the whole picture "
         f"load an 'exports from {_the(exporter)}' table or the full trade register."
     ]
-    return chart_view(fig, meta, notes, shown, "computed")
+    return chart_view(chart, meta, notes, shown, "computed")
 
 
 def supplier_map_view(
@@ -821,11 +818,11 @@ def supplier_map_view(
         hidden_events=hidden_event_categories(hidden_categories),
         sources=shares.sources,
     )
-    fig = build_supplier_map(
+    chart = build_supplier_map(
         shares.table[["supplier", "tiv"]],
         meta=meta,
         years=years,
         events=shown,
         recipient=recipient,
     )
-    return chart_view(fig, meta, [], shown, "computed")
+    return chart_view(chart, meta, [], shown, "computed")

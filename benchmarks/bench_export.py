@@ -56,7 +56,7 @@ def _figure():
         recipient="India",
         moving_average=True,
         year_range=(1990, 2025),
-    )
+    ).figure
 
 
 def main() -> bool:

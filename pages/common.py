@@ -6,8 +6,8 @@ import dataclasses
 import datetime as dt
 import re
 import urllib.parse
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, NoReturn, TypeVar
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -16,7 +16,8 @@ import streamlit as st
 from analysis import cite, sources
 from analysis import export as chart_export
 from analysis.alt_text import describe_chart
-from analysis.charts import ChartMeta, on_screen
+from analysis.chart_meta import ChartMeta
+from analysis.chart_style import on_screen
 from analysis.events import CATEGORIES, Event
 from analysis.results import LoadedFlows, Source
 from analysis.sources import sources_text
@@ -434,6 +435,7 @@ def render_chart(
     key: str,
     data: pd.DataFrame,
     events: Sequence[Event] = (),
+    drawn: Sequence[Mapping[str, Any]] | None = None,
     selectable: bool = False,
 ) -> object | None:
     """Show a chart with our own light template and offer report-ready downloads.
@@ -444,6 +446,7 @@ def render_chart(
         key: a unique widget key prefix for this chart.
         data: what the chart plots (the view's ``data``), for the CSV and the bundle.
         events: the events shown, for the bundle's events CSV.
+        drawn: the record of the events drawn (the view's ``drawn``), for the alt text.
         selectable: a click on a bar selects it (the page reads the returned selection).
 
     Returns:
@@ -453,7 +456,7 @@ def render_chart(
     width, height, scale = _chosen_size(key)
     dark = viewer_prefers_dark()
     frame = data
-    description = describe_chart(fig, meta, frame, events)
+    description = describe_chart(fig, meta, frame, events, drawn=drawn)
     selection = st.plotly_chart(
         # A dark app gets the dark variant on screen; every download below renders ``fig``
         # in the light print look.

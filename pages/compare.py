@@ -106,7 +106,7 @@ except ValueError as exc:
     st.stop()
 
 chart = view.chart
-render_chart(chart.fig, chart.meta, key="cmp", data=chart.data)
+render_chart(chart.fig, chart.meta, key="cmp", data=chart.data, drawn=chart.drawn)
 share_panel(chart.meta.title, key="cmp")
 st.caption(
     "One panel per country on a shared y axis; a supplier keeps its colour in every panel. "

@@ -7,7 +7,7 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from analysis.charts import ChartMeta
+from analysis.chart_meta import ChartMeta
 from analysis.export import chart_data_csv
 from analysis.sipri import LAYOUT_LABELS
 from analysis.store import MAX_UPLOAD_MB, ImportOutcome, StoreError

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis.categories import NO_DEAL_CATEGORIES_SENTENCE
-from analysis.charts import ChartMeta
+from analysis.chart_meta import ChartMeta
 from analysis.deals import filter_deals, no_match_sentence
 from analysis.export import chart_data_csv
 from analysis.shares import latest_deals, orders_pipeline

@@ -15,7 +15,7 @@ import urllib.parse
 import streamlit as st
 import streamlit.components.v1 as components
 
-from analysis.charts import on_screen
+from analysis.chart_style import on_screen
 from analysis.export import plotly_config, safe_file_stem
 from pages.common import view_url
 

@@ -186,7 +186,13 @@ if view is not None and by == "period" and not weapons:
     bounded = _share_bounds(token, country, view.data, lineage, source_id)
 if view is not None:
     clicked = render_chart(
-        view.fig, view.meta, key="mix", events=view.events, data=view.data, selectable=True
+        view.fig,
+        view.meta,
+        key="mix",
+        events=view.events,
+        drawn=view.drawn,
+        data=view.data,
+        selectable=True,
     )
     share_panel(view.meta.title, key="mix")
     show_clicked_deals(clicked, view, recipient=country, by=by, merge_lineage=lineage, key="mix")
@@ -224,6 +230,7 @@ if country in with_categories:
             by_category.meta,
             key="mix_categories",
             events=by_category.events,
+            drawn=by_category.drawn,
             data=by_category.data,
         )
         for note in by_category.notes:
@@ -301,5 +308,12 @@ for note in window.notes[1:]:
     st.caption(md_escape(note))
 # The toggle's key must not collide with the keys render_chart derives from its prefix.
 if st.toggle("Show as a chart", value=url_bool("window_chart", False), key="mix_window_show"):
-    render_chart(window.fig, window.meta, key="mix_window", events=window.events, data=table)
+    render_chart(
+        window.fig,
+        window.meta,
+        key="mix_window",
+        events=window.events,
+        drawn=window.drawn,
+        data=table,
+    )
 set_url(window_chart=bool(st.session_state.get("mix_window_show")))

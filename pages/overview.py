@@ -183,6 +183,7 @@ if loaded or country in with_published:
             view.meta,
             key="overview_mix",
             events=view.events,
+            drawn=view.drawn,
             data=view.data,
             selectable=loaded,
         )
@@ -260,6 +261,7 @@ if loaded:
             dependence.chart.meta,
             key="overview_dependency",
             data=dependence.chart.data,
+            drawn=dependence.chart.drawn,
         )
 else:
     st.info(

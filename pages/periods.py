@@ -127,7 +127,14 @@ if not recipients:
     upload_hint()
     st.caption("Meanwhile, SIPRI's published figures for India:")
     view = views.published_comparison_view(load_events(), recipient=DEFAULT_COUNTRY)
-    render_chart(view.fig, view.meta, key="periods_published", events=view.events, data=view.data)
+    render_chart(
+        view.fig,
+        view.meta,
+        key="periods_published",
+        events=view.events,
+        drawn=view.drawn,
+        data=view.data,
+    )
     share_panel(view.meta.title, key="periods_published")
     for note in view.notes:
         st.caption(md_escape(note))
@@ -230,7 +237,14 @@ else:
         f"{views.vintage_text(world.vintage)}; rank among states."
     )
 
-render_chart(view.fig, view.meta, key="periods_chart", events=view.events, data=view.data)
+render_chart(
+    view.fig,
+    view.meta,
+    key="periods_chart",
+    events=view.events,
+    drawn=view.drawn,
+    data=view.data,
+)
 share_panel(view.meta.title, key="periods_chart")
 for note in view.notes:
     st.caption(md_escape(note))

@@ -67,7 +67,7 @@ def published_mix(token: str, country: str, hidden: Iterable[str], *, key: str) 
     except ValueError as exc:
         st.info(md_escape(exc))
         return
-    render_chart(view.fig, view.meta, key=key, events=view.events, data=view.data)
+    render_chart(view.fig, view.meta, key=key, events=view.events, drawn=view.drawn, data=view.data)
     for note in view.notes:
         st.caption(md_escape(note))
     footnote(view.meta.citations)

@@ -78,7 +78,7 @@ def release_diff_section(token: str) -> None:
         }
     )
     st.dataframe(dash_missing(shown), hide_index=True, key="diff_shares")
-    render_chart(view.fig, view.meta, key="diff_chart", data=table)
+    render_chart(view.fig, view.meta, key="diff_chart", data=table, drawn=view.drawn)
     for note in view.notes:
         st.caption(md_escape(note))
     yearly = tiv_revisions(flows_a, flows_b, recipient)

@@ -96,7 +96,14 @@ try:
 except ValueError as exc:
     st.error(md_escape(exc))
 else:
-    render_chart(view.fig, view.meta, key="sup_customers", events=view.events, data=view.data)
+    render_chart(
+        view.fig,
+        view.meta,
+        key="sup_customers",
+        events=view.events,
+        drawn=view.drawn,
+        data=view.data,
+    )
     share_panel(view.meta.title, key="sup_customers", query={"chart": "customers"})
     for note in view.notes:
         st.caption(md_escape(note))
@@ -138,7 +145,14 @@ try:
 except ValueError as exc:
     st.error(md_escape(exc))
 else:
-    render_chart(world.fig, world.meta, key="sup_map", events=world.events, data=world.data)
+    render_chart(
+        world.fig,
+        world.meta,
+        key="sup_map",
+        events=world.events,
+        drawn=world.drawn,
+        data=world.data,
+    )
     share_panel(world.meta.title, key="sup_map", query={"chart": "map"})
     for note in world.notes:
         st.caption(md_escape(note))

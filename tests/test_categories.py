@@ -318,7 +318,7 @@ def test_hostile_category_names_are_escaped_in_the_chart():
         assert set(view.data["category"]) == set(HOSTILE)
     meta = ChartMeta(title=f"Imports of {LINK}", filters={"Recipient": LINK})
     table = category_breakdown(flows, "Ukraine")
-    assert_safe(build_category_mix(table, meta=meta, recipient=LINK), [LINK, *HOSTILE])
+    assert_safe(build_category_mix(table, meta=meta, recipient=LINK).figure, [LINK, *HOSTILE])
 
 
 def test_chart_rejects_bad_options():

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import charts, views
+from analysis import charts, supplier_map, views
 from analysis.charts import (
     MAX_DRAWN_EVENTS,
     MAX_LISTED_OUTSIDE,
@@ -27,10 +27,8 @@ from analysis.charts import (
     build_import_mix_by_year,
     build_period_comparison,
     build_supplier_map,
-    drawn_events,
     not_drawn_sentence,
     plotly_text,
-    plotted_data,
 )
 from analysis.events import Event
 
@@ -42,7 +40,7 @@ BREAK = "<br>"
 SUP = "<sup>1</sup>"
 ENTITY = "&amp;"
 AMPERSAND = "A & B"
-# plotly.js fills %{...} in text fields from layout.meta, which holds the raw names.
+# plotly.js fills %{...} in text fields from layout.meta, which holds the raw title and source.
 TEMPLATE = "%{meta.events.outside[0]}"
 BROKEN = "Brk<br>Line"
 HOSTILE = [LINK, BOLD, BREAK, SUP, ENTITY, AMPERSAND, TEMPLATE, BROKEN]
@@ -73,7 +71,7 @@ def shown(text: str) -> str:
 def rendered_strings(fig) -> Iterator[str]:
     """Every string of the figure's data and layout, except layout.meta.
 
-    layout.meta is never drawn: it keeps the raw names for CSV export and the pages (plotly.js
+    layout.meta is never drawn: it keeps the raw title and source line (plotly.js
     would substitute it only into a ``%{...}`` written in a text field, which escaping breaks).
     """
     spec = fig.to_plotly_json()
@@ -168,7 +166,7 @@ def test_shown_mimics_plotly():
 
 @pytest.mark.parametrize("events", [APART, CROWDED + [LATER]], ids=["labels", "numbered"])
 def test_import_mix_by_year(events):
-    fig = build_import_mix_by_year(
+    chart = build_import_mix_by_year(
         yearly(),
         meta=META,
         events=events,
@@ -176,24 +174,27 @@ def test_import_mix_by_year(events):
         moving_average_of=LINK,
         measure="tiv",
     )
+    fig = chart.figure
     assert_safe(fig, [*HOSTILE, *(e.title for e in events), *META.filters.values()])
     assert sorted(n for n in _trace_names(fig) if "moving average" not in n) == sorted(HOSTILE)
-    assert sorted(plotted_data(fig)["supplier"].unique()) == sorted(HOSTILE)  # CSV: raw names
-    assert [e["title"] for e in drawn_events(fig)] == [e.title for e in events if e is not LATER]
+    assert sorted(chart.data["supplier"].unique()) == sorted(HOSTILE)  # CSV: raw names
+    assert [e["title"] for e in chart.drawn] == [e.title for e in events if e is not LATER]
     assert fig.layout.meta["title"] == META.title
 
 
 def test_customers_over_time():
-    fig = build_customers_over_time(
+    chart = build_customers_over_time(
         yearly("recipient"), meta=META, events=CROWDED, exporter=LINK, top_n=3
     )
+    fig = chart.figure
     assert_safe(fig, ["Others", *(e.title for e in CROWDED)])
-    assert set(plotted_data(fig)["recipient"]) <= {*HOSTILE, "Others"}
+    assert set(chart.data["recipient"]) <= {*HOSTILE, "Others"}
 
 
 def test_import_mix_by_period_escapes_categories_and_markers():
     periods = ("2009<b>13", "2019<sup>23")
-    fig = build_import_mix_by_period(by_period(periods), meta=META, events=CROWDED + [LATER])
+    chart = build_import_mix_by_period(by_period(periods), meta=META, events=CROWDED + [LATER])
+    fig = chart.figure
     assert_safe(fig, [*HOSTILE, *periods, *(e.title for e in CROWDED)])
     categories = {shown(x) for trace in fig.data for x in trace.x}
     assert categories == set(periods)
@@ -201,13 +202,13 @@ def test_import_mix_by_period_escapes_categories_and_markers():
     # markers sit on the (escaped) category they belong to
     markers = [a for a in fig.layout.annotations if a.name.startswith("event-marker")]
     assert {m.x for m in markers} <= set(fig.layout.xaxis.categoryarray)
-    assert set(plotted_data(fig)["period"]) == set(periods)
+    assert set(chart.data["period"]) == set(periods)
 
 
 def test_period_comparison_escapes_the_category_axis():
     frame = by_period(("2009-13", "2019-23")).rename(columns={"tiv": "share"})
     frame["share"] = frame["share"] / frame.groupby("period")["share"].transform("sum")
-    fig = build_period_comparison(
+    chart = build_period_comparison(
         frame,
         meta=META,
         period_a="2009-13",
@@ -215,28 +216,31 @@ def test_period_comparison_escapes_the_category_axis():
         events=CROWDED + [LATER],
         top_n=None,
     )
+    fig = chart.figure
     assert_safe(fig, [*HOSTILE, *(e.title for e in CROWDED)])
     dots = next(t for t in fig.data if t.name == "2019-23")
     assert sorted(shown(y) for y in dots.y) == sorted(HOSTILE)
-    assert sorted(plotted_data(fig)["supplier"]) == sorted(HOSTILE)
+    assert sorted(chart.data["supplier"]) == sorted(HOSTILE)
 
 
 def test_period_comparison_escapes_hostile_period_labels():
     frame = by_period(("2009<b>13", "2019<sup>23")).rename(columns={"tiv": "share"})
-    fig = build_period_comparison(
+    chart = build_period_comparison(
         frame, meta=META, period_a="2009<b>13", period_b="2019<sup>23", top_n=2
     )
+    fig = chart.figure
     assert_safe(fig, ["2009<b>13", "2019<sup>23"])
 
 
 def test_supplier_map_escapes_hover_text_and_notes(monkeypatch):
     codes = {LINK: "USA", BOLD: "FRA", TEMPLATE: "DEU"}
-    monkeypatch.setattr(charts, "iso3_codes", lambda: codes)
+    monkeypatch.setattr(supplier_map, "iso3_codes", lambda: codes)
     frame = pd.DataFrame({"supplier": HOSTILE, "tiv": [1.0] * len(HOSTILE)})
-    fig = build_supplier_map(frame, meta=META, years=(2019, 2023), events=CROWDED, recipient=SUP)
+    chart = build_supplier_map(frame, meta=META, years=(2019, 2023), events=CROWDED, recipient=SUP)
+    fig = chart.figure
     assert_safe(fig, [*HOSTILE, *(e.title for e in CROWDED)])
     assert sorted(shown(t) for t in fig.data[0].text) == sorted(codes)
-    assert sorted(plotted_data(fig)["supplier"]) == sorted(HOSTILE)
+    assert sorted(chart.data["supplier"]) == sorted(HOSTILE)
 
 
 def _flows(rows) -> pd.DataFrame:
@@ -289,19 +293,19 @@ def _event_items(fig) -> tuple[list, list]:
 
 def test_ten_thousand_events_draw_at_most_the_cap_and_say_so():
     events = _many(10_000, dt.date(2015, 1, 1), 6 * 365)
-    fig = build_import_mix_by_year(yearly(), meta=META, events=events)
+    chart = build_import_mix_by_year(yearly(), meta=META, events=events)
+    fig = chart.figure
     shapes, markers = _event_items(fig)
-    drawn = drawn_events(fig)
+    drawn = chart.drawn
     assert 0 < len(drawn) <= MAX_DRAWN_EVENTS
     assert len(shapes) == len(markers) == len(drawn)
-    info = fig.layout.meta["events"]
-    assert info["not_drawn"] == 10_000 - len(drawn)
-    sentence = not_drawn_sentence(info["not_drawn"])
+    assert chart.not_drawn == 10_000 - len(drawn)
+    sentence = not_drawn_sentence(chart.not_drawn)
     assert (
         sentence
         == f"{10_000 - len(drawn):,} more events are not drawn or listed on this chart; see the Events page"
     )
-    assert info["outside"] == [sentence]  # the list the pages show under the chart
+    assert list(chart.outside) == [sentence]  # the list the pages show under the chart
     footer = {a.name: a.text for a in fig.layout.annotations}
     assert footer["events-not-drawn"] == sentence + "."
     assert len(footer["event-legend"].split("<br>")) == len(drawn) + 1
@@ -315,21 +319,21 @@ def test_ten_thousand_events_draw_at_most_the_cap_and_say_so():
 
 def test_ten_thousand_events_on_one_day_stack_in_a_few_rows():
     events = _many(10_000, dt.date(2018, 5, 1), 1)
-    fig = build_import_mix_by_year(yearly(), meta=META, events=events)
+    chart = build_import_mix_by_year(yearly(), meta=META, events=events)
+    fig = chart.figure
     shapes, markers = _event_items(fig)
     assert 0 < len(shapes) <= charts.MAX_MARKER_ROWS
     assert len({m.yshift for m in markers}) == len(markers)
-    assert fig.layout.meta["events"]["not_drawn"] == 10_000 - len(shapes)
+    assert chart.not_drawn == 10_000 - len(shapes)
 
 
 def test_ten_thousand_events_outside_the_years_list_only_the_nearest():
     events = _many(5_000, dt.date(1950, 1, 1), 3650) + _many(5_000, dt.date(2030, 1, 1), 3650)
-    fig = build_import_mix_by_year(yearly(), meta=META, events=events)
-    info = fig.layout.meta["events"]
-    assert drawn_events(fig) == []
-    listed, sentence = info["outside"][:-1], info["outside"][-1]
+    chart = build_import_mix_by_year(yearly(), meta=META, events=events)
+    assert chart.drawn == ()
+    listed, sentence = chart.outside[:-1], chart.outside[-1]
     assert len(listed) == MAX_LISTED_OUTSIDE
-    assert info["not_drawn"] == 10_000 - MAX_LISTED_OUTSIDE
+    assert chart.not_drawn == 10_000 - MAX_LISTED_OUTSIDE
     assert sentence == not_drawn_sentence(10_000 - MAX_LISTED_OUTSIDE)
     years = {int(text.rsplit(" ", 1)[1].rstrip(")")) for text in listed}
     assert years <= {1959, 2030}  # the nearest to the plotted 2015-2020
@@ -359,16 +363,16 @@ def test_ten_thousand_events_outside_the_years_list_only_the_nearest():
     ids=["period", "comparison", "map", "customers"],
 )
 def test_every_builder_caps_ten_thousand_events(build):
-    fig = build(_many(10_000, dt.date(2014, 1, 1), 5 * 365))
-    drawn = drawn_events(fig)
-    info = fig.layout.meta["events"]
+    chart = build(_many(10_000, dt.date(2014, 1, 1), 5 * 365))
+    fig = chart.figure
+    drawn = chart.drawn
     assert 0 < len(drawn) <= MAX_DRAWN_EVENTS
     shapes, markers = _event_items(fig)
     assert len(shapes) <= len(drawn) and len(markers) <= len(drawn)
     legend = next((a.text for a in fig.layout.annotations if a.name == "event-legend"), "")
     assert len(legend.split("<br>")) == len(drawn) + 1
-    assert info["not_drawn"] == 10_000 - len(drawn) - len(info["outside"]) + 1
-    assert info["outside"][-1] == not_drawn_sentence(info["not_drawn"])
+    assert chart.not_drawn == 10_000 - len(drawn) - len(chart.outside) + 1
+    assert chart.outside[-1] == not_drawn_sentence(chart.not_drawn)
     assert fig.layout.height < 10_000  # the footer does not grow with every event
 
 
@@ -384,7 +388,8 @@ ENDLESS = [Event(e.start, e.title, e.category, e.end, is_global=True) for e in E
 
 
 def test_an_event_ending_9999_12_31_builds_every_chart():
-    fig = build_import_mix_by_year(yearly(), meta=META, events=ENDLESS)
+    chart = build_import_mix_by_year(yearly(), meta=META, events=ENDLESS)
+    fig = chart.figure
     bands = {s.name: (s.x0, s.x1) for s in fig.layout.shapes}
     assert sorted(bands.values()) == [
         ("2015-01-01", "2016-01-02"),
@@ -392,12 +397,12 @@ def test_an_event_ending_9999_12_31_builds_every_chart():
         ("2017-03-01", "2021-01-01"),
     ]  # clipped to the axis
     assert fig.layout.xaxis.range == ("2015-01-01", "2021-01-01")
-    assert {e["title"] for e in drawn_events(fig)} == {
+    assert {e["title"] for e in chart.drawn} == {
         "until the end of time",
         "since the beginning",
         "always",
     }
-    assert len(fig.layout.meta["events"]["outside"]) == 3
+    assert len(chart.outside) == 3
     build_import_mix_by_year(yearly(), meta=META, events=ENDLESS, year_range=(2015, 9999))
     build_import_mix_by_period(by_period(("2014-18", "9995-99")), meta=META, events=ENDLESS)
     build_period_comparison(
@@ -434,7 +439,8 @@ def test_views_with_endless_events():
 def test_svg_export_shows_hostile_names_as_text():
     from analysis.export import export_figure
 
-    fig = build_import_mix_by_year(yearly(), meta=META, events=APART)
+    chart = build_import_mix_by_year(yearly(), meta=META, events=APART)
+    fig = chart.figure
     svg = export_figure(fig, "svg", 1600, 900)
     root = ET.fromstring(svg)
     tags = {el.tag.rsplit("}", 1)[-1] for el in root.iter()}

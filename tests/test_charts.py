@@ -18,13 +18,11 @@ from analysis.charts import (
     build_import_mix_by_year,
     build_period_comparison,
     build_supplier_map,
-    drawn_events,
     event_date_text,
     iso3_codes,
     mix_by_period_data,
     mix_by_year_data,
     moving_average_5y,
-    plotted_data,
 )
 from analysis.colors import MAIN_COLORS, MIN_DELTA_E, color_map, delta_e, supplier_color
 from analysis.events import Event
@@ -68,33 +66,38 @@ def annotations_by_name(fig):
 
 
 def test_line_for_single_day_band_for_range_at_their_dates():
-    fig = build_import_mix_by_year(
+    chart = build_import_mix_by_year(
         mix(), meta=META, events=[INVASION, DELEGATION], recipient="India"
     )
+    fig = chart.figure
     shapes = shapes_by_name(fig)
     assert len(fig.layout.shapes) == 2
     line, band = shapes["event-1"], shapes["event-2"]
     assert (line.type, line.x0, line.x1) == ("line", "2022-02-24", "2022-02-24")
     # the band covers its last day: it ends at the start of the next day
     assert (band.type, band.x0, band.x1) == ("rect", "2025-10-29", "2025-10-31")
-    assert [e["title"] for e in drawn_events(fig)] == [INVASION.title, DELEGATION.title]
+    assert [e["title"] for e in chart.drawn] == [INVASION.title, DELEGATION.title]
 
 
 def test_well_separated_events_get_text_labels():
-    fig = build_import_mix_by_year(mix(), meta=META, events=[SANCTION, INVASION], recipient="India")
+    chart = build_import_mix_by_year(
+        mix(), meta=META, events=[SANCTION, INVASION], recipient="India"
+    )
+    fig = chart.figure
     notes = annotations_by_name(fig)
-    assert fig.layout.meta["events"]["mode"] == "labels"
+    assert chart.mode == "labels"
     assert notes["event-label-1"].text == "A sanction"
     assert notes["event-label-2"].text == "Russia's full-scale invasion of Ukraine"
     assert "event-legend" not in notes
 
 
 def test_colliding_events_become_numbered_markers_with_legend():
-    fig = build_import_mix_by_year(
+    chart = build_import_mix_by_year(
         mix(range(1990, 2026)), meta=META, events=[DELEGATION, PUTIN], recipient="India"
     )
+    fig = chart.figure
     notes = annotations_by_name(fig)
-    assert fig.layout.meta["events"]["mode"] == "numbered"
+    assert chart.mode == "numbered"
     assert notes["event-marker-1"].text == "<b>1</b>"
     assert notes["event-marker-2"].text == "<b>2</b>"
     # 37 days apart on a 36-year axis: the markers are stacked, not drawn on top of each other
@@ -105,44 +108,48 @@ def test_colliding_events_become_numbered_markers_with_legend():
 
 
 def test_hidden_categories_and_other_countries_draw_nothing():
-    fig = build_import_mix_by_year(
+    chart = build_import_mix_by_year(
         mix(),
         meta=META,
         events=[DELEGATION, PUTIN, INVASION, ELSEWHERE],
         hidden_categories={"visit"},
         recipient="India",
     )
-    assert [e["title"] for e in drawn_events(fig)] == [INVASION.title]
+    fig = chart.figure
+    assert [e["title"] for e in chart.drawn] == [INVASION.title]
     assert len(fig.layout.shapes) == 1
-    assert fig.layout.meta["events"]["outside"] == []
+    assert list(chart.outside) == []
     texts = " ".join(a.text for a in fig.layout.annotations)
     assert "Putin" not in texts and "Pakistan" not in texts
 
 
 def test_events_outside_plotted_years_are_listed_not_dropped():
-    fig = build_import_mix_by_year(
+    chart = build_import_mix_by_year(
         mix(range(2000, 2024)), meta=META, events=[INVASION, PUTIN], recipient="India"
     )
-    assert [e["title"] for e in drawn_events(fig)] == [INVASION.title]
+    fig = chart.figure
+    assert [e["title"] for e in chart.drawn] == [INVASION.title]
     outside = annotations_by_name(fig)["events-outside"].text
     assert outside.startswith("Not in plotted years:")
     assert "New Delhi (5 Dec 2025)" in outside
 
 
 def test_year_range_widens_the_axis_to_reach_recent_events():
-    fig = build_import_mix_by_year(
+    chart = build_import_mix_by_year(
         mix(range(2000, 2024)),
         meta=META,
         events=[PUTIN],
         recipient="India",
         year_range=(2000, 2025),
     )
+    fig = chart.figure
     assert fig.layout.xaxis.range == ("2000-01-01", "2026-01-01")
-    assert drawn_events(fig)[0]["x"] == "2025-12-05"
+    assert chart.drawn[0]["x"] == "2025-12-05"
 
 
 def test_yearly_bars_span_their_year_and_axis_says_so():
-    fig = build_import_mix_by_year(mix([2020, 2021]), meta=META)
+    chart = build_import_mix_by_year(mix([2020, 2021]), meta=META)
+    fig = chart.figure
     russia = next(t for t in fig.data if t.name == "Russia")
     assert russia.x == ("2020-07-02", "2021-07-02T12:00:00")
     assert list(russia.width) == [366 * 86_400_000, 365 * 86_400_000]  # 2020 is a leap year
@@ -150,7 +157,8 @@ def test_yearly_bars_span_their_year_and_axis_says_so():
 
 
 def test_shares_top_n_and_trace_colours():
-    fig = build_import_mix_by_year(mix([2020]), meta=META, top_n=2)
+    chart = build_import_mix_by_year(mix([2020]), meta=META, top_n=2)
+    fig = chart.figure
     names = [t.name for t in fig.data]
     assert names == ["Russia", "France", "Others"]
     by_name = {t.name: t for t in fig.data}
@@ -158,7 +166,7 @@ def test_shares_top_n_and_trace_colours():
     assert by_name["Others"].y == (1.5 / 16.5,)
     assert by_name["Russia"].marker.color == MAIN_COLORS["Russia"]
     assert by_name["Others"].marker.color == MAIN_COLORS["Others"]
-    table = plotted_data(fig)
+    table = chart.data
     assert table.to_dict("records") == [
         {"year": 2020, "supplier": "France", "tiv": 5.0, "share": 5 / 16.5},
         {"year": 2020, "supplier": "Others", "tiv": 1.5, "share": 1.5 / 16.5},
@@ -166,8 +174,57 @@ def test_shares_top_n_and_trace_colours():
     ]
 
 
+@pytest.mark.parametrize("measure", ["tiv", "share"])
+def test_the_chart_data_is_what_the_bars_plot(measure):
+    """A builder returns the plotted table next to the figure (``Chart.data``): per supplier
+    and year it holds each bar's value, and the figure no longer carries the table."""
+    frame = mix(range(2018, 2023))
+    frame.loc[len(frame)] = (2019, "Russia", 2.5)  # two rows of one key are summed
+    chart = build_import_mix_by_year(
+        frame, meta=META, top_n=2, measure=measure, events=[INVASION], recipient="India"
+    )
+    bars = {t.name: t for t in chart.figure.data if t.type == "bar"}
+    assert set(bars) == set(chart.data["supplier"]) == {"Russia", "France", "Others"}
+    for name, bar in bars.items():
+        rows = chart.data[chart.data["supplier"] == name]
+        assert list(bar.y) == pytest.approx(rows[measure].tolist())
+        assert float(sum(bar.y)) == pytest.approx(rows[measure].sum())
+    sums = chart.data.groupby("supplier")["tiv"].sum()
+    assert sums.to_dict() == pytest.approx({"Russia": 52.5, "France": 25.0, "Others": 7.5})
+    assert [e["title"] for e in chart.drawn] == [INVASION.title]
+    assert set(chart.figure.layout.meta) == {"chart", "title", "subtitle", "source"}
+    assert "data" not in chart.figure.to_dict()["layout"]["meta"]
+
+
+def test_period_chart_data_is_what_the_bars_plot():
+    periods = pd.DataFrame(
+        {
+            "period": ["2014-18", "2014-18", "2019-23", "2019-23"],
+            "supplier": ["Russia", "France", "Russia", "France"],
+            "tiv": [6.0, 2.0, 3.0, 5.0],
+        }
+    )
+    chart = build_import_mix_by_period(periods, meta=META, measure="tiv")
+    plotted = {
+        (period, t.name): y for t in chart.figure.data for period, y in zip(t.x, t.y, strict=True)
+    }
+    table = {(r.period, r.supplier): r.tiv for r in chart.data.itertuples()}
+    assert (
+        plotted
+        == table
+        == {
+            ("2014-18", "Russia"): 6.0,
+            ("2014-18", "France"): 2.0,
+            ("2019-23", "Russia"): 3.0,
+            ("2019-23", "France"): 5.0,
+        }
+    )
+    assert "data" not in chart.figure.layout.meta and "events" not in chart.figure.layout.meta
+
+
 def test_title_subtitle_and_source_line():
-    fig = build_import_mix_by_year(mix(), meta=META)
+    chart = build_import_mix_by_year(mix(), meta=META)
+    fig = chart.figure
     assert fig.layout.title.text == "<b>India's arms imports</b>"
     assert fig.layout.title.subtitle.text == "Recipient: India · Lineage: separate"
     source = annotations_by_name(fig)["source"].text
@@ -178,7 +235,8 @@ def test_title_subtitle_and_source_line():
 
 def test_user_markup_in_titles_is_escaped():
     event = Event(dt.date(2020, 1, 1), "<b>bold</b> & co", "other", is_global=True)
-    fig = build_import_mix_by_year(mix(), meta=META, events=[event])
+    chart = build_import_mix_by_year(mix(), meta=META, events=[event])
+    fig = chart.figure
     assert annotations_by_name(fig)["event-label-1"].text == "&lt;b&gt;bold&lt;/b&gt; &amp; co"
 
 
@@ -196,9 +254,10 @@ def test_moving_average_is_the_sipri_window_share():
     assert share.loc[2002] == pytest.approx(5 / 10)
     assert share.isna().sum() == 4  # incomplete windows at both ends
     assert moving_average_5y(table).loc[2002] == pytest.approx(10 / 5)
-    fig = build_import_mix_by_year(
+    chart = build_import_mix_by_year(
         table, meta=META, moving_average=True, moving_average_of="Russia"
     )
+    fig = chart.figure
     line = next(t for t in fig.data if t.type == "scatter")
     assert line.y == (0.5,) and line.x == ("2002-07-02T12:00:00",)
 
@@ -207,10 +266,11 @@ def test_period_chart_marks_each_event_in_its_period():
     periods = pd.DataFrame(
         {"period": ["2009-13", "2019-23", "2024-28"], "supplier": ["Russia"] * 3, "tiv": [1.0] * 3}
     )
-    fig = build_import_mix_by_period(
+    chart = build_import_mix_by_period(
         periods, meta=META, events=[INVASION, DELEGATION, PUTIN, SANCTION], recipient="India"
     )
-    assert [(e["title"], e["x"]) for e in drawn_events(fig)] == [
+    fig = chart.figure
+    assert [(e["title"], e["x"]) for e in chart.drawn] == [
         (SANCTION.title, "2019-23"),
         (INVASION.title, "2019-23"),
         (DELEGATION.title, "2024-28"),
@@ -223,8 +283,9 @@ def test_period_chart_marks_each_event_in_its_period():
 
 def test_period_chart_lists_events_before_its_periods():
     periods = pd.DataFrame({"period": ["2009-13"], "supplier": ["Russia"], "tiv": [1.0]})
-    fig = build_import_mix_by_period(periods, meta=META, events=[INVASION])
-    assert drawn_events(fig) == []
+    chart = build_import_mix_by_period(periods, meta=META, events=[INVASION])
+    fig = chart.figure
+    assert chart.drawn == ()
     assert "Russia" in annotations_by_name(fig)["events-outside"].text
 
 
@@ -238,15 +299,16 @@ def test_period_comparison_dumbbell():
             }
         )
     )
-    fig = build_period_comparison(
+    chart = build_period_comparison(
         shares, meta=META, period_a="2009-13", period_b="2019-23", events=[INVASION, PUTIN]
     )
-    table = plotted_data(fig)
+    fig = chart.figure
+    table = chart.data
     assert table["supplier"].tolist() == ["France", "Russia"]
     assert table["change_pp"].tolist() == pytest.approx([40.0, -40.0])
     later = next(t for t in fig.data if t.name == "2019-23")
     assert later.text == ("64% (+40.0 pp)", "36% (-40.0 pp)")  # as the tables print it
-    assert [e["title"] for e in drawn_events(fig)] == [INVASION.title]
+    assert [e["title"] for e in chart.drawn] == [INVASION.title]
     assert "Putin" in annotations_by_name(fig)["events-outside"].text
 
 
@@ -258,13 +320,12 @@ def test_customers_over_time_uses_recipients():
             "tiv": [3.0, 1.0, 2.0],
         }
     )
-    fig = build_customers_over_time(flows, meta=META, exporter="Russia", events=[DELEGATION])
+    chart = build_customers_over_time(flows, meta=META, exporter="Russia", events=[DELEGATION])
+    fig = chart.figure
     assert [t.name for t in fig.data] == ["India", "China"]
     assert fig.data[0].marker.color == supplier_color("India")
-    assert drawn_events(fig) == []  # 2025 event outside the 2020-21 axis
-    assert fig.layout.meta["events"]["outside"] == [
-        "Indian defence-industry delegation in Moscow (29–30 Oct 2025)"
-    ]
+    assert chart.drawn == ()  # 2025 event outside the 2020-21 axis
+    assert list(chart.outside) == ["Indian defence-industry delegation in Moscow (29–30 Oct 2025)"]
 
 
 def test_supplier_map_uses_iso3_and_lists_unmappable():
@@ -274,7 +335,8 @@ def test_supplier_map_uses_iso3_and_lists_unmappable():
             "tiv": [4.0, 3.0, 1.0, 1.0, 1.0],
         }
     )
-    fig = build_supplier_map(frame, meta=META, years=(2019, 2023), recipient="India")
+    chart = build_supplier_map(frame, meta=META, years=(2019, 2023), recipient="India")
+    fig = chart.figure
     assert fig.data[0].locations == ("USA", "TUR", "ARE")
     assert fig.data[0].z == (40.0, 10.0, 10.0)
     note = annotations_by_name(fig)["note-0"].text
@@ -375,9 +437,10 @@ def test_every_shown_event_is_drawn_once_or_listed(specs):
         )
         for i, (y, d, span) in enumerate(specs)
     ]
-    fig = build_import_mix_by_year(mix(range(2000, 2021)), meta=META, events=events)
-    drawn = {e["title"] for e in drawn_events(fig)}
-    outside = fig.layout.meta["events"]["outside"]
+    chart = build_import_mix_by_year(mix(range(2000, 2021)), meta=META, events=events)
+    fig = chart.figure
+    drawn = {e["title"] for e in chart.drawn}
+    outside = list(chart.outside)
     assert len(fig.layout.shapes) == len(drawn)
     assert len(drawn) + len(outside) == len(events)
     for e in events:
@@ -388,16 +451,17 @@ def test_every_shown_event_is_drawn_once_or_listed(specs):
 def test_a_single_series_keeps_its_legend():
     """plotly hides a lone trace's legend; the reader must still see whose bars these are."""
     one = pd.DataFrame({"year": [2020, 2021], "recipient": ["India", "India"], "tiv": [5.0, 6.0]})
-    fig = build_customers_over_time(one, meta=META, exporter="Russia")
+    chart = build_customers_over_time(one, meta=META, exporter="Russia")
+    fig = chart.figure
     assert fig.layout.showlegend is True
     assert [t.name for t in fig.data if t.type == "bar"] == ["India"]
 
 
 def test_a_long_subtitle_wraps_and_the_plot_moves_down():
     filters = {f"Filter {i}": "a fairly long value for the subtitle" for i in range(6)}
-    short = build_import_mix_by_year(mix([2020, 2021]), meta=META)
+    short = build_import_mix_by_year(mix([2020, 2021]), meta=META).figure
     long = build_import_mix_by_year(
         mix([2020, 2021]), meta=ChartMeta(title="T", filters=filters, vintage="2024-10-10")
-    )
+    ).figure
     assert "<br>" in long.layout.title.subtitle.text
     assert long.layout.margin.t > short.layout.margin.t

@@ -212,7 +212,7 @@ def test_chart_has_three_traces_title_and_source_line():
     footer = [a.text for a in fig.layout.annotations if a.name == "source"]
     assert footer == [source]
     assert fig.layout.meta["source"] == source
-    # The plotted table the builder left in the figure now travels in the chart view.
+    # The plotted table travels in the chart view, not in the figure.
     pd.testing.assert_frame_equal(view.chart.data, view.data, check_dtype=False)
     assert "data" not in fig.layout.meta
     assert view.table["HHI"].tolist() == ["4,600", "3,600"]

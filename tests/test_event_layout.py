@@ -123,7 +123,7 @@ def test_import_mix_view_runs_to_the_story_events_and_no_further():
             _flows(last), [DELEGATION, PUTIN], recipient="India", extend_to_events=True, since=2000
         )
         assert view.fig.layout.xaxis.range == ("2000-01-01", "2026-01-01")
-        assert [e["title"] for e in view.fig.layout.meta["events"]["drawn"]] == [
+        assert [e["title"] for e in view.drawn] == [
             DELEGATION.title,
             PUTIN.title,
         ]
@@ -136,7 +136,7 @@ def test_import_mix_view_runs_to_the_story_events_and_no_further():
 
 def test_chart_markers_carry_their_shift_and_do_not_overlap():
     mix = pd.DataFrame({"year": range(1950, 2024), "supplier": "Russia", "tiv": 1.0})
-    fig = build_import_mix_by_year(
+    chart = build_import_mix_by_year(
         mix,
         meta=ChartMeta(title="t"),
         events=[DELEGATION, PUTIN],
@@ -144,6 +144,7 @@ def test_chart_markers_carry_their_shift_and_do_not_overlap():
         year_range=(1950, 2023),
         axis_end=dt.date(2026, 1, 1),
     )
+    fig = chart.figure
     markers = [a for a in fig.layout.annotations if (a.name or "").startswith("event-marker-")]
     assert len(markers) == 2
     first, end = dt.date(1950, 1, 1), dt.date(2026, 1, 1)

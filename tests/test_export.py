@@ -11,7 +11,7 @@ import zipfile
 import pandas as pd
 import pytest
 
-from analysis.charts import ChartMeta, build_import_mix_by_year, plotted_data
+from analysis.charts import ChartMeta, build_import_mix_by_year
 from analysis.events import Event
 from analysis.export import (
     SIZE_PRESETS,
@@ -44,7 +44,7 @@ PUTIN = Event(
 
 
 @pytest.fixture(scope="module")
-def fig():
+def chart():
     frame = pd.DataFrame(
         {
             "year": [2023, 2023, 2024, 2025],
@@ -53,6 +53,11 @@ def fig():
         }
     )
     return build_import_mix_by_year(frame, meta=META, events=[PUTIN], recipient="India")
+
+
+@pytest.fixture(scope="module")
+def fig(chart):
+    return chart.figure
 
 
 def png_size(data: bytes) -> tuple[int, int]:
@@ -82,10 +87,8 @@ def test_svg_parses_and_carries_title_source_and_vintage(fig):
 
 
 @needs_chromium
-def test_bundle_holds_all_its_files(fig):
-    data = report_bundle(
-        fig, plotted_data(fig), [PUTIN], META, META.url, width=400, height=300, scale=1
-    )
+def test_bundle_holds_all_its_files(fig, chart):
+    data = report_bundle(fig, chart.data, [PUTIN], META, META.url, width=400, height=300, scale=1)
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         names = set(archive.namelist())
         stem = "indias-arms-imports-by-supplier"
@@ -107,7 +110,7 @@ def test_bundle_holds_all_its_files(fig):
         citation = archive.read("CITATION.txt").decode()
         assert "data generated 10 Oct 2024" in citation and "The Moscow Times" in citation
         data_csv = pd.read_csv(io.BytesIO(archive.read(f"{stem}-data.csv")), comment="#")
-        pd.testing.assert_frame_equal(data_csv, plotted_data(fig), check_dtype=False)
+        pd.testing.assert_frame_equal(data_csv, chart.data, check_dtype=False)
         assert "Putin's visit to New Delhi" in archive.read(f"{stem}-events.csv").decode()
 
 
@@ -188,14 +191,14 @@ def test_maps_export_without_plotly_cdn():
     suppliers = pd.DataFrame({"supplier": ["Russia", "France"], "tiv": [60.0, 40.0]})
     fig = build_supplier_map(
         suppliers, meta=ChartMeta(title="Suppliers", vintage="2024-10-10"), years=(2019, 2023)
-    )
+    ).figure
     png = export_figure(fig, "png", 800, 500, 1)
     assert png_size(png) == (800, 500)
     assert plotly_config("map", 800, 500)["topojsonURL"] == BROWSER_TOPOJSON_URL
 
 
 @needs_chromium
-def test_images_and_bundle_carry_the_alt_text(fig):
+def test_images_and_bundle_carry_the_alt_text(fig, chart):
     from analysis.image_meta import png_text
 
     alt = "Stacked bars of India's arms imports by supplier, 2023-2025. Events marked: 1–2 Oct <b>."
@@ -209,7 +212,7 @@ def test_images_and_bundle_carry_the_alt_text(fig):
     assert png_size(png) == (400, 300)
     assert png_text(png) == {"Title": META.title, "Description": alt}
     bundle = report_bundle(
-        fig, plotted_data(fig), [PUTIN], META, META.url, width=400, height=300, description=alt
+        fig, chart.data, [PUTIN], META, META.url, width=400, height=300, description=alt
     )
     with zipfile.ZipFile(io.BytesIO(bundle)) as archive:
         assert archive.read("ALT.txt").decode() == alt + "\n"

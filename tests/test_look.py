@@ -43,15 +43,17 @@ def _customers() -> pd.DataFrame:
 
 
 def test_share_axis_says_whose_total_the_share_is_of():
-    exports = build_customers_over_time(_customers(), meta=META, exporter="France", measure="share")
+    exports = build_customers_over_time(
+        _customers(), meta=META, exporter="France", measure="share"
+    ).figure
     assert exports.layout.yaxis.title.text == "Share of the year's exports"
-    imports = build_import_mix_by_year(_mix(), meta=META, recipient="India", measure="share")
+    imports = build_import_mix_by_year(_mix(), meta=META, recipient="India", measure="share").figure
     assert imports.layout.yaxis.title.text == "Share of the year's imports"
-    for fig in (
+    for chart in (
         build_customers_over_time(_customers(), meta=META, exporter="France", measure="tiv"),
         build_import_mix_by_year(_mix(), meta=META, recipient="India", measure="tiv"),
     ):
-        assert fig.layout.yaxis.title.text == "TIV (millions)"
+        assert chart.figure.layout.yaxis.title.text == "TIV (millions)"
     assert value_axis_title("share", "recipient") == "Share of the year's exports"
 
 
@@ -69,13 +71,14 @@ def _built_figures():
     shares = pd.DataFrame(
         {"period": ["2014-18", "2019-23"], "supplier": ["Russia", "Russia"], "share": [0.6, 0.4]}
     )
-    return [
+    charts = [
         build_import_mix_by_year(
             _mix(), meta=META, events=[BAND, LINE], recipient="India", moving_average=True
         ),
         build_import_mix_by_period(period_mix, meta=META, events=[BAND], recipient="India"),
         build_period_comparison(shares, meta=META, period_a="2014-18", period_b="2019-23"),
     ]
+    return [chart.figure for chart in charts]
 
 
 def _colors(node, path=""):

@@ -62,11 +62,24 @@ def test_embed_mode_shows_the_chart_alone(stocked, page, query, title):
 
 def test_embed_mode_draws_the_events_key(stocked):
     at = run("pages/import_mix.py", country="India", by="year", embed="true")
-    meta = charts(at)[0]["layout"]["meta"]
-    assert [e["title"] for e in meta["events"]["drawn"]][-2:] == [
+    layout = charts(at)[0]["layout"]
+    # The events drawn, in their numbers' order: the legend's lines (numbered markers) or the
+    # labels' hover texts ("1 — title (date)"); the figure no longer carries a record of them.
+    notes = {a.get("name"): a for a in layout["annotations"]}
+    if "event-legend" in notes:
+        lines = notes["event-legend"]["text"].split("<br>")[1:]
+    else:
+        labels = sorted((n for n in notes if n and n.startswith("event-label-")), key=_number)
+        lines = [notes[n]["hovertext"] for n in labels]
+    drawn = [line.split(" — ", 1)[1].rsplit(" (", 1)[0] for line in lines]
+    assert drawn[-2:] == [
         "Indian defence-industry delegation in Moscow",
         "Putin's visit to New Delhi",
     ]
+
+
+def _number(name: str) -> int:
+    return int(name.rsplit("-", 1)[1])
 
 
 def test_embed_panel_gives_an_iframe_of_the_embedded_view(stocked):

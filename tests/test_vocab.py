@@ -50,13 +50,14 @@ def test_the_chart_label_of_any_share_equals_the_table_text(pairs):
         for name, (a, b) in zip(suppliers, pairs, strict=True)
         for period, share in (("2009-13", a), ("2019-23", b))
     ]
-    fig = build_period_comparison(
+    chart = build_period_comparison(
         pd.DataFrame(rows),
         meta=ChartMeta(title="t"),
         period_a="2009-13",
         period_b="2019-23",
         top_n=None,
     )
+    fig = chart.figure
     traces = {t.name: t for t in fig.data if t.mode == "markers+text"}
     for label, column in (("2009-13", 0), ("2019-23", 1)):
         trace = traces[label]

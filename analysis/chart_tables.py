@@ -1,0 +1,141 @@
+"""The tables behind the charts: yearly and period mixes, top N plus Others, moving average.
+
+Also the small helpers that place yearly bars on a date axis.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import pandas as pd
+
+from analysis.chart_events import _datetime_iso
+from analysis.chart_style import MS_PER_DAY
+from analysis.vocab import OTHERS, UNKNOWN_SUPPLIER, parse_period
+
+
+def _require(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{what} needs columns {list(columns)}; missing {missing}")
+
+
+def aggregate_top_n(
+    frame: pd.DataFrame,
+    key: str,
+    n: int | None,
+    value: str = "tiv",
+    by: Sequence[str] = ("year",),
+    others_label: str = OTHERS,
+) -> pd.DataFrame:
+    """Keep the ``n`` largest ``key`` values (by total ``value``), summing the rest as Others.
+
+    Args:
+        frame: long frame with ``by`` columns, ``key`` and ``value``.
+        key: the series column, e.g. "supplier".
+        n: how many to keep; None keeps all.
+        value: the column summed.
+        by: the other grouping columns (e.g. year or period).
+        others_label: the name of the summed remainder.
+
+    Returns:
+        A frame with columns ``[*by, key, value]``, one row per group and series.
+    """
+    out = frame[[*by, key, value]].copy()
+    out[key] = out[key].fillna(UNKNOWN_SUPPLIER if key == "supplier" else "unknown").astype(str)
+    if n is not None:
+        totals = out[out[key] != others_label].groupby(key)[value].sum()
+        keep = set(totals.sort_values(ascending=False, kind="stable").index[:n])
+        out[key] = out[key].where(out[key].isin(keep), others_label)
+    return out.groupby([*by, key], as_index=False, sort=True)[value].sum()
+
+
+def _series_order(frame: pd.DataFrame, key: str, value: str) -> list[str]:
+    totals = frame.groupby(key)[value].sum()
+    names = sorted(totals.index, key=lambda s: (-totals[s], s))
+    tail = [s for s in (UNKNOWN_SUPPLIER, OTHERS) if s in names]
+    return [s for s in names if s not in tail] + tail
+
+
+def _year_midpoint(year: int) -> str:
+    start = dt.datetime(year, 1, 1)
+    return _datetime_iso(start + (dt.datetime(year + 1, 1, 1) - start) / 2)
+
+
+def _year_width_ms(year: int) -> int:
+    return (dt.date(year + 1, 1, 1) - dt.date(year, 1, 1)).days * MS_PER_DAY
+
+
+def mix_by_year_data(
+    mix: pd.DataFrame, *, series: str = "supplier", top_n: int | None = None
+) -> pd.DataFrame:
+    """The yearly table behind the stacked-bar charts: year, series, tiv, share of the year.
+
+    Args:
+        mix: long frame with columns year, ``series`` and tiv (several rows per key are summed).
+        series: "supplier" (import mix) or "recipient" (an exporter's customers).
+        top_n: keep the largest N series and sum the rest as "Others".
+
+    Returns:
+        Columns year (int64), ``series`` (str), tiv (float64), share (float64, 0-1), sorted.
+    """
+    _require(mix, ["year", series, "tiv"], "mix_by_year_data")
+    table = aggregate_top_n(mix, series, top_n, by=("year",))
+    table["year"] = table["year"].astype("int64")
+    table["tiv"] = table["tiv"].astype("float64")
+    totals = table.groupby("year")["tiv"].transform("sum")
+    table["share"] = (table["tiv"] / totals.where(totals > 0)).astype("float64")
+    return table.sort_values(["year", series], kind="stable").reset_index(drop=True)
+
+
+def moving_average_5y(
+    table: pd.DataFrame,
+    series: str = "supplier",
+    name: str | None = None,
+    measure: str = "share",
+) -> pd.Series:
+    """Centred 5-year moving average, indexed by year (years without deliveries count as 0).
+
+    Args:
+        table: output of :func:`mix_by_year_data`.
+        series: the series column.
+        name: the series averaged; None averages the total TIV per year.
+        measure: with a ``name``, "share" gives its share over the window (its TIV over the 5
+            years / all TIV over the same 5 years, the SIPRI way) and "tiv" its mean yearly TIV.
+
+    Returns:
+        A float Series indexed by year; NaN where the 5-year window is not complete.
+    """
+    if table.empty:
+        return pd.Series(dtype="float64")
+    years = pd.RangeIndex(int(table["year"].min()), int(table["year"].max()) + 1, name="year")
+    total = table.groupby("year")["tiv"].sum().reindex(years, fill_value=0.0)
+    window_total = total.rolling(5, center=True, min_periods=5).sum()
+    if name is None:
+        return (window_total / 5).astype("float64")
+    part = table[table[series] == name].groupby("year")["tiv"].sum().reindex(years, fill_value=0.0)
+    window_part = part.rolling(5, center=True, min_periods=5).sum()
+    if measure == "tiv":
+        return (window_part / 5).astype("float64")
+    return (window_part / window_total.where(window_total > 0)).astype("float64")
+
+
+def mix_by_period_data(mix: pd.DataFrame, *, top_n: int | None = None) -> pd.DataFrame:
+    """The table behind the period bars: period, supplier, tiv, share of the period.
+
+    Args:
+        mix: long frame with columns period (label such as "2019-23"), supplier, tiv.
+        top_n: keep the N largest suppliers and sum the rest as "Others".
+
+    Returns:
+        Columns period, supplier, tiv, share, ordered by period start then supplier.
+    """
+    _require(mix, ["period", "supplier", "tiv"], "mix_by_period_data")
+    table = aggregate_top_n(mix, "supplier", top_n, by=("period",))
+    table["period"] = table["period"].astype(str)
+    totals = table.groupby("period")["tiv"].transform("sum")
+    table["share"] = (table["tiv"] / totals.where(totals > 0)).astype("float64")
+    table["_start"] = table["period"].map(lambda p: parse_period(p)[0])
+    table = table.sort_values(["_start", "supplier"], kind="stable").drop(columns="_start")
+    return table.reset_index(drop=True)
