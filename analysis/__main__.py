@@ -14,13 +14,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from analysis.cli_figures import add_figure_commands
-from analysis.events import (
+from analysis.event_files import (
     EventFormatError,
-    InvalidEventError,
     events_to_csv,
     events_to_json,
     read_events_to_import,
 )
+from analysis.events import InvalidEventError
 from analysis.revisions_cli import add_diff_command
 from analysis.store import (
     MAX_UPLOAD_BYTES,

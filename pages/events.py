@@ -8,6 +8,12 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from analysis.event_files import (
+    EventFormatError,
+    events_to_csv,
+    events_to_json,
+    read_events_to_import,
+)
 from analysis.events import (
     CATEGORIES,
     COUNTRY_SEPARATOR,
@@ -16,12 +22,8 @@ from analysis.events import (
     MAX_DESCRIPTION_CHARS,
     MAX_TITLE_CHARS,
     Event,
-    EventFormatError,
     InvalidEventError,
     check_event,
-    events_to_csv,
-    events_to_json,
-    read_events_to_import,
 )
 from analysis.store import StoreError
 from pages.common import (
