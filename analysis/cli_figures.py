@@ -19,9 +19,10 @@ import pandas as pd
 
 from analysis import bounds
 from analysis.results import LoadedFlows, Source
-from analysis.shares import Period, _is_rankable, period_shares
+from analysis.shares import Period, period_shares
 from analysis.sources import candidates, choose_source, find_source, rule_order
 from analysis.vocab import country_phrase, parse_period, period_label
+from analysis.world_share import is_rankable
 
 EXIT_OK, EXIT_REJECTED = 0, 2
 WORLD_SCOPES = {"importers": "importer_totals", "exporters": "exporter_totals"}
@@ -190,7 +191,7 @@ def world_records(store, period: Period, role: str, ref: str | None) -> list[dic
     )
     table = volumes.assign(share=volumes["tiv"] / totals["tiv"], low=low, high=high)
     table = table.rename_axis("country").reset_index()
-    states = _is_rankable(table["country"]) & (table["tiv"] > 0).to_numpy()
+    states = is_rankable(table["country"]) & (table["tiv"] > 0).to_numpy()
     table["rank"] = table["tiv"].where(states).rank(method="min", ascending=False)
     table = table.sort_values(["rank", "tiv", "country"], ascending=[True, False, True])
     label = period_label(*period)

@@ -15,8 +15,9 @@ import pandas as pd
 
 from analysis import bounds
 from analysis.results import frame_of
-from analysis.shares import Period, select_vintage
+from analysis.shares import Period
 from analysis.views import Headline
+from analysis.vintages import select_vintage
 from analysis.vocab import parse_period, period_label
 from analysis.world_sources import NoWorldSource, deliveries, world_rows
 

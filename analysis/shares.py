@@ -1,40 +1,30 @@
-"""SIPRI-style statistics on tidy flows: period shares, change, world rank, dependency, vintages."""
+"""SIPRI-style statistics on tidy flows: period and yearly shares, customers, change between
+periods, the import volume's moving average. World rank: world_share.py; concentration and
+top suppliers: concentration.py; deals: pipeline.py; the event window: event_window.py."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
+from analysis.names import lineage_map
 from analysis.results import (
-    DEPENDENCY,
     PERIOD_CHANGE,
     PERIOD_SHARES,
-    PIPELINE,
-    WORLD_SHARE,
     YEARLY_SHARES,
     Columns,
     Flows,
     LoadedFlows,
-    Pipeline,
     Shares,
-    WorldShare,
     estimated_rows,
     loaded,
     newest_vintage,
     validate,
 )
-from analysis.vintages import (  # noqa: F401 - re-exported: callers import them from here
-    COMPLETE_FOR,
-    _newest_rows,
-    choose,
-    partial_owners,
-    select_vintage,
-)
+from analysis.vintages import choose, partial_owners
 from analysis.vocab import OTHERS, share_text
-from analysis.world_sources import NoWorldSource, deliveries, world_rows  # noqa: F401
 
 Period = tuple[int, int]
 
@@ -86,7 +76,7 @@ def latest_complete_periods(flows: pd.DataFrame, n: int = 2, width: int = 5) -> 
     return sipri_periods(last, min(n, fitting), width)
 
 
-def _check_periods(periods: Sequence[Period]) -> list[Period]:
+def check_periods(periods: Sequence[Period]) -> list[Period]:
     checked = [(int(s), int(e)) for s, e in periods]
     for start, end in checked:
         if start > end:
@@ -119,8 +109,6 @@ def apply_lineage(flows: pd.DataFrame, mapping: Mapping[str, str] | None = None)
         A copy with the names replaced.
     """
     if mapping is None:
-        from analysis.names import lineage_map  # imported late: names.py is optional here
-
         mapping = lineage_map()
     out = flows.copy()
     for col in ("recipient", "supplier"):
@@ -173,8 +161,6 @@ def _lineage_name(name: str | None, merge_lineage: bool, mapping) -> str | None:
     if name is None or not merge_lineage:
         return name
     if mapping is None:
-        from analysis.names import lineage_map
-
         mapping = lineage_map()
     return mapping.get(name, name)
 
@@ -319,7 +305,7 @@ def _shares(
     vintage: str | None,
     mapping: Mapping[str, str] | None,
 ) -> Shares:
-    periods = _check_periods(periods)
+    periods = check_periods(periods)
     prepared = _prepare(flows, merge_lineage, vintage, mapping, owner)
     frame = prepared.frame
     kept = set(frame["dataset_id"].dropna().astype(int)) if "dataset_id" in frame else None
@@ -562,346 +548,7 @@ def period_change(
 # --------------------------------------------------------------------------- world share
 
 
-def _is_rankable(names: pd.Series) -> np.ndarray:
-    """States only: SIPRI marks armed groups ``*``, organisations ``**``; unknowns are unnamed."""
-    text = names.astype(str)
-    return (~text.str.endswith("*") & ~text.str.lower().str.startswith("unknown")).to_numpy()
-
-
-_WORLD_DTYPES = {
-    "start": "int64",
-    "end": "int64",
-    "rank": "Int64",
-    "countries": "int64",
-    "complete": "bool",
-    "country": "str",
-    "source": "str",
-    "tiv": "float64",
-    "world_tiv": "float64",
-    "share": "float64",
-}
-
-
-def world_share_and_rank(
-    flows: Flows,
-    recipient: str,
-    periods: Sequence[Period],
-    side: str = "import",
-    *,
-    vintage: str | None = None,
-    min_countries: int = 20,
-) -> WorldShare:
-    """A country's share of world imports (or exports) per period and its rank.
-
-    Sources (``analysis.world_sources.world_rows``), first present wins: for imports an
-    all-importers table (rows with supplier <NA>), for exports an all-exporters table
-    (recipient <NA>), otherwise a register of all countries (per deal, or per delivery with
-    weapon categories) or bare flows naming at least ``min_countries`` countries on each side;
-    one export, whole. The world total includes unknown parties, organisations and armed
-    groups (as SIPRI's "Total world import" does); the rank is among states only.
-
-    Args:
-        flows: Tidy flows (not chosen per country: the world source is chosen here).
-        recipient: The country (an importer for ``side="import"``, an exporter otherwise).
-        periods: ``(start, end)`` pairs.
-        side: ``"import"`` or ``"export"``.
-        vintage: Use this export vintage instead of the newest.
-        min_countries: Fewest countries bare world-wide flows must name on each side.
-
-    Returns:
-        ``WorldShare`` of ``start, end, country, tiv, world_tiv, share, rank, countries,
-        complete, source[, vintage]``: one row per period (rank <NA> when the country has no
-        volume; ``complete`` says whether the source spans the period); empty when nothing is
-        loaded. Its ``source`` names the kind of source used.
-
-    Raises:
-        NoWorldSource: (a ValueError) when the loaded rows are not the world: one country's
-            table or register, a regional table, a table by weapon category.
-    """
-    if side not in ("import", "export"):
-        raise ValueError("side must be 'import' or 'export'")
-    country_col = "recipient" if side == "import" else "supplier"
-    periods = _check_periods(periods)
-    prepared = loaded(flows)
-    frame = deliveries(prepared.frame, vintage)
-    table, source = (frame, None) if frame.empty else world_rows(frame, side, min_countries)
-    columns = ["start", "end", "country", "tiv", "world_tiv", "share", "rank", "countries"]
-    rows = []
-    if not table.empty:
-        first, last = int(table["year"].min()), int(table["year"].max())
-        for start, end in periods:
-            within = table[(table["year"] >= start) & (table["year"] <= end)]
-            volume = within.groupby(country_col)["tiv"].sum()
-            world = float(volume.sum())
-            states = volume[_is_rankable(volume.index.to_series())]
-            states = states[states > 0]
-            ranks = states.rank(ascending=False, method="min")
-            own = float(volume.get(recipient, 0.0))
-            rows.append(
-                {
-                    "start": start,
-                    "end": end,
-                    "country": recipient,
-                    "tiv": own,
-                    "world_tiv": world,
-                    "share": own / world if world > 0 else np.nan,
-                    "rank": int(ranks[recipient]) if recipient in ranks.index else pd.NA,
-                    "countries": len(states),
-                    "complete": first <= start and last >= end,
-                    "source": source,
-                    "vintage": newest_vintage(within),
-                }
-            )
-    out = pd.DataFrame(rows, columns=[*columns, "complete", "source", "vintage"])
-    out = out.astype(_WORLD_DTYPES)
-    if "vintage" not in frame.columns:
-        out = out.drop(columns="vintage")
-    return WorldShare(
-        validate(out, WORLD_SHARE),
-        newest_vintage(table),
-        source if rows else None,
-        prepared.sources_of(table),
-    )
-
-
 # --------------------------------------------------------------------------- summaries
 
 
-def top_suppliers(
-    shares_or_flows: Shares | Flows, n: int = 5, others_label: str = OTHERS_LABEL
-) -> Shares:
-    """Keep the ``n`` largest suppliers and group the rest as ``others_label``.
-
-    The same suppliers are kept in every period/year (chosen by TIV over the whole frame,
-    per recipient), so a stacked chart keeps each supplier's colour across periods.
-
-    Args:
-        shares_or_flows: A result of ``period_shares``/``yearly_shares`` (its table has
-            ``share``), or tidy flows, which are summed over all their years per recipient
-            first.
-        n: Number of suppliers kept.
-        others_label: Label of the grouped remainder.
-
-    Returns:
-        ``Shares`` (the input's provenance) of the same columns as the input shares (or
-        ``recipient, supplier, tiv, share`` for flows), the kept suppliers largest first and
-        one ``others_label`` row per group when anything was grouped.
-    """
-    if isinstance(shares_or_flows, Shares):
-        result, shares = shares_or_flows, shares_or_flows.table
-    elif isinstance(shares_or_flows, pd.DataFrame) and "share" in shares_or_flows.columns:
-        result = Shares(shares_or_flows, vintage=newest_vintage(shares_or_flows))
-        shares = shares_or_flows
-    else:
-        prepared = _prepare(shares_or_flows, False, None, None)
-        rows = _split_rows(prepared.frame, "recipient", "supplier", None)
-        result = _result(rows.iloc[:0], prepared, rows, "recipient", Columns("flows", {}))
-        shares = rows.groupby(["recipient", "supplier"], as_index=False)["tiv"].sum()
-        shares["share"] = shares["tiv"] / shares.groupby("recipient")["tiv"].transform("sum")
-        shares = shares.sort_values(["recipient", "tiv"], ascending=[True, False], kind="stable")
-    per = [c for c in ("recipient",) if c in shares.columns]
-    groups = [c for c in ("recipient", "start", "end", "year") if c in shares.columns]
-    totals = shares.groupby([*per, "supplier"], as_index=False)["tiv"].sum()
-    totals = totals.sort_values(
-        [*per, "tiv", "supplier"], ascending=[*[True] * len(per), False, True]
-    )
-    kept = totals.groupby(per).head(n) if per else totals.head(n)
-    kept_keys = pd.MultiIndex.from_frame(kept[[*per, "supplier"]])
-    is_kept = pd.MultiIndex.from_frame(shares[[*per, "supplier"]]).isin(kept_keys)
-    top = shares[is_kept]
-    rest = shares[~is_kept]
-    if rest.empty:
-        out = top.reset_index(drop=True)
-    else:
-        agg = {"tiv": ("tiv", "sum"), "share": ("share", "sum")}
-        if "vintage" in rest.columns:
-            agg["vintage"] = ("vintage", "max")
-        others = rest.groupby(groups, as_index=False).agg(**agg) if groups else None
-        if others is None:
-            others = pd.DataFrame({k: [rest[c].agg(f)] for k, (c, f) in agg.items()})
-        others["supplier"] = others_label
-        out = pd.concat([top, others[shares.columns]], ignore_index=True)
-        # Others last within each group; kept suppliers keep their largest-first order.
-        out["_others"] = out["supplier"] == others_label
-        out = out.sort_values([*groups, "_others"], kind="stable").drop(columns="_others")
-        out = out.reset_index(drop=True)
-    out["supplier"] = out["supplier"].astype("str")
-    return result.with_table(out)
-
-
-# SIPRI names may hold commas ("Korea, South" in older exports): top-3 names are joined by "; ".
-TOP3_SEPARATOR = "; "
-
-
-def _join_names(names: pd.Series) -> str:
-    return TOP3_SEPARATOR.join(str(n) for n in names.dropna())
-
-
-def dependency(
-    flows: Flows,
-    recipient: str | None = "India",
-    periods: Sequence[Period] = DEFAULT_PERIODS,
-    merge_lineage: bool = False,
-    *,
-    vintage: str | None = None,
-    mapping: Mapping[str, str] | None = None,
-) -> Shares:
-    """How concentrated a recipient's imports are: top supplier's share, top-3 share, HHI.
-
-    The Herfindahl-Hirschman index is the sum of squared shares on a 0..1 scale (1 = one
-    supplier only; multiply by 10,000 for the antitrust convention). Unknown suppliers
-    count as one supplier, as they do in SIPRI's denominators. The top-3 share is the
-    combined share of the three largest suppliers (all of them when there are fewer).
-
-    Args:
-        flows: Tidy flows.
-        recipient: Importer; None for every recipient.
-        periods: ``(start, end)`` pairs.
-        merge_lineage: Count predecessor states as their successor.
-        vintage: Use this export vintage instead of the newest.
-        mapping: Lineage mapping override.
-
-    Returns:
-        ``Shares`` of ``[recipient,] start, end, top_supplier, top_share, top3_suppliers,
-        top3_share, hhi,
-        suppliers[, vintage]``: one row per period with deliveries; ``top3_suppliers`` names
-        the three largest suppliers, largest first, joined by ``TOP3_SEPARATOR``.
-    """
-    result = period_shares(
-        flows, recipient, periods, merge_lineage, vintage=vintage, mapping=mapping
-    )
-    shares = result.table
-    keys = [c for c in ("recipient", "start", "end") if c in shares.columns]
-    # period_shares sorts largest first within each group, so the first row is the top one
-    # and the first three are the top three (equal volumes keep their name order).
-    in_top3 = shares.groupby(keys, sort=False).cumcount() < 3
-    grouped = shares.assign(
-        _sq=shares["share"] ** 2,
-        _top3=shares["share"].where(in_top3),
-        _top3_name=shares["supplier"].astype("object").where(in_top3),
-    ).groupby(keys, sort=True)
-    agg = {
-        "top_supplier": ("supplier", "first"),
-        "top_share": ("share", "first"),
-        "top3_suppliers": ("_top3_name", _join_names),
-        "top3_share": ("_top3", "sum"),
-        "hhi": ("_sq", "sum"),
-        "suppliers": ("supplier", "size"),
-    }
-    if "vintage" in shares.columns:
-        agg["vintage"] = ("vintage", "max")
-    out = grouped.agg(**agg).reset_index()
-    out["top_supplier"] = out["top_supplier"].astype("str")
-    out["top3_suppliers"] = out["top3_suppliers"].astype("str")
-    out["top3_share"] = out["top3_share"].astype("float64")
-    return result.with_table(validate(out, DEPENDENCY))
-
-
 # --------------------------------------------------------------------------- deals, events
-
-
-def latest_deals(deals: pd.DataFrame) -> pd.DataFrame:
-    """Each deal once: the copy from the newest register among those that list it.
-
-    Registers of different vintages (or layouts: the 2014 report, today's per-deal export)
-    list the same deal again, sometimes with revised numbers. A deal is known by recipient,
-    supplier, designation and order year; registers covering different deals all count.
-    """
-    if deals.empty or "vintage" not in deals.columns:
-        return deals
-    keys = [
-        deals[col].astype("object").where(deals[col].notna(), "\0").astype(str)
-        for col in ("recipient", "supplier", "designation", "order_year")
-    ]
-    keep = _newest_rows(deals, pd.Series(True, index=deals.index), keys)
-    return deals if bool(keep.all()) else deals[keep.to_numpy()]
-
-
-def orders_pipeline(deals: pd.DataFrame, recipient: str | None = None) -> Pipeline:
-    """TIV ordered but not yet delivered, by supplier (the order backlog).
-
-    Pending is ``tiv_order - tiv_delivered`` clipped at 0 per deal (deliveries can exceed
-    the order after SIPRI's rounding). Deals without ``tiv_order`` cannot be valued and
-    are left out; their count is the result's ``excluded_deals``. Beware registers exported
-    for a year range: their delivered TIV covers only those years, so pending is overstated.
-
-    Args:
-        deals: Deals frame (analysis.schema DEAL_COLUMNS; optional vintage, dataset_id).
-        recipient: Restrict to one importer's deals.
-
-    Returns:
-        ``Pipeline`` of ``supplier, tiv_order, tiv_delivered, tiv_pending, deals`` largest
-        backlog first.
-    """
-    frame = latest_deals(deals)
-    if recipient is not None:
-        frame = frame[frame["recipient"] == recipient]
-    valued = frame["tiv_order"].notna()
-    excluded = int((~valued).sum())
-    frame = frame[valued]
-    order = frame["tiv_order"].astype("float64")
-    delivered = frame["tiv_delivered"].astype("float64").fillna(0.0)
-    work = pd.DataFrame(
-        {
-            "supplier": frame["supplier"].astype("str"),
-            "tiv_order": order,
-            "tiv_delivered": delivered,
-            "tiv_pending": (order - delivered).clip(lower=0.0),
-        }
-    )
-    out = work.groupby("supplier", as_index=False).agg(
-        tiv_order=("tiv_order", "sum"),
-        tiv_delivered=("tiv_delivered", "sum"),
-        tiv_pending=("tiv_pending", "sum"),
-        deals=("tiv_order", "size"),
-    )
-    out = out.sort_values(["tiv_pending", "supplier"], ascending=[False, True], kind="stable")
-    out = out.reset_index(drop=True)
-    if "vintage" in frame.columns:
-        out["vintage"] = newest_vintage(frame)
-    return Pipeline(validate(out, PIPELINE), excluded, newest_vintage(frame))
-
-
-def event_window(
-    flows: Flows,
-    recipient: str,
-    date: dt.date | str | pd.Timestamp,
-    years: int = 5,
-    merge_lineage: bool = False,
-    *,
-    vintage: str | None = None,
-    mapping: Mapping[str, str] | None = None,
-) -> Shares:
-    """Supplier shares in the ``years`` full years before an event vs from the event year on.
-
-    Flows are yearly, so the event's year has to fall on one side: it is counted as the
-    first "after" year (an event in Feb 2022 changes most of 2022's deliveries less than it
-    changes what follows, but the year cannot be split, and "before" then stays untouched
-    by the event). Before = ``Y-years .. Y-1``, after = ``Y .. Y+years-1``.
-
-    Args:
-        flows: Tidy flows.
-        recipient: Importer.
-        date: Event date.
-        years: Window length in years on each side.
-        merge_lineage: Count predecessor states as their successor.
-        vintage: Use this export vintage instead of the newest.
-        mapping: Lineage mapping override.
-
-    Returns:
-        ``Shares`` of the ``period_shares`` columns plus ``window`` ("before"/"after") and ``complete``
-        (whether the data reaches both ends of that window).
-    """
-    year = pd.Timestamp(date).year
-    before, after = (year - years, year - 1), (year, year + years - 1)
-    result = period_shares(
-        flows, recipient, [before, after], merge_lineage, vintage=vintage, mapping=mapping
-    )
-    shares = result.table.copy()
-    frame = loaded(flows).frame
-    first = int(frame["year"].min()) if len(frame) else 0
-    last = int(frame["year"].max()) if len(frame) else -1
-    shares["window"] = np.where(shares["start"] == before[0], "before", "after")
-    shares["window"] = shares["window"].astype("str")
-    shares["complete"] = (shares["start"] >= first) & (shares["end"] <= last)
-    return result.with_table(shares)

@@ -12,8 +12,9 @@ from analysis.blanks import share_cells, tiv_cells
 from analysis.published import reconcile, self_check_summary
 from analysis.published_chart import press_citations, published_mix
 from analysis.results import DisplayTable, Flows, SelfCheck, WorldShare
-from analysis.shares import Period, period_change, sipri_round, world_share_and_rank
+from analysis.shares import Period, period_change, sipri_round
 from analysis.vocab import NOT_BROKEN_DOWN, country_phrase, period_label, period_labels
+from analysis.world_share import world_share_and_rank
 from analysis.world_sources import NoWorldSource
 
 HEADLINE_PERIODS: tuple[Period, Period] = ((2009, 2013), (2019, 2023))

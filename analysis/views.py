@@ -23,6 +23,7 @@ from analysis.charts import (
     hidden_event_categories,
 )
 from analysis.event_layout import axis_end
+from analysis.event_window import event_window
 from analysis.events import Event
 from analysis.published import (
     headline_shares,
@@ -42,12 +43,9 @@ from analysis.results import (
     loaded,
 )
 from analysis.shares import (
-    COMPLETE_FOR,
     Period,
     customers,
-    event_window,
     latest_complete_periods,
-    partial_owners,
     period_shares,
     sipri_periods,
     yearly_shares,
@@ -62,7 +60,7 @@ from analysis.tables import (  # noqa: F401 - the display tables, re-exported fo
     what_changed,
     world_position,
 )
-from analysis.vintages import choose
+from analysis.vintages import COMPLETE_FOR, choose, partial_owners
 from analysis.vocab import (
     NOT_BROKEN_DOWN,
     country_phrase,
@@ -674,7 +672,7 @@ def event_window_view(
 ) -> ChartView:
     """Suppliers' shares in the ``years`` years before an event versus from its year on.
 
-    The event's year counts as the first "after" year (see ``shares.event_window``). The
+    The event's year counts as the first "after" year (see ``event_window.event_window``). The
     notes carry the delivery-lag caveat and say when a window is not fully covered.
 
     Raises:
