@@ -22,9 +22,8 @@ from analysis.charts import (
     footer_annotations,
     plotly_text,
 )
-from analysis.concentration import dependency
 from analysis.results import LoadedFlows
-from analysis.shares import Period, sipri_periods, sipri_round
+from analysis.shares import Period, dependency, sipri_periods, sipri_round
 from analysis.views import (
     ChartView,
     chart_view,
@@ -104,7 +103,7 @@ def dependency_data(dep: pd.DataFrame, periods: list[Period]) -> pd.DataFrame:
     """The tidy table behind the chart and its CSV: one row per period, oldest first.
 
     Args:
-        dep: a result of ``analysis.concentration.dependency`` for one recipient.
+        dep: a result of ``analysis.shares.dependency`` for one recipient.
         periods: every period asked for; a period without deliveries gets a row with
             ``top_supplier`` "no deliveries" and missing figures (never 0%).
 

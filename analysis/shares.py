@@ -1,6 +1,6 @@
-"""SIPRI-style statistics on tidy flows: period and yearly shares, customers, change between
-periods, the import volume's moving average. World rank: world_share.py; concentration and
-top suppliers: concentration.py; deals: pipeline.py; the event window: event_window.py."""
+"""SIPRI-style statistics on tidy flows: period and yearly shares, customers, the import volume's
+moving average, dependency (concentration). Elsewhere: period_change.py, world_share.py
+(world share and rank), top_suppliers.py, pipeline.py (deals), event_window.py."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pandas as pd
 
 from analysis.names import lineage_map
 from analysis.results import (
-    PERIOD_CHANGE,
+    DEPENDENCY,
     PERIOD_SHARES,
     YEARLY_SHARES,
     Columns,
@@ -472,79 +472,6 @@ def moving_average(
     return out
 
 
-def period_change(
-    flows: Flows,
-    recipient: str,
-    before: Period,
-    after: Period,
-    merge_lineage: bool = False,
-    *,
-    vintage: str | None = None,
-    mapping: Mapping[str, str] | None = None,
-) -> Shares:
-    """Volume change (%) and share change (percentage points) between two periods.
-
-    Args:
-        flows: Tidy flows.
-        recipient: Importer.
-        before: Earlier period ``(start, end)``.
-        after: Later period.
-        merge_lineage: Count predecessor states as their successor.
-        vintage: Use this export vintage instead of the newest.
-        mapping: Lineage mapping override.
-
-    Returns:
-        ``Shares`` of one row per supplier present in either period, then a ``"Total"`` row for the
-        recipient: ``supplier, tiv_before, tiv_after, volume_change_pct, share_before,
-        share_after, share_change_pp[, vintage]``. ``volume_change_pct`` is NaN for a
-        supplier absent before (growth from zero has no percentage).
-    """
-    result = _shares(
-        flows, "recipient", "supplier", recipient, [before, after], merge_lineage, vintage, mapping
-    )
-    shares = result.table
-    first = shares[(shares["start"] == before[0]) & (shares["end"] == before[1])]
-    second = shares[(shares["start"] == after[0]) & (shares["end"] == after[1])]
-    merged = pd.merge(
-        first[["supplier", "tiv", "share"]],
-        second[["supplier", "tiv", "share"]],
-        on="supplier",
-        how="outer",
-        suffixes=("_before", "_after"),
-    )
-    merged = merged.sort_values(["tiv_after", "tiv_before"], ascending=False, kind="stable")
-    total = pd.DataFrame(
-        {
-            "supplier": [TOTAL_LABEL],
-            "tiv_before": [first["tiv"].sum()],
-            "share_before": [1.0 if first["tiv"].sum() > 0 else np.nan],
-            "tiv_after": [second["tiv"].sum()],
-            "share_after": [1.0 if second["tiv"].sum() > 0 else np.nan],
-        }
-    )
-    out = pd.concat([merged, total], ignore_index=True)
-    for col in ("tiv_before", "tiv_after", "share_before", "share_after"):
-        out[col] = out[col].astype("float64").fillna(0.0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        change = (out["tiv_after"] - out["tiv_before"]) / out["tiv_before"] * 100
-    out["volume_change_pct"] = change.where(out["tiv_before"] > 0)
-    out["share_change_pp"] = (out["share_after"] - out["share_before"]) * 100
-    out["supplier"] = out["supplier"].astype("str")
-    cols = [
-        "supplier",
-        "tiv_before",
-        "tiv_after",
-        "volume_change_pct",
-        "share_before",
-        "share_after",
-        "share_change_pp",
-    ]
-    out = out[cols]
-    if "vintage" in shares.columns:
-        out["vintage"] = result.vintage
-    return result.with_table(validate(out, PERIOD_CHANGE))
-
-
 # --------------------------------------------------------------------------- world share
 
 
@@ -552,3 +479,71 @@ def period_change(
 
 
 # --------------------------------------------------------------------------- deals, events
+
+
+# SIPRI names may hold commas ("Korea, South" in older exports): top-3 names are joined by "; ".
+TOP3_SEPARATOR = "; "
+
+
+def _join_names(names: pd.Series) -> str:
+    return TOP3_SEPARATOR.join(str(n) for n in names.dropna())
+
+
+def dependency(
+    flows: Flows,
+    recipient: str | None = "India",
+    periods: Sequence[Period] = DEFAULT_PERIODS,
+    merge_lineage: bool = False,
+    *,
+    vintage: str | None = None,
+    mapping: Mapping[str, str] | None = None,
+) -> Shares:
+    """How concentrated a recipient's imports are: top supplier's share, top-3 share, HHI.
+
+    The Herfindahl-Hirschman index is the sum of squared shares on a 0..1 scale (1 = one
+    supplier only; multiply by 10,000 for the antitrust convention). Unknown suppliers
+    count as one supplier, as they do in SIPRI's denominators. The top-3 share is the
+    combined share of the three largest suppliers (all of them when there are fewer).
+
+    Args:
+        flows: Tidy flows.
+        recipient: Importer; None for every recipient.
+        periods: ``(start, end)`` pairs.
+        merge_lineage: Count predecessor states as their successor.
+        vintage: Use this export vintage instead of the newest.
+        mapping: Lineage mapping override.
+
+    Returns:
+        ``Shares`` of ``[recipient,] start, end, top_supplier, top_share, top3_suppliers,
+        top3_share, hhi,
+        suppliers[, vintage]``: one row per period with deliveries; ``top3_suppliers`` names
+        the three largest suppliers, largest first, joined by ``TOP3_SEPARATOR``.
+    """
+    result = period_shares(
+        flows, recipient, periods, merge_lineage, vintage=vintage, mapping=mapping
+    )
+    shares = result.table
+    keys = [c for c in ("recipient", "start", "end") if c in shares.columns]
+    # period_shares sorts largest first within each group, so the first row is the top one
+    # and the first three are the top three (equal volumes keep their name order).
+    in_top3 = shares.groupby(keys, sort=False).cumcount() < 3
+    grouped = shares.assign(
+        _sq=shares["share"] ** 2,
+        _top3=shares["share"].where(in_top3),
+        _top3_name=shares["supplier"].astype("object").where(in_top3),
+    ).groupby(keys, sort=True)
+    agg = {
+        "top_supplier": ("supplier", "first"),
+        "top_share": ("share", "first"),
+        "top3_suppliers": ("_top3_name", _join_names),
+        "top3_share": ("_top3", "sum"),
+        "hhi": ("_sq", "sum"),
+        "suppliers": ("supplier", "size"),
+    }
+    if "vintage" in shares.columns:
+        agg["vintage"] = ("vintage", "max")
+    out = grouped.agg(**agg).reset_index()
+    out["top_supplier"] = out["top_supplier"].astype("str")
+    out["top3_suppliers"] = out["top3_suppliers"].astype("str")
+    out["top3_share"] = out["top3_share"].astype("float64")
+    return result.with_table(validate(out, DEPENDENCY))

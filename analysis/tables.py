@@ -9,10 +9,11 @@ import numpy as np
 import pandas as pd
 
 from analysis.blanks import share_cells, tiv_cells
+from analysis.period_change import period_change
 from analysis.published import reconcile, self_check_summary
 from analysis.published_chart import press_citations, published_mix
 from analysis.results import DisplayTable, Flows, SelfCheck, WorldShare
-from analysis.shares import Period, period_change, sipri_round
+from analysis.shares import Period, sipri_round
 from analysis.vocab import NOT_BROKEN_DOWN, country_phrase, period_label, period_labels
 from analysis.world_share import world_share_and_rank
 from analysis.world_sources import NoWorldSource

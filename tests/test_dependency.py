@@ -10,7 +10,6 @@ from hypothesis import strategies as hs
 from streamlit.testing.v1 import AppTest
 
 from analysis.charts import ChartMeta
-from analysis.concentration import dependency
 from analysis.dependency_chart import (
     DATA_COLUMNS,
     HHI_AXIS_TITLE,
@@ -24,6 +23,7 @@ from analysis.dependency_chart import (
     hhi_text,
 )
 from analysis.schema import coerce_flows
+from analysis.shares import dependency
 from analysis.store import Store
 
 from .conftest import DATA, ROOT, examples

@@ -8,22 +8,23 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.concentration import dependency, top_suppliers
 from analysis.event_window import event_window
+from analysis.period_change import period_change
 from analysis.pipeline import orders_pipeline
 from analysis.results import LoadedFlows, SipriTotal
 from analysis.schema import coerce_deals, coerce_flows
 from analysis.shares import (
     apply_lineage,
     customers,
+    dependency,
     latest_complete_periods,
     moving_average,
-    period_change,
     period_shares,
     sipri_periods,
     sipri_round,
     yearly_shares,
 )
+from analysis.top_suppliers import top_suppliers
 from analysis.vintages import select_vintage
 from analysis.world_share import world_share_and_rank
 from analysis.world_sources import NoWorldSource

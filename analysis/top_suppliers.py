@@ -1,21 +1,15 @@
-"""How concentrated imports are: the top suppliers with the rest grouped as Others, and the
-top supplier's share, the top-3 share and the HHI per period."""
+"""The top suppliers of a shares table (or of flows), the rest grouped as Others."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-
 import pandas as pd
 
-from analysis.results import DEPENDENCY, Columns, Flows, Shares, newest_vintage, validate
+from analysis.results import Columns, Flows, Shares, newest_vintage
 from analysis.shares import (
-    DEFAULT_PERIODS,
     OTHERS_LABEL,
-    Period,
     _prepare,
     _result,
     _split_rows,
-    period_shares,
 )
 
 
@@ -79,71 +73,3 @@ def top_suppliers(
         out = out.reset_index(drop=True)
     out["supplier"] = out["supplier"].astype("str")
     return result.with_table(out)
-
-
-# SIPRI names may hold commas ("Korea, South" in older exports): top-3 names are joined by "; ".
-TOP3_SEPARATOR = "; "
-
-
-def _join_names(names: pd.Series) -> str:
-    return TOP3_SEPARATOR.join(str(n) for n in names.dropna())
-
-
-def dependency(
-    flows: Flows,
-    recipient: str | None = "India",
-    periods: Sequence[Period] = DEFAULT_PERIODS,
-    merge_lineage: bool = False,
-    *,
-    vintage: str | None = None,
-    mapping: Mapping[str, str] | None = None,
-) -> Shares:
-    """How concentrated a recipient's imports are: top supplier's share, top-3 share, HHI.
-
-    The Herfindahl-Hirschman index is the sum of squared shares on a 0..1 scale (1 = one
-    supplier only; multiply by 10,000 for the antitrust convention). Unknown suppliers
-    count as one supplier, as they do in SIPRI's denominators. The top-3 share is the
-    combined share of the three largest suppliers (all of them when there are fewer).
-
-    Args:
-        flows: Tidy flows.
-        recipient: Importer; None for every recipient.
-        periods: ``(start, end)`` pairs.
-        merge_lineage: Count predecessor states as their successor.
-        vintage: Use this export vintage instead of the newest.
-        mapping: Lineage mapping override.
-
-    Returns:
-        ``Shares`` of ``[recipient,] start, end, top_supplier, top_share, top3_suppliers,
-        top3_share, hhi,
-        suppliers[, vintage]``: one row per period with deliveries; ``top3_suppliers`` names
-        the three largest suppliers, largest first, joined by ``TOP3_SEPARATOR``.
-    """
-    result = period_shares(
-        flows, recipient, periods, merge_lineage, vintage=vintage, mapping=mapping
-    )
-    shares = result.table
-    keys = [c for c in ("recipient", "start", "end") if c in shares.columns]
-    # period_shares sorts largest first within each group, so the first row is the top one
-    # and the first three are the top three (equal volumes keep their name order).
-    in_top3 = shares.groupby(keys, sort=False).cumcount() < 3
-    grouped = shares.assign(
-        _sq=shares["share"] ** 2,
-        _top3=shares["share"].where(in_top3),
-        _top3_name=shares["supplier"].astype("object").where(in_top3),
-    ).groupby(keys, sort=True)
-    agg = {
-        "top_supplier": ("supplier", "first"),
-        "top_share": ("share", "first"),
-        "top3_suppliers": ("_top3_name", _join_names),
-        "top3_share": ("_top3", "sum"),
-        "hhi": ("_sq", "sum"),
-        "suppliers": ("supplier", "size"),
-    }
-    if "vintage" in shares.columns:
-        agg["vintage"] = ("vintage", "max")
-    out = grouped.agg(**agg).reset_index()
-    out["top_supplier"] = out["top_supplier"].astype("str")
-    out["top3_suppliers"] = out["top3_suppliers"].astype("str")
-    out["top3_share"] = out["top3_share"].astype("float64")
-    return result.with_table(validate(out, DEPENDENCY))
