@@ -173,11 +173,11 @@ def chart_view(args: argparse.Namespace, flows, events):
     Raises:
         ValueError: for options that do not fit the chart or the data.
     """
-    from analysis import views
+    from analysis import published_views, recipient_data, tables, views, vocab
     from analysis.vintages import choose
 
     hidden = [c for c in args.hide.split(",") if c.strip()]
-    periods = views.parse_periods_text(args.periods) if args.periods else None
+    periods = vocab.parse_periods_text(args.periods) if args.periods else None
     top_n = args.top_n
     if top_n is not None and top_n < 1:
         raise ValueError("--top-n must be at least 1")
@@ -192,10 +192,10 @@ def chart_view(args: argparse.Namespace, flows, events):
             hidden_categories=hidden,
         )
     flows = choose(flows)  # one export per recipient, once for the whole view
-    loaded = views.has_recipient_data(flows, args.recipient)
+    loaded = recipient_data.has_recipient_data(flows, args.recipient)
     if args.chart in ("import-mix", "period-mix"):
         if not loaded:
-            return views.published_mix_view(
+            return published_views.published_mix_view(
                 events, recipient=args.recipient, hidden_categories=hidden
             )
         return views.import_mix_view(
@@ -214,11 +214,11 @@ def chart_view(args: argparse.Namespace, flows, events):
         if periods is not None and len(periods) != 2:
             raise ValueError("--periods needs exactly two periods, e.g. 2009-2013,2019-2023")
         if not loaded:
-            a, b = periods or views.HEADLINE_PERIODS
-            return views.published_comparison_view(
+            a, b = periods or tables.HEADLINE_PERIODS
+            return published_views.published_comparison_view(
                 events, recipient=args.recipient, period_a=a, period_b=b, hidden_categories=hidden
             )
-        periods = periods or views.default_periods(flows, args.recipient)
+        periods = periods or recipient_data.default_periods(flows, args.recipient)
         if len(periods) != 2:
             whose = country_phrase(args.recipient, start=True, possessive=True)
             raise ValueError(f"{whose} data do not span two 5-year periods")

@@ -14,9 +14,9 @@ from collections.abc import Sequence
 import pandas as pd
 
 from analysis import bounds
+from analysis.headlines import Headline
 from analysis.results import frame_of
 from analysis.shares import Period
-from analysis.views import Headline
 from analysis.vintages import select_vintage
 from analysis.vocab import parse_period, period_label
 from analysis.world_sources import NoWorldSource, deliveries, world_rows
@@ -89,7 +89,7 @@ def bounded_headlines(
     """Headline cards with their bounds when computed from a per-deal register.
 
     Args:
-        cards: ``views.headline_cards(...)`` (a card's label ends with its period).
+        cards: ``headlines.headline_cards(...)`` (a card's label ends with its period).
         deals: ``recipient_register_deals(...)``; None leaves the cards as they are.
         recipient: The importer.
         supplier: The supplier in the headline.

@@ -249,20 +249,34 @@ def check_event(event: Event) -> Event:
 
 
 def events_for(
-    events: Iterable[Event], country: str, categories: Iterable[str] | None = None
+    events: Iterable[Event],
+    country: str | None,
+    categories: Iterable[str] | None = None,
+    *,
+    hidden: Iterable[str] = (),
 ) -> list[Event]:
-    """The events concerning ``country`` plus the global ones, sorted by date.
+    """The events concerning ``country`` plus the global ones, sorted by date: the one event
+    filter (pages, charts and views all use it).
 
     Args:
         events: all known events.
-        country: a country name in any SIPRI spelling.
+        country: a country name in any SIPRI spelling; None keeps every event (a chart not
+            tied to one country).
         categories: keep only these categories; None keeps all.
+        hidden: categories the user toggled off.
 
     Returns:
-        The matching events ordered by start, end and title.
+        The matching events ordered by start, end, title and id.
     """
     wanted = None if categories is None else set(categories)
-    chosen = [e for e in events if e.concerns(country) and (wanted is None or e.category in wanted)]
+    off = set(hidden)
+    chosen = [
+        e
+        for e in events
+        if e.category not in off
+        and (wanted is None or e.category in wanted)
+        and (country is None or e.concerns(country))
+    ]
     return sorted(chosen, key=_sort_key)
 
 

@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from analysis import cite, image_meta
-from analysis.charts import PRINT_TEMPLATE, ChartMeta, event_end, light_look
+from analysis.charts import PRINT_TEMPLATE, ChartMeta, light_look
 from analysis.event_files import events_to_csv
 from analysis.events import Event
 
@@ -360,7 +360,7 @@ def citation_text(meta: ChartMeta, url: str = "", events: Sequence[Event] = ()) 
         lines += ["", "Event sources:"]
         for e in sourced:
             when = e.start.isoformat() + (
-                f" to {event_end(e).isoformat()}" if e.end is not None else ""
+                f" to {e.last_day.isoformat()}" if e.end is not None else ""
             )
             lines.append(f"- {e.title} ({when}): {e.source_name} {e.source_url}".rstrip())
     return "\n".join(line for line in lines) + "\n"

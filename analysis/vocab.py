@@ -156,3 +156,26 @@ def country_phrase(name: object, *, start: bool = False, possessive: bool = Fals
     if possessive:
         text += "'" if text.endswith("s") else "'s"
     return text[0].upper() + text[1:] if start else text
+
+
+LINEAGE_MERGED = "Soviet Union counted as Russia"
+
+
+LINEAGE_SEPARATE = "Soviet Union and Russia separate"
+
+
+def lineage_label(merge_lineage: bool) -> str:
+    """The lineage choice as printed in subtitles."""
+    return LINEAGE_MERGED if merge_lineage else LINEAGE_SEPARATE
+
+
+def parse_periods_text(text: str) -> list[tuple[int, int]]:
+    """Periods from text such as "2009-2013,2019-2023" or "2009-13, 2019-23".
+
+    Raises:
+        ValueError: for text that is not a comma-separated list of year ranges.
+    """
+    periods = [parse_period(part) for part in str(text).split(",") if part.strip()]
+    if not periods:
+        raise ValueError(f"no periods in {text!r}")
+    return periods

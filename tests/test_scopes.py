@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from analysis.published import headline_shares
+from analysis.recipient_data import has_recipient_data, provenance_notes
 from analysis.shares import customers, period_shares
 from analysis.store import Store
-from analysis.views import has_recipient_data, provenance_notes
 from analysis.world_share import world_share_and_rank
 from analysis.world_sources import NoWorldSource
 from tests.conftest import DATA
