@@ -34,7 +34,7 @@ from analysis.charts import (
 )
 from analysis.colors import supplier_color
 from analysis.events import Event, events_for
-from analysis.results import frame_of
+from analysis.results import CATEGORY_BY_PERIOD, CATEGORY_BY_YEAR, frame_of, validate
 from analysis.shares import Period, sipri_periods
 from analysis.vintages import COMPLETE_FOR, choose
 from analysis.vocab import period_label
@@ -282,7 +282,7 @@ def _typed(table: pd.DataFrame, by: str) -> pd.DataFrame:
         dtypes["year"] = "int64"
     else:
         dtypes |= {"period": "str", "start": "int64", "end": "int64"}
-    return table.astype(dtypes)
+    return validate(table.astype(dtypes), CATEGORY_BY_YEAR if by == "year" else CATEGORY_BY_PERIOD)
 
 
 def category_breakdown(

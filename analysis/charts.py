@@ -26,7 +26,9 @@ from analysis.vocab import (
     delivered_share_text,
     parse_period,
     pp_text,
+    top_n,
 )
+from analysis.vocab import moving_average as vocab_moving_average
 
 FONT_FAMILY = "Liberation Sans, Arial, Helvetica, DejaVu Sans, sans-serif"
 MS_PER_DAY = 86_400_000
@@ -612,13 +614,7 @@ def aggregate_top_n(
     Returns:
         A frame with columns ``[*by, key, value]``, one row per group and series.
     """
-    out = frame[[*by, key, value]].copy()
-    out[key] = out[key].fillna(UNKNOWN_SUPPLIER if key == "supplier" else "unknown").astype(str)
-    if n is not None:
-        totals = out[out[key] != others_label].groupby(key)[value].sum()
-        keep = set(totals.sort_values(ascending=False, kind="stable").index[:n])
-        out[key] = out[key].where(out[key].isin(keep), others_label)
-    return out.groupby([*by, key], as_index=False, sort=True)[value].sum()
+    return top_n(frame, key, n, value, by, others_label)
 
 
 def _series_order(frame: pd.DataFrame, key: str, value: str) -> list[str]:
@@ -831,18 +827,7 @@ def moving_average_5y(
     Returns:
         A float Series indexed by year; NaN where the 5-year window is not complete.
     """
-    if table.empty:
-        return pd.Series(dtype="float64")
-    years = pd.RangeIndex(int(table["year"].min()), int(table["year"].max()) + 1, name="year")
-    total = table.groupby("year")["tiv"].sum().reindex(years, fill_value=0.0)
-    window_total = total.rolling(5, center=True, min_periods=5).sum()
-    if name is None:
-        return (window_total / 5).astype("float64")
-    part = table[table[series] == name].groupby("year")["tiv"].sum().reindex(years, fill_value=0.0)
-    window_part = part.rolling(5, center=True, min_periods=5).sum()
-    if measure == "tiv":
-        return (window_part / 5).astype("float64")
-    return (window_part / window_total.where(window_total > 0)).astype("float64")
+    return vocab_moving_average(table, name, series=series, measure=measure)
 
 
 def _stacked_by_year(

@@ -30,7 +30,15 @@ from analysis.charts import (
 from analysis.colors import color_map
 from analysis.names import name_kind
 from analysis.recipient_data import ESTIMATED_NOTE, provenance_notes, recipient_years
-from analysis.results import Flows, LoadedFlows, Shares, frame_of
+from analysis.results import (
+    COMPARISON,
+    COMPARISON_TABLE,
+    Flows,
+    LoadedFlows,
+    Shares,
+    frame_of,
+    validate,
+)
 from analysis.shares import (
     Period,
     period_shares,
@@ -317,7 +325,7 @@ def period_share_table(
         coverage.append("PARTIAL" if partial else "all suppliers")
     columns["Coverage"] = coverage
     columns["Data generated"] = generated
-    return pd.DataFrame(columns, dtype="str")
+    return validate(pd.DataFrame(columns, dtype="str"), COMPARISON_TABLE)
 
 
 def _compare_meta(recipients, by, span, measure, merge_lineage, top_n, vintages, mine) -> ChartMeta:
@@ -518,6 +526,7 @@ def compare_view(
     table = pd.concat(per_country, ignore_index=True)[
         ["recipient", key, "supplier", "tiv", "share"]
     ]
+    table = validate(table, COMPARISON)
     order = [*kept, *([OTHERS] if (table["supplier"] == OTHERS).any() else [])]
     first, last = since, max(span[1] for span in spans.values())
     fig, n_rows = _panels_figure(table, recipients, order, by, measure, periods, (first, last))

@@ -25,6 +25,7 @@ from analysis.results import (
 )
 from analysis.vintages import choose, partial_owners
 from analysis.vocab import OTHERS, share_text
+from analysis.vocab import moving_average as vocab_moving_average
 
 Period = tuple[int, int]
 
@@ -460,11 +461,12 @@ def moving_average(
     if len(yearly):
         yearly = yearly.reindex(range(int(yearly.index.min()), int(yearly.index.max()) + 1))
     yearly = yearly.fillna(0.0).astype("float64")
+    average = vocab_moving_average(used, window=window, centred=False)  # trailing, as SIPRI's
     out = pd.DataFrame(
         {
             "year": yearly.index.to_numpy(dtype=np.int64),
             "tiv": yearly.to_numpy(),
-            "moving_average": yearly.rolling(window, min_periods=window).mean().to_numpy(),
+            "moving_average": average.reindex(yearly.index).to_numpy(dtype="float64"),
         }
     )
     if "vintage" in frame.columns:

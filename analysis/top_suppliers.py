@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from analysis.results import Columns, Flows, Shares, newest_vintage
@@ -11,6 +12,7 @@ from analysis.shares import (
     _result,
     _split_rows,
 )
+from analysis.vocab import top_names
 
 
 def top_suppliers(
@@ -47,13 +49,17 @@ def top_suppliers(
         shares = shares.sort_values(["recipient", "tiv"], ascending=[True, False], kind="stable")
     per = [c for c in ("recipient",) if c in shares.columns]
     groups = [c for c in ("recipient", "start", "end", "year") if c in shares.columns]
-    totals = shares.groupby([*per, "supplier"], as_index=False)["tiv"].sum()
-    totals = totals.sort_values(
-        [*per, "tiv", "supplier"], ascending=[*[True] * len(per), False, True]
-    )
-    kept = totals.groupby(per).head(n) if per else totals.head(n)
-    kept_keys = pd.MultiIndex.from_frame(kept[[*per, "supplier"]])
-    is_kept = pd.MultiIndex.from_frame(shares[[*per, "supplier"]]).isin(kept_keys)
+    totals = shares.groupby([*per, "supplier"])["tiv"].sum()
+    if per:  # the same rule (vocab.top_names) per recipient
+        kept = {
+            (owner, name)
+            for owner, part in totals.groupby(level=0)
+            for name in top_names(part.droplevel(0), n)
+        }
+        pairs = zip(shares["recipient"], shares["supplier"], strict=True)
+        is_kept = np.array([pair in kept for pair in pairs], dtype=bool)
+    else:
+        is_kept = shares["supplier"].isin(top_names(totals, n)).to_numpy(dtype=bool)
     top = shares[is_kept]
     rest = shares[~is_kept]
     if rest.empty:
