@@ -44,7 +44,7 @@ def recipient_register_deals(
 ) -> pd.DataFrame | None:
     """The deals behind ``recipient``'s supplier shares when they are estimated, else None.
 
-    The same export as ``shares.select_vintage`` picks for the recipient's shares; None when
+    The same export as ``vintages.select_vintage`` picks for the recipient's shares; None when
     that export is exact (a TIV table, the per-delivery register) or its deals are not loaded.
     """
     flows = frame_of(flows)

@@ -24,6 +24,7 @@ from analysis.events import (
     Event,
     InvalidEventError,
     check_event,
+    events_for,
 )
 from analysis.store import StoreError
 from pages.common import (
@@ -107,11 +108,7 @@ def _filtered(events: list[Event]) -> tuple[list[Event], str, list[str]]:
         placeholder="All",
     )
     set_url(country="" if country == ALL else country, categories=",".join(categories))
-    chosen = [
-        e
-        for e in events
-        if (country == ALL or e.concerns(country)) and (not categories or e.category in categories)
-    ]
+    chosen = events_for(events, None if country == ALL else country, categories or None)
     return chosen, country, categories
 
 
