@@ -123,6 +123,16 @@ def period_table(
     return DisplayTable(validate(out, WHAT_CHANGED), result.vintage, result.sources)
 
 
+_WORLD_POSITION_DTYPES = {
+    "Period": "str",
+    "Share of world imports": "str",
+    "Rank": "Int64",
+    "Countries ranked": "int64",
+    "Source": "str",
+    "Complete": "bool",
+}
+
+
 def world_position(flows: Flows, recipient: str, periods: Sequence[Period]) -> DisplayTable:
     """The recipient's share of world imports and rank per period (empty without a source).
 
@@ -140,16 +150,7 @@ def world_position(flows: Flows, recipient: str, periods: Sequence[Period]) -> D
         result = WorldShare(pd.DataFrame())
     world = result.table
     if world.empty:
-        empty = pd.DataFrame(
-            columns=[
-                "Period",
-                "Share of world imports",
-                "Rank",
-                "Countries ranked",
-                "Source",
-                "Complete",
-            ]
-        )
+        empty = pd.DataFrame(columns=list(WORLD_POSITION.required)).astype(_WORLD_POSITION_DTYPES)
         return DisplayTable(validate(empty, WORLD_POSITION), result.vintage, result.sources)
     out = pd.DataFrame(
         {
