@@ -14,13 +14,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from analysis.cli_figures import add_figure_commands, marked_view, pinned
-from analysis.events import (
+from analysis.event_files import (
     EventFormatError,
-    InvalidEventError,
     events_to_csv,
     events_to_json,
     read_events_to_import,
 )
+from analysis.events import InvalidEventError
 from analysis.revisions_cli import add_diff_command
 from analysis.store import (
     MAX_UPLOAD_BYTES,
@@ -178,11 +178,11 @@ def chart_view(args: argparse.Namespace, flows, events):
     Raises:
         ValueError: for options that do not fit the chart or the data.
     """
-    from analysis import views
+    from analysis import published_views, recipient_data, tables, views, vocab
     from analysis.vintages import choose
 
     hidden = [c for c in args.hide.split(",") if c.strip()]
-    periods = views.parse_periods_text(args.periods) if args.periods else None
+    periods = vocab.parse_periods_text(args.periods) if args.periods else None
     top_n = args.top_n
     if top_n is not None and top_n < 1:
         raise ValueError("--top-n must be at least 1")
@@ -198,10 +198,10 @@ def chart_view(args: argparse.Namespace, flows, events):
         )
     # One export per recipient (the one --source names for it), once for the whole view.
     flows = choose(pinned(flows, args.recipient, args.source))
-    loaded = views.has_recipient_data(flows, args.recipient)
+    loaded = recipient_data.has_recipient_data(flows, args.recipient)
     if args.chart in ("import-mix", "period-mix"):
         if not loaded:
-            return views.published_mix_view(
+            return published_views.published_mix_view(
                 events, recipient=args.recipient, hidden_categories=hidden
             )
         return views.import_mix_view(
@@ -220,11 +220,11 @@ def chart_view(args: argparse.Namespace, flows, events):
         if periods is not None and len(periods) != 2:
             raise ValueError("--periods needs exactly two periods, e.g. 2009-2013,2019-2023")
         if not loaded:
-            a, b = periods or views.HEADLINE_PERIODS
-            return views.published_comparison_view(
+            a, b = periods or tables.HEADLINE_PERIODS
+            return published_views.published_comparison_view(
                 events, recipient=args.recipient, period_a=a, period_b=b, hidden_categories=hidden
             )
-        periods = periods or views.default_periods(flows, args.recipient)
+        periods = periods or recipient_data.default_periods(flows, args.recipient)
         if len(periods) != 2:
             whose = country_phrase(args.recipient, start=True, possessive=True)
             raise ValueError(f"{whose} data do not span two 5-year periods")
@@ -238,7 +238,7 @@ def chart_view(args: argparse.Namespace, flows, events):
             top_n=8 if top_n is None else top_n,
             hidden_categories=hidden,
         )
-    years = views.parse_period(args.years) if args.years else None
+    years = vocab.parse_period(args.years) if args.years else None
     return views.supplier_map_view(
         flows,
         events,

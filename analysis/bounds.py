@@ -23,8 +23,9 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from analysis.shares import Period, _is_rankable, apply_lineage
+from analysis.shares import Period, apply_lineage
 from analysis.vocab import NOT_AVAILABLE, OTHERS, share_text
+from analysis.world_shares import is_rankable
 
 ESTIMATED = "estimated"
 BOUND_COLUMNS = ("tiv", "tiv_low", "tiv_high")
@@ -233,13 +234,13 @@ def total_bounds(
 
 def _rank_range(volumes: pd.DataFrame, country: str) -> dict[str, object]:
     """Estimated, best and worst rank of ``country`` among states with a volume."""
-    states = volumes[_is_rankable(volumes["country"])]
+    states = volumes[is_rankable(volumes["country"])]
     others = states[states["country"] != country]
     mine = states[states["country"] == country]
     if mine.empty:
         return {"rank": pd.NA, "rank_best": pd.NA, "rank_worst": pd.NA}
     est, low, high = (float(mine[c].iloc[0]) for c in BOUND_COLUMNS)
-    # Ties share the better rank (rank method "min", as shares.world_share_and_rank).
+    # Ties share the better rank (rank method "min", as world_share.world_share_and_rank).
     rank = 1 + int((others["tiv"] > est).sum()) if est > 0 else pd.NA
     best = 1 + int((others["tiv_low"] > high).sum())
     worst = 1 + int((others["tiv_high"] > low).sum())
@@ -286,7 +287,7 @@ def world_bounds(
     for (start, end), per in volumes.groupby(["start", "end"], sort=True):
         shares = _shares_of(per, ["start"])
         mine = shares[shares["country"] == country]
-        states = per[_is_rankable(per["country"]) & (per["tiv"] > 0)]
+        states = per[is_rankable(per["country"]) & (per["tiv"] > 0)]
         row = {"start": start, "end": end, "country": country, "world_tiv": per["tiv"].sum()}
         for col in (*BOUND_COLUMNS, "share", "share_low", "share_high"):
             row[col] = float(mine[col].iloc[0]) if len(mine) else 0.0

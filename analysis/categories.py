@@ -30,15 +30,14 @@ from analysis.charts import (
     _year_midpoint,
     _year_span,
     _year_width_ms,
-    events_for_chart,
     plotly_text,
 )
 from analysis.colors import supplier_color
-from analysis.events import Event
-from analysis.results import Chart, frame_of, loaded
+from analysis.events import Event, events_for
+from analysis.results import CATEGORY_BY_PERIOD, CATEGORY_BY_YEAR, Chart, frame_of, validate
 from analysis.shares import Period, sipri_periods
-from analysis.views import ChartView, chart_view, vintage_date
-from analysis.vocab import country_phrase, period_label
+from analysis.vintages import COMPLETE_FOR, choose
+from analysis.vocab import period_label
 
 NO_CATEGORIES_SENTENCE = (
     "Weapon categories come with SIPRI's per-delivery trade register (one row per deal and "
@@ -78,15 +77,9 @@ CATEGORY_COLORS: dict[str, str] = {
     OTHER_CATEGORY: "#9E9E9E",
     UNKNOWN_CATEGORY: "#CFCFCF",
 }
-# Scopes whose rows hold all of a recipient's suppliers (analysis.shares.COMPLETE_FOR).
-_COMPLETE_SCOPES = ("imports", "world")
 _TABLE_COLUMNS = {
     "year": ["year", "category", "tiv", "share"],
     "period": ["period", "start", "end", "category", "tiv", "share"],
-}
-_SOURCES = {
-    "register_deliveries": "SIPRI's per-delivery trade register",
-    "tiv_table": "SIPRI's TIV table by weapon category",
 }
 
 
@@ -176,12 +169,13 @@ def category_rows(flows: pd.DataFrame | None, recipient: str) -> pd.DataFrame:
     """The recipient's flows by category, from one source so that nothing is counted twice.
 
     Several stored exports can carry categories for one recipient (a per-delivery register and
-    a TIV table by category, or two vintages of either). Their rows are never added up: the
-    newest export covering all of the recipient's suppliers is used (a TIV table by category
-    always does; a register does when it is of all suppliers), then the latest loaded. With
-    only registers limited to some suppliers, each supplier's rows come from its newest one.
-    Rows of the chosen export without a category are kept as ``UNKNOWN_CATEGORY``, so the
-    categories add up to the export's total.
+    a TIV table by category, or two vintages of either). Their rows are never added up: among
+    the exports carrying categories, ``vintages.choose`` picks one per recipient as for every
+    view (the newest register of all suppliers, else each supplier's newest register; the
+    newest TIV table by category), then the newest of those covering all of the recipient's
+    suppliers is used (a TIV table by category always does). Rows of the chosen export
+    without a category are kept as ``UNKNOWN_CATEGORY``, so the categories add up to the
+    export's total.
 
     Returns:
         The chosen flow rows (all their columns, ``category`` filled); empty when none carries
@@ -192,40 +186,42 @@ def category_rows(flows: pd.DataFrame | None, recipient: str) -> pd.DataFrame:
         return pd.DataFrame(columns=["recipient", "supplier", "year", "tiv", "category"])
     mine = _recipient_rows(flows, recipient)
     mine = mine[mine["tiv"].notna().to_numpy(dtype=bool)].reset_index(drop=True)
-    source = (
-        mine["dataset_id"].astype("Float64").fillna(-1.0).astype("float64")
-        if "dataset_id" in mine.columns
-        else pd.Series(0.0, index=mine.index)
-    )
+    source = _source_ids(mine)
     carrying = set(source[mine["category"].notna().to_numpy(dtype=bool)])
-    keep = source.isin(carrying).to_numpy(dtype=bool)
-    mine, source = mine[keep].reset_index(drop=True), source[keep].reset_index(drop=True)
+    mine = mine[source.isin(carrying).to_numpy(dtype=bool)].reset_index(drop=True)
     if mine.empty:
         return mine
-    vintage = (
-        mine["vintage"].fillna("").astype(str)
-        if "vintage" in mine.columns
-        else pd.Series("", index=mine.index)
-    )
-    complete = mine["supplier"].isna()
-    if "scope" in mine.columns:
-        complete |= mine["scope"].isin(_COMPLETE_SCOPES)
-    else:
-        complete = pd.Series(True, index=mine.index)
-    rank = pd.DataFrame({"source": source, "vintage": vintage, "complete": complete})
-    if complete.any():
-        best = rank[complete].sort_values(["vintage", "source"], kind="stable").iloc[-1]["source"]
-        chosen = mine[(source == best).to_numpy(dtype=bool)]
-    else:
-        # Registers of some suppliers only: per supplier, its newest register.
-        rank["supplier"] = mine["supplier"].astype(str)
-        newest = rank.sort_values(["vintage", "source"], kind="stable").groupby("supplier").tail(1)
-        pairs = set(zip(newest["supplier"], newest["source"], strict=True))
-        keep = [(s, d) in pairs for s, d in zip(rank["supplier"], rank["source"], strict=True)]
-        chosen = mine[np.array(keep, dtype=bool)]
+    chosen = _one_complete_source(choose(mine).frame)
     category = chosen["category"].astype("str").str.strip()
     category = category.where(category.notna() & (category != ""), UNKNOWN_CATEGORY)
     return chosen.assign(category=category.astype("str"))
+
+
+def _source_ids(rows: pd.DataFrame) -> pd.Series:
+    if "dataset_id" not in rows.columns:
+        return pd.Series(0.0, index=rows.index)
+    return rows["dataset_id"].astype("Float64").fillna(-1.0).astype("float64")
+
+
+def _one_complete_source(rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows of the newest export covering all suppliers (a TIV table by category, a
+    register of all suppliers), or ``rows`` when only registers of some suppliers are left."""
+    complete = rows["supplier"].isna()
+    if "scope" in rows.columns:
+        complete |= rows["scope"].isin(COMPLETE_FOR["recipient"])
+    else:
+        complete = pd.Series(True, index=rows.index)
+    if not complete.any():
+        return rows
+    source = _source_ids(rows)
+    vintage = (
+        rows["vintage"].fillna("").astype(str)
+        if "vintage" in rows.columns
+        else pd.Series("", index=rows.index)
+    )
+    rank = pd.DataFrame({"source": source, "vintage": vintage})[complete.to_numpy(dtype=bool)]
+    best = rank.sort_values(["vintage", "source"], kind="stable").iloc[-1]["source"]
+    return rows[(source == best).to_numpy(dtype=bool)]
 
 
 def default_periods(rows: pd.DataFrame) -> list[Period]:
@@ -236,7 +232,7 @@ def default_periods(rows: pd.DataFrame) -> list[Period]:
     return sipri_periods(last, (last - first + 1) // 5)
 
 
-def _breakdown(rows: pd.DataFrame, by: str, periods: Sequence[Period] | None) -> pd.DataFrame:
+def breakdown_rows(rows: pd.DataFrame, by: str, periods: Sequence[Period] | None) -> pd.DataFrame:
     if by not in BREAKDOWN_BY:
         raise ValueError(f"by must be one of {BREAKDOWN_BY}, not {by!r}")
     columns = _TABLE_COLUMNS[by]
@@ -286,7 +282,7 @@ def _typed(table: pd.DataFrame, by: str) -> pd.DataFrame:
         dtypes["year"] = "int64"
     else:
         dtypes |= {"period": "str", "start": "int64", "end": "int64"}
-    return table.astype(dtypes)
+    return validate(table.astype(dtypes), CATEGORY_BY_YEAR if by == "year" else CATEGORY_BY_PERIOD)
 
 
 def category_breakdown(
@@ -316,7 +312,7 @@ def category_breakdown(
         ValueError: for an unknown ``by`` or a period ending before it starts.
     """
     flows = frame_of(flows)  # loaded flows or a bare frame
-    return _breakdown(category_rows(flows, recipient), by, periods)
+    return breakdown_rows(category_rows(flows, recipient), by, periods)
 
 
 def period_table(breakdown: pd.DataFrame) -> pd.DataFrame:
@@ -382,6 +378,38 @@ def build_category_mix(
         The figure, the plotted table and the events drawn (``analysis.results.Chart``);
         every category name reaches plotly through ``plotly_text``.
     """
+    _check_mix_options(table, by, measure)
+    table = table[_TABLE_COLUMNS[by]].reset_index(drop=True)
+    if by == "year" and year_range is not None:
+        table = table[table["year"].between(*year_range)].reset_index(drop=True)
+    whole = "year" if by == "year" else "period"
+    fig = go.Figure()
+    _add_category_bars(fig, table, by, "share" if measure == "share" else "tiv")
+    shown = events_for(events, recipient, hidden=hidden_categories)
+    notes: list[str] = []
+    if by == "year":
+        drawing, xaxis = _yearly_axis(fig, table, shown, year_range, notes)
+    else:
+        drawing, xaxis = _period_axis(fig, table, shown)
+    fig.update_layout(
+        barmode="relative",
+        bargap=0 if by == "year" else None,
+        legend={"traceorder": "reversed"},
+        xaxis=xaxis,
+        yaxis={
+            "title": {
+                "text": f"Share of the {whole}'s imports"
+                if measure == "share"
+                else "TIV (millions)"
+            },
+            "tickformat": ".0%" if measure == "share" else ",.0f",
+            "range": [0, 1] if measure == "share" else None,
+        },
+    )
+    return _finish(fig, meta, f"category_mix_by_{by}", drawing, table, notes)
+
+
+def _check_mix_options(table: pd.DataFrame, by: str, measure: str) -> None:
     if by not in BREAKDOWN_BY:
         raise ValueError(f"by must be one of {BREAKDOWN_BY}, not {by!r}")
     if measure not in MEASURES:
@@ -391,12 +419,10 @@ def build_category_mix(
         raise ValueError(
             f"build_category_mix needs columns {_TABLE_COLUMNS[by]}; missing {missing}"
         )
-    table = table[_TABLE_COLUMNS[by]].reset_index(drop=True)
-    if by == "year" and year_range is not None:
-        table = table[table["year"].between(*year_range)].reset_index(drop=True)
-    value = "share" if measure == "share" else "tiv"
-    whole = "year" if by == "year" else "period"
-    fig = go.Figure()
+
+
+def _add_category_bars(fig: go.Figure, table: pd.DataFrame, by: str, value: str) -> None:
+    """One bar trace per category (largest first), on the date axis or per period."""
     for name in _series_order(table):
         part = table[table["category"] == name]
         label = plotly_text(name)
@@ -437,149 +463,57 @@ def build_category_mix(
                 ),
                 **common,
             )
-    shown = events_for_chart(events, recipient, hidden_categories)
-    notes: list[str] = []
-    if by == "year":
-        if year_range is not None:
-            first, last = year_range
-        elif not table.empty:
-            first, last = int(table["year"].min()), int(table["year"].max())
-        else:
-            first = last = None
-        if first is None:
-            drawing = _EventDrawing()
-            _list_outside(drawing, shown, None)
-            notes.append("No deliveries in the selected data.")
-        else:
-            first_day, end_exclusive = _year_span(first, last)
-            drawing = _draw_events_on_dates(fig, shown, first_day, end_exclusive)
-            fig.update_xaxes(range=[first_day.isoformat(), end_exclusive.isoformat()])
-        xaxis = {
-            "type": "date",
-            "title": {"text": "Year (each bar spans its calendar year)", "font": {"size": 12}},
-        }
-        bargap = 0
+
+
+def _yearly_axis(
+    fig: go.Figure,
+    table: pd.DataFrame,
+    shown: list[Event],
+    year_range: tuple[int, int] | None,
+    notes: list[str],
+) -> tuple[_EventDrawing, dict]:
+    """Events drawn at their dates over the years shown; the date x axis."""
+    if year_range is not None:
+        first, last = year_range
+    elif not table.empty:
+        first, last = int(table["year"].min()), int(table["year"].max())
     else:
-        ordered = table.sort_values("start", kind="stable")
-        periods = list(dict.fromkeys(ordered["period"]))
-        drawing = _draw_events_on_periods(fig, shown, periods)
-        xaxis = {
-            "type": "category",
-            "categoryorder": "array",
-            "categoryarray": _plotly_texts(periods),
-            "title": {"text": "SIPRI 5-year period (events marked in the period they fall in)"},
-        }
-        bargap = None
-    fig.update_layout(
-        barmode="relative",
-        bargap=bargap,
-        legend={"traceorder": "reversed"},
-        xaxis=xaxis,
-        yaxis={
-            "title": {
-                "text": f"Share of the {whole}'s imports"
-                if measure == "share"
-                else "TIV (millions)"
-            },
-            "tickformat": ".0%" if measure == "share" else ",.0f",
-            "range": [0, 1] if measure == "share" else None,
-        },
-    )
-    return _finish(fig, meta, f"category_mix_by_{by}", drawing, table, notes)
+        first = last = None
+    if first is None:
+        drawing = _EventDrawing()
+        _list_outside(drawing, shown, None)
+        notes.append("No deliveries in the selected data.")
+    else:
+        first_day, end_exclusive = _year_span(first, last)
+        drawing = _draw_events_on_dates(fig, shown, first_day, end_exclusive)
+        fig.update_xaxes(range=[first_day.isoformat(), end_exclusive.isoformat()])
+    xaxis = {
+        "type": "date",
+        "title": {"text": "Year (each bar spans its calendar year)", "font": {"size": 12}},
+    }
+    return drawing, xaxis
+
+
+def _period_axis(
+    fig: go.Figure, table: pd.DataFrame, shown: list[Event]
+) -> tuple[_EventDrawing, dict]:
+    """Events marked in their period; the category x axis of the periods, oldest first."""
+    ordered = table.sort_values("start", kind="stable")
+    periods = list(dict.fromkeys(ordered["period"]))
+    drawing = _draw_events_on_periods(fig, shown, periods)
+    xaxis = {
+        "type": "category",
+        "categoryorder": "array",
+        "categoryarray": _plotly_texts(periods),
+        "title": {"text": "SIPRI 5-year period (events marked in the period they fall in)"},
+    }
+    return drawing, xaxis
 
 
 # --------------------------------------------------------------------------- view
 
 
-def _source_text(rows: pd.DataFrame) -> str:
-    layouts = sorted({str(v) for v in rows["layout"].dropna()}) if "layout" in rows else []
-    named = [_SOURCES.get(v, v) for v in layouts]
-    return " and ".join(named) or "the loaded export"
-
-
-def category_view(
-    flows: pd.DataFrame | None,
-    events: Sequence[Event] = (),
-    *,
-    recipient: str,
-    by: str = "year",
-    measure: str = "share",
-    periods: Sequence[Period] | None = None,
-    hidden_categories: Iterable[str] = (),
-) -> ChartView:
-    """A recipient's imports by weapon category, by year or by SIPRI 5-year period.
-
-    Args:
-        flows: loaded flows (the store's, with dataset_id, vintage, scope, layout).
-        events: all known events; those concerning the recipient (or global) are drawn.
-        recipient: the importer.
-        by: "year" or "period".
-        measure: "share" or "tiv".
-        periods: the periods of ``by="period"`` (default: see :func:`category_breakdown`).
-        hidden_categories: event categories toggled off.
-
-    Returns:
-        The view; ``data`` is the plotted table (year or period, category, tiv, share).
-
-    Raises:
-        ValueError: for an unknown option, data without categories (the message is
-            ``NO_CATEGORIES_SENTENCE``) or, by period, data spanning no whole period.
-    """
-    stored = loaded(flows)
-    flows = stored.frame
-    if measure not in MEASURES:
-        raise ValueError(f"measure must be one of {MEASURES}, not {measure!r}")
-    rows = category_rows(flows, recipient)
-    if rows.empty:
-        raise ValueError(NO_CATEGORIES_SENTENCE)
-    table = _breakdown(rows, by, periods)
-    if table.empty:
-        raise ValueError(
-            f"The weapon-category data for {country_phrase(recipient)} span "
-            f"{int(rows['year'].min())}-{int(rows['year'].max())}: no whole 5-year period."
-        )
-    filters = {"Recipient": recipient}
-    whose, the_recipient = country_phrase(recipient, possessive=True), country_phrase(recipient)
-    if by == "year":
-        filters["Years"] = f"{int(table['year'].min())}-{int(table['year'].max())}"
-    else:
-        filters["Periods"] = f"{table['period'].iloc[0]} to {table['period'].iloc[-1]}"
-    filters["Measure"] = "share of imports" if measure == "share" else "TIV (millions)"
-    filters["Data"] = _source_text(rows)
-    partial = rows["supplier"].notna().all() and (
-        "scope" in rows.columns and not rows["scope"].isin(_COMPLETE_SCOPES).any()
-    )
-    notes = []
-    if partial:
-        filters["Coverage"] = "PARTIAL: only the suppliers in the loaded registers"
-        notes.append(
-            f"The loaded registers hold only some of {whose} suppliers: the categories are of "
-            f"their deliveries only. Load a register of all suppliers to {the_recipient}."
-        )
-    stamps = rows["vintage"].dropna() if "vintage" in rows.columns else pd.Series(dtype="str")
-    meta = ChartMeta(
-        title=f"{country_phrase(recipient, start=True, possessive=True)} arms imports by "
-        "weapon category, " + ("by year" if by == "year" else "by 5-year period"),
-        filters=filters,
-        vintage=vintage_date(stamps.max()) if len(stamps) else None,
-        sources=stored.sources_of(rows),
-    )
-    shown = events_for_chart(list(events), recipient, hidden_categories)
-    chart = build_category_mix(
-        table, meta=meta, by=by, measure=measure, events=shown, recipient=recipient
-    )
-    if "dataset_id" in rows.columns and flows is not None and "dataset_id" in flows.columns:
-        others = set(_category_sources(flows, recipient)) - set(rows["dataset_id"].dropna())
-        if others:
-            notes.append(
-                f"Other loaded exports also give {whose} imports by category: only one "
-                f"is used ({_source_text(rows)}, the newest covering all suppliers), so that "
-                "nothing is counted twice."
-            )
-    return chart_view(chart, meta, notes, shown, "computed", data=table)
-
-
-def _category_sources(flows: pd.DataFrame, recipient: str) -> list[int]:
+def category_sources(flows: pd.DataFrame, recipient: str) -> list[int]:
     """Ids of the stored datasets carrying categories for ``recipient``."""
     flows = frame_of(flows)  # loaded flows or a bare frame
     if flows is None or flows.empty or "category" not in flows.columns:

@@ -26,7 +26,7 @@ from analysis.chart_style import (
     plotly_text,
 )
 from analysis.event_layout import place_markers
-from analysis.events import CATEGORIES, Event
+from analysis.events import CATEGORIES, Event, events_for
 from analysis.vocab import parse_period
 
 EVENT_DASH = {
@@ -60,7 +60,7 @@ def hidden_event_categories(hidden: Iterable[str]) -> tuple[str, ...]:
 
 def event_end(event: Event) -> dt.date:
     """The last day of an event (its start for a single-day event)."""
-    return event.end if event.end is not None else event.start
+    return event.last_day
 
 
 def event_date_text(event: Event) -> str:
@@ -91,13 +91,7 @@ def events_for_chart(
     Returns:
         The shown events sorted by start date, then title.
     """
-    hidden = set(hidden_categories)
-    shown = [
-        e
-        for e in events
-        if e.category not in hidden and (country is None or e.is_global or country in e.countries)
-    ]
-    return sorted(shown, key=lambda e: (e.start, event_end(e), e.title))
+    return events_for(events, country, hidden=hidden_categories)
 
 
 def _legend_line(number: int, event: Event) -> str:

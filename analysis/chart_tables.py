@@ -12,7 +12,8 @@ import pandas as pd
 
 from analysis.chart_events import _datetime_iso
 from analysis.chart_style import MS_PER_DAY
-from analysis.vocab import OTHERS, UNKNOWN_SUPPLIER, parse_period
+from analysis.vocab import OTHERS, UNKNOWN_SUPPLIER, parse_period, top_n
+from analysis.vocab import moving_average as vocab_moving_average
 
 
 def _require(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:
@@ -42,13 +43,7 @@ def aggregate_top_n(
     Returns:
         A frame with columns ``[*by, key, value]``, one row per group and series.
     """
-    out = frame[[*by, key, value]].copy()
-    out[key] = out[key].fillna(UNKNOWN_SUPPLIER if key == "supplier" else "unknown").astype(str)
-    if n is not None:
-        totals = out[out[key] != others_label].groupby(key)[value].sum()
-        keep = set(totals.sort_values(ascending=False, kind="stable").index[:n])
-        out[key] = out[key].where(out[key].isin(keep), others_label)
-    return out.groupby([*by, key], as_index=False, sort=True)[value].sum()
+    return top_n(frame, key, n, value, by, others_label)
 
 
 def _series_order(frame: pd.DataFrame, key: str, value: str) -> list[str]:
@@ -107,18 +102,7 @@ def moving_average_5y(
     Returns:
         A float Series indexed by year; NaN where the 5-year window is not complete.
     """
-    if table.empty:
-        return pd.Series(dtype="float64")
-    years = pd.RangeIndex(int(table["year"].min()), int(table["year"].max()) + 1, name="year")
-    total = table.groupby("year")["tiv"].sum().reindex(years, fill_value=0.0)
-    window_total = total.rolling(5, center=True, min_periods=5).sum()
-    if name is None:
-        return (window_total / 5).astype("float64")
-    part = table[table[series] == name].groupby("year")["tiv"].sum().reindex(years, fill_value=0.0)
-    window_part = part.rolling(5, center=True, min_periods=5).sum()
-    if measure == "tiv":
-        return (window_part / 5).astype("float64")
-    return (window_part / window_total.where(window_total > 0)).astype("float64")
+    return vocab_moving_average(table, name, series=series, measure=measure)
 
 
 def mix_by_period_data(mix: pd.DataFrame, *, top_n: int | None = None) -> pd.DataFrame:

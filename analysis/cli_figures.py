@@ -157,7 +157,7 @@ def _fraction(value: object) -> float | None:
 
 def run_shares(args: argparse.Namespace) -> int:
     """Print the recipient's supplier shares per period."""
-    from analysis.views import parse_periods_text
+    from analysis.vocab import parse_periods_text
 
     try:
         periods = parse_periods_text(args.periods)

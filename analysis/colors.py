@@ -27,6 +27,9 @@ import hashlib
 import itertools
 from collections.abc import Iterable
 
+from analysis.names import canonical_name
+from analysis.vocab import OTHERS, UNKNOWN_SUPPLIER, not_a_country
+
 OTHERS_COLOR = "#9E9E9E"
 UNKNOWN_COLOR = "#CFCFCF"
 
@@ -47,8 +50,8 @@ MAIN_COLORS: dict[str, str] = {
     "Ukraine": "#98C880",
     "South Korea": "#5820B8",
     "Netherlands": "#D02080",
-    "Others": OTHERS_COLOR,
-    "unknown supplier(s)": UNKNOWN_COLOR,
+    OTHERS: OTHERS_COLOR,
+    UNKNOWN_SUPPLIER: UNKNOWN_COLOR,
 }
 
 # The palette colours no main supplier owns: every other name's home colour is one of these.
@@ -71,25 +74,6 @@ PALETTE: tuple[str, ...] = (
     *SPARE_COLORS,
 )
 
-# Spellings that mean one of the names above (older SIPRI vintages, common abbreviations).
-_ALIASES: dict[str, str] = {
-    "usa": "United States",
-    "us": "United States",
-    "united states of america": "United States",
-    "ussr": "Soviet Union",
-    "uk": "United Kingdom",
-    "germany (frg)": "Germany",
-    "west germany": "Germany",
-    "korea, south": "South Korea",
-    "republic of korea": "South Korea",
-    "other": "Others",
-    "other suppliers": "Others",
-    "other recipients": "Others",
-    "unknown country": "unknown supplier(s)",
-    "unknown recipient(s)": "unknown supplier(s)",
-    "unknown": "unknown supplier(s)",
-}
-
 _LOOKUP = {name.casefold(): color for name, color in MAIN_COLORS.items()}
 
 # Colours drawn together must be at least this far apart in CAM02-UCS (about 2 is just
@@ -106,9 +90,13 @@ _CVD_TYPES = {"deuteranopia": "deuteranomaly", "protanopia": "protanomaly"}
 
 
 def _canonical_key(name: str) -> str:
-    key = " ".join(str(name).split()).casefold()
-    alias = _ALIASES.get(key)
-    return alias.casefold() if alias else key
+    """One key per actor however it is spelled: SIPRI's current name (analysis.names: "USA",
+    "USSR", "Korea, South"), and the rows that are not a country (analysis.vocab: "Other
+    suppliers" is Others; every unknown party shares the unknown supplier's grey)."""
+    label = not_a_country(name)
+    if label is not None:
+        return (OTHERS if label == OTHERS else UNKNOWN_SUPPLIER).casefold()
+    return canonical_name(" ".join(str(name).split())).casefold()
 
 
 def _fixed_color(name: str | None) -> str | None:

@@ -29,7 +29,16 @@ from analysis.charts import (
 )
 from analysis.colors import color_map
 from analysis.names import name_kind
-from analysis.results import Flows, LoadedFlows, Shares, frame_of
+from analysis.recipient_data import ESTIMATED_NOTE, provenance_notes, recipient_years
+from analysis.results import (
+    COMPARISON,
+    COMPARISON_TABLE,
+    Flows,
+    LoadedFlows,
+    Shares,
+    frame_of,
+    validate,
+)
 from analysis.shares import (
     Period,
     period_shares,
@@ -37,20 +46,10 @@ from analysis.shares import (
     sipri_round,
     yearly_shares,
 )
-from analysis.views import (
-    BY_OPTIONS,
-    ESTIMATED_NOTE,
-    MEASURES,
-    ChartView,
-    chart_view,
-    lineage_label,
-    provenance_notes,
-    recipient_years,
-    vintage_date,
-    vintage_text,
-)
+from analysis.tables import vintage_date, vintage_text
+from analysis.views import BY_OPTIONS, MEASURES, ChartView, chart_view
 from analysis.vintages import choose
-from analysis.vocab import OTHERS, UNKNOWN_SUPPLIER, period_label, period_labels
+from analysis.vocab import OTHERS, UNKNOWN_SUPPLIER, lineage_label, period_label, period_labels
 
 MIN_COUNTRIES = 2
 MAX_COUNTRIES = 6
@@ -326,7 +325,7 @@ def period_share_table(
         coverage.append("PARTIAL" if partial else "all suppliers")
     columns["Coverage"] = coverage
     columns["Data generated"] = generated
-    return pd.DataFrame(columns, dtype="str")
+    return validate(pd.DataFrame(columns, dtype="str"), COMPARISON_TABLE)
 
 
 def _compare_meta(recipients, by, span, measure, merge_lineage, top_n, vintages, mine) -> ChartMeta:
@@ -394,6 +393,85 @@ def _all_rows(flows, recipients, by, periods, merge_lineage, since) -> tuple[pd.
     return (rows[rows["year"] >= since] if by == "year" else rows), vintages
 
 
+def _panels_figure(
+    table: pd.DataFrame,
+    recipients: Sequence[str],
+    order: Sequence[str],
+    by: str,
+    measure: str,
+    periods: Sequence[Period],
+    years: tuple[int, int],
+) -> tuple[go.Figure, int]:
+    """The small multiples (one panel per country, a shared y axis) and their number of rows."""
+    n_rows, cols = _grid(len(recipients))
+    specs = [
+        [{} if r * cols + c < len(recipients) else None for c in range(cols)] for r in range(n_rows)
+    ]
+    fig = make_subplots(
+        rows=n_rows,
+        cols=cols,
+        specs=specs,
+        shared_yaxes="all",
+        subplot_titles=[f"<b>{plotly_text(c)}</b>" for c in recipients],
+        horizontal_spacing=0.035,
+        vertical_spacing=0.16 if n_rows > 1 else 0.0,
+    )
+    _add_panels(fig, table, recipients, order, by=by, measure=measure, cols=cols)
+    x_title = _x_axes(fig, by, periods, years)
+    y_title = (
+        ("Share of the year's imports" if by == "year" else "Share of the period's imports")
+        if measure == "share"
+        else "TIV (millions)"
+    )
+    fig.update_yaxes(
+        tickformat=".0%" if measure == "share" else ",.0f",
+        range=[0, 1] if measure == "share" else None,
+        showgrid=True,
+        gridcolor="#E5E5E5",
+        linecolor="#444444",
+        zeroline=False,
+    )
+    fig.update_xaxes(showgrid=False, linecolor="#444444", ticks="outside", zeroline=False)
+    for i in range(len(recipients)):
+        row, col = i // cols + 1, i % cols + 1
+        if col == 1:
+            fig.update_yaxes(title_text=y_title, row=row, col=col)
+        if row == n_rows or (i + cols) >= len(recipients):
+            fig.update_xaxes(title_text=x_title, row=row, col=col)
+    fig.update_annotations(font={"size": 14, "color": "#111111"})
+    fig.update_layout(barmode="relative", bargap=0 if by == "year" else 0.2)
+    fig.update_layout(legend={"traceorder": "reversed", "title": {"text": "Supplier"}})
+    return fig, n_rows
+
+
+def _x_axes(fig: go.Figure, by: str, periods: Sequence[Period], years: tuple[int, int]) -> str:
+    """Years or every period in every panel; returns the x axis title."""
+    if by == "year":
+        first, last = years
+        fig.update_xaxes(range=[first - 0.5, last + 0.5], tickformat="d", showticklabels=True)
+        return "Year"
+    labels = [plotly_text(period_label(*p)) for p in periods]
+    # Every period in every panel, in order, even where a country has no delivery.
+    fig.update_xaxes(
+        type="category",
+        categoryorder="array",
+        categoryarray=labels,
+        range=[-0.5, len(labels) - 0.5],
+        showticklabels=True,
+    )
+    return "SIPRI 5-year period"
+
+
+def _table_periods(table_periods: Sequence[Period] | None, periods: list[Period]) -> list[Period]:
+    """One or two periods for the share table (default: the latest two)."""
+    if table_periods is None:
+        table_periods = periods[-2:] if periods else []
+    chosen = [(int(s), int(e)) for s, e in table_periods]
+    if len(chosen) > 2:
+        raise ValueError("Choose one or two periods for the table.")
+    return chosen
+
+
 def compare_view(
     flows: Flows,
     recipients: Sequence[str],
@@ -448,63 +526,10 @@ def compare_view(
     table = pd.concat(per_country, ignore_index=True)[
         ["recipient", key, "supplier", "tiv", "share"]
     ]
+    table = validate(table, COMPARISON)
     order = [*kept, *([OTHERS] if (table["supplier"] == OTHERS).any() else [])]
-
-    n_rows, cols = _grid(len(recipients))
-    specs = [
-        [{} if r * cols + c < len(recipients) else None for c in range(cols)] for r in range(n_rows)
-    ]
-    fig = make_subplots(
-        rows=n_rows,
-        cols=cols,
-        specs=specs,
-        shared_yaxes="all",
-        subplot_titles=[f"<b>{plotly_text(c)}</b>" for c in recipients],
-        horizontal_spacing=0.035,
-        vertical_spacing=0.16 if n_rows > 1 else 0.0,
-    )
-    _add_panels(fig, table, recipients, order, by=by, measure=measure, cols=cols)
-
-    if by == "year":
-        first = since
-        last = max(span[1] for span in spans.values())
-        fig.update_xaxes(range=[first - 0.5, last + 0.5], tickformat="d", showticklabels=True)
-        x_title = "Year"
-    else:
-        labels = [plotly_text(period_label(*p)) for p in periods]
-        # Every period in every panel, in order, even where a country has no delivery.
-        fig.update_xaxes(
-            type="category",
-            categoryorder="array",
-            categoryarray=labels,
-            range=[-0.5, len(labels) - 0.5],
-            showticklabels=True,
-        )
-        x_title = "SIPRI 5-year period"
-    y_title = (
-        ("Share of the year's imports" if by == "year" else "Share of the period's imports")
-        if measure == "share"
-        else "TIV (millions)"
-    )
-    fig.update_yaxes(
-        tickformat=".0%" if measure == "share" else ",.0f",
-        range=[0, 1] if measure == "share" else None,
-        showgrid=True,
-        gridcolor="#E5E5E5",
-        linecolor="#444444",
-        zeroline=False,
-    )
-    fig.update_xaxes(showgrid=False, linecolor="#444444", ticks="outside", zeroline=False)
-    for i in range(len(recipients)):
-        row, col = i // cols + 1, i % cols + 1
-        if col == 1:
-            fig.update_yaxes(title_text=y_title, row=row, col=col)
-        if row == n_rows or (i + cols) >= len(recipients):
-            fig.update_xaxes(title_text=x_title, row=row, col=col)
-    fig.update_annotations(font={"size": 14, "color": "#111111"})
-    fig.update_layout(barmode="relative", bargap=0 if by == "year" else 0.2)
-    fig.update_layout(legend={"traceorder": "reversed", "title": {"text": "Supplier"}})
-
+    first, last = since, max(span[1] for span in spans.values())
+    fig, n_rows = _panels_figure(table, recipients, order, by, measure, periods, (first, last))
     span = (
         f"{first}-{last}"
         if by == "year"
@@ -519,11 +544,7 @@ def compare_view(
     fig.update_layout(height=fig.layout.margin.t + fig.layout.margin.b + plot_px)
     chart = chart_view(built, meta, notes, [], "computed", data=table.copy())
 
-    if table_periods is None:
-        table_periods = periods[-2:] if periods else []
-    table_periods = [(int(s), int(e)) for s, e in table_periods]
-    if len(table_periods) > 2:
-        raise ValueError("Choose one or two periods for the table.")
+    table_periods = _table_periods(table_periods, periods)
     shares = (
         period_share_table(mine, recipients, table_periods, kept, merge_lineage)
         if table_periods

@@ -18,6 +18,8 @@ from typing import NamedTuple
 
 import pandas as pd
 
+from analysis.results import DEALS, validate
+
 SEARCHED_COLUMNS = ("designation", "description", "comments", "supplier", "recipient")
 
 # Combining marks left by NFKD (Latin, Greek, Cyrillic diacritics and their extensions). The
@@ -176,7 +178,7 @@ def filter_deals(
         # Search only the rows the other filters kept: the text work is the costly part.
         rows = mask.nonzero()[0]
         mask[rows] = search_mask(deals.iloc[rows], query).to_numpy(dtype=bool)
-    found = sort_deals(deals[mask])
+    found = validate(sort_deals(deals[mask]), DEALS)
     return FoundDeals(found, len(found), len(deals))
 
 

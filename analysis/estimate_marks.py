@@ -227,7 +227,7 @@ def bounded_change_table(
     periods: tuple[Period, Period],
     merge_lineage: bool = False,
 ) -> DisplayTable:
-    """The "what changed" table (``views.what_changed``) with estimated shares bounded.
+    """The "what changed" table (``tables.what_changed``) with estimated shares bounded.
 
     Returns:
         The table; each supplier's share cell reads ``"43% (estimated; 31-50%)"`` (blank

@@ -14,9 +14,10 @@ from collections.abc import Sequence
 import pandas as pd
 
 from analysis import bounds
+from analysis.headlines import Headline
 from analysis.results import LoadedFlows, frame_of, whole
-from analysis.shares import Period, select_vintage
-from analysis.views import Headline
+from analysis.shares import Period
+from analysis.vintages import select_vintage
 from analysis.vocab import parse_period, period_label
 from analysis.world_sources import NoWorldSource, deliveries, world_rows
 
@@ -43,7 +44,7 @@ def recipient_register_deals(
 ) -> pd.DataFrame | None:
     """The deals behind ``recipient``'s supplier shares when they are estimated, else None.
 
-    The same export as ``shares.select_vintage`` picks for the recipient's shares; None when
+    The same export as ``vintages.select_vintage`` picks for the recipient's shares; None when
     that export is exact (a TIV table, the per-delivery register) or its deals are not loaded.
     """
     flows = frame_of(flows)
@@ -89,7 +90,7 @@ def bounded_headlines(
     """Headline cards with their bounds when computed from a per-deal register.
 
     Args:
-        cards: ``views.headline_cards(...)`` (a card's label ends with its period).
+        cards: ``headlines.headline_cards(...)`` (a card's label ends with its period).
         deals: ``recipient_register_deals(...)``; None leaves the cards as they are.
         recipient: The importer.
         supplier: The supplier in the headline.

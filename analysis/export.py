@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import re
@@ -18,9 +17,9 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from analysis import cite, image_meta
-from analysis.chart_events import event_end
 from analysis.chart_meta import ChartMeta
 from analysis.chart_style import PRINT_TEMPLATE, light_look
+from analysis.event_files import events_to_csv
 from analysis.events import Event
 
 # Size presets in CSS pixels (the PNG is width*scale x height*scale).
@@ -329,52 +328,10 @@ def chart_data_csv(frame: pd.DataFrame, meta: ChartMeta, url: str = "") -> bytes
     return buffer.getvalue().encode("utf-8")
 
 
-EVENT_CSV_COLUMNS = (
-    "start",
-    "end",
-    "title",
-    "category",
-    "countries",
-    "description",
-    "source_name",
-    "source_url",
-    "is_global",
-)
-
-
-def _events_csv_fallback(events: Sequence[Event]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(EVENT_CSV_COLUMNS)
-    for e in events:
-        row = [
-            e.start.isoformat(),
-            e.end.isoformat() if e.end else "",
-            e.title,
-            e.category,
-            ";".join(e.countries),
-            e.description,
-            e.source_name,
-            e.source_url,
-            "true" if e.is_global else "false",
-        ]
-        writer.writerow([neutralise_cell(v) for v in row])
-    return buffer.getvalue()
-
-
 def events_csv(events: Sequence[Event]) -> bytes:
-    """Events as CSV bytes: analysis.events.events_to_csv when present, else a minimal writer."""
-    from analysis import events as events_module
-
-    writer = getattr(events_module, "events_to_csv", None)
-    if writer is not None:
-        try:
-            text = writer(list(events))
-        except TypeError:  # a different signature than expected: keep the bundle working
-            text = _events_csv_fallback(events)
-    else:
-        text = _events_csv_fallback(events)
-    return text if isinstance(text, bytes) else str(text).encode("utf-8")
+    """Events as CSV bytes, in the exchange format the Events page imports
+    (``analysis.event_files.events_to_csv``)."""
+    return events_to_csv(list(events)).encode("utf-8")
 
 
 def citation_text(meta: ChartMeta, url: str = "", events: Sequence[Event] = ()) -> str:
@@ -404,7 +361,7 @@ def citation_text(meta: ChartMeta, url: str = "", events: Sequence[Event] = ()) 
         lines += ["", "Event sources:"]
         for e in sourced:
             when = e.start.isoformat() + (
-                f" to {event_end(e).isoformat()}" if e.end is not None else ""
+                f" to {e.last_day.isoformat()}" if e.end is not None else ""
             )
             lines.append(f"- {e.title} ({when}): {e.source_name} {e.source_url}".rstrip())
     return "\n".join(line for line in lines) + "\n"

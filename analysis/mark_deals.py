@@ -142,7 +142,7 @@ def deals_behind(
 
     Args:
         deals: deals frame (``analysis.schema.DEAL_COLUMNS``, optional vintage, dataset_id),
-            each deal once (``shares.latest_deals``).
+            each deal once (``pipeline.latest_deals``).
         mark: recipient, supplier (or Others with the chart's named suppliers) and years.
         merge_lineage: the chart counts predecessors as their successor (Soviet Union as
             Russia): their deals count for the successor's segment too.

@@ -69,22 +69,6 @@ def name_kind(name: str) -> str:
     return "unmapped"
 
 
-def is_armed_group(name: str) -> bool:
-    """Non-state armed groups are marked with one trailing ``*`` in SIPRI's data."""
-    cleaned = canonical_name(name)
-    return cleaned.endswith("*") and not cleaned.endswith("**")
-
-
-def is_organisation(name: str) -> bool:
-    """International organisations are marked with a trailing ``**`` (NATO**, United Nations**)."""
-    return canonical_name(name).endswith("**")
-
-
-def is_unknown(name: str) -> bool:
-    """SIPRI's placeholders for an unidentified party, in any case (unknown supplier(s), ...)."""
-    return canonical_name(name).lower().startswith("unknown")
-
-
 @functools.cache
 def lineage_map() -> dict[str, str]:
     """Predecessor -> successor (Soviet Union -> Russia, ...), applied by the analysis on request."""

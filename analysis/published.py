@@ -9,14 +9,9 @@ import numpy as np
 import pandas as pd
 
 from analysis.results import LoadedFlows
-from analysis.shares import (
-    COMPLETE_FOR,
-    Period,
-    period_shares,
-    sipri_round,
-    world_share_and_rank,
-)
-from analysis.vintages import choose
+from analysis.shares import Period, period_shares, sipri_round
+from analysis.vintages import COMPLETE_FOR, choose
+from analysis.world_shares import world_share_and_rank
 from analysis.world_sources import NoWorldSource
 
 SEED_PATH = Path(__file__).resolve().parents[1] / "data" / "seed" / "published_figures.csv"

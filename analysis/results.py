@@ -352,3 +352,71 @@ PIPELINE = Columns(
     },
     {"vintage": "text"},
 )
+# The comparison page: the small multiples' plotted table and the period-share table (whose
+# "<supplier> <period>" columns depend on the choice: only the fixed ones are declared).
+COMPARISON = Columns(
+    "comparison",
+    {"recipient": "text", "supplier": "text", "tiv": "float", "share": "float"},
+    {"year": "int", "period": "text"},
+)
+COMPARISON_TABLE = Columns(
+    "comparison share",
+    {"Country": "text", "Coverage": "text", "Data generated": "text"},
+)
+CATEGORY_BY_YEAR = Columns(
+    "weapon categories by year",
+    {"year": "int", "category": "text", "tiv": "float", "share": "float"},
+)
+CATEGORY_BY_PERIOD = Columns(
+    "weapon categories by period",
+    {
+        "period": "text",
+        "start": "int",
+        "end": "int",
+        "category": "text",
+        "tiv": "float",
+        "share": "float",
+    },
+)
+# Display tables: the share columns are named after the periods shown; the fixed ones are here.
+WHAT_CHANGED = Columns(
+    "what changed",
+    {"Supplier": "text", "Change (pp)": "float", "Volume change (%)": "float"},
+)
+WORLD_POSITION = Columns(
+    "world position",
+    {
+        "Period": "text",
+        "Share of world imports": "text",
+        "Rank": "int",
+        "Countries ranked": "int",
+        "Source": "text",
+        "Complete": "bool",
+    },
+)
+SELF_CHECK = Columns(
+    "self-check",
+    {
+        "Figure": "text",
+        "Period": "text",
+        "Published": "text",
+        "Computed": "text",
+        "Data generated": "text",
+        "Difference (pp)": "float",
+        "Verdict": "text",
+    },
+)
+DEALS = Columns(
+    "deals",
+    {
+        "recipient": "text",
+        "supplier": "text",
+        "order_year": "int",
+        "designation": "text",
+        "category": "text",
+        "status": "text",
+        "tiv_order": "float",
+        "tiv_delivered": "float",
+    },
+    {"deal_id": "int", "vintage": "text", "dataset_id": "int"},
+)

@@ -15,9 +15,11 @@ import plotly.graph_objects as go
 from analysis.chart_finish import footer_annotations
 from analysis.chart_meta import ChartMeta
 from analysis.chart_style import plotly_text
+from analysis.recipient_data import recipient_years
 from analysis.results import frame_of
 from analysis.shares import period_shares, sipri_periods
-from analysis.views import ChartView, recipient_years, vintage_date, vintage_text
+from analysis.tables import vintage_date, vintage_text
+from analysis.views import ChartView
 from analysis.vocab import country_phrase, period_label
 
 SHARE_COLUMNS = ["recipient", "supplier", "period", "share_a", "share_b", "change_pp"]

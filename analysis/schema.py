@@ -82,11 +82,6 @@ def empty_flows() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=FLOW_DTYPES[c]) for c in FLOW_COLUMNS})
 
 
-def empty_deals() -> pd.DataFrame:
-    """An empty deals frame with the declared dtypes."""
-    return pd.DataFrame({c: pd.Series(dtype=DEAL_DTYPES[c]) for c in DEAL_COLUMNS})
-
-
 def _coerce(frame: pd.DataFrame, columns: list[str], dtypes: dict[str, str], fill) -> pd.DataFrame:
     if list(frame.columns) == columns and all(
         str(frame[col].dtype) == dtypes[col] for col in columns

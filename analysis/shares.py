@@ -1,39 +1,31 @@
-"""SIPRI-style statistics on tidy flows: period shares, change, world rank, dependency, vintages."""
+"""SIPRI-style statistics on tidy flows: period and yearly shares, customers, the import volume's
+moving average, dependency (concentration). Elsewhere: period_change.py, world_shares.py
+(world share and rank), top_suppliers.py, pipeline.py (deals), event_window.py."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
+from analysis.names import lineage_map
 from analysis.results import (
     DEPENDENCY,
-    PERIOD_CHANGE,
     PERIOD_SHARES,
-    PIPELINE,
     YEARLY_SHARES,
     Columns,
     Flows,
     LoadedFlows,
-    Pipeline,
     Shares,
     estimated_rows,
     loaded,
     newest_vintage,
     validate,
 )
-from analysis.vintages import (  # noqa: F401 - re-exported: callers import them from here
-    COMPLETE_FOR,
-    _newest_rows,
-    choose,
-    partial_owners,
-    select_vintage,
-)
+from analysis.vintages import choose, partial_owners
 from analysis.vocab import OTHERS, share_text
-from analysis.world_shares import _is_rankable, world_share_and_rank  # noqa: F401 - re-exported
-from analysis.world_sources import NoWorldSource, deliveries, world_rows  # noqa: F401
+from analysis.vocab import moving_average as vocab_moving_average
 
 Period = tuple[int, int]
 
@@ -85,7 +77,7 @@ def latest_complete_periods(flows: pd.DataFrame, n: int = 2, width: int = 5) -> 
     return sipri_periods(last, min(n, fitting), width)
 
 
-def _check_periods(periods: Sequence[Period]) -> list[Period]:
+def check_periods(periods: Sequence[Period]) -> list[Period]:
     checked = [(int(s), int(e)) for s, e in periods]
     for start, end in checked:
         if start > end:
@@ -118,8 +110,6 @@ def apply_lineage(flows: pd.DataFrame, mapping: Mapping[str, str] | None = None)
         A copy with the names replaced.
     """
     if mapping is None:
-        from analysis.names import lineage_map  # imported late: names.py is optional here
-
         mapping = lineage_map()
     out = flows.copy()
     for col in ("recipient", "supplier"):
@@ -172,8 +162,6 @@ def _lineage_name(name: str | None, merge_lineage: bool, mapping) -> str | None:
     if name is None or not merge_lineage:
         return name
     if mapping is None:
-        from analysis.names import lineage_map
-
         mapping = lineage_map()
     return mapping.get(name, name)
 
@@ -318,7 +306,7 @@ def _shares(
     vintage: str | None,
     mapping: Mapping[str, str] | None,
 ) -> Shares:
-    periods = _check_periods(periods)
+    periods = check_periods(periods)
     prepared = _prepare(flows, merge_lineage, vintage, mapping, owner)
     frame = prepared.frame
     kept = set(frame["dataset_id"].dropna().astype(int)) if "dataset_id" in frame else None
@@ -473,11 +461,12 @@ def moving_average(
     if len(yearly):
         yearly = yearly.reindex(range(int(yearly.index.min()), int(yearly.index.max()) + 1))
     yearly = yearly.fillna(0.0).astype("float64")
+    average = vocab_moving_average(used, window=window, centred=False)  # trailing, as SIPRI's
     out = pd.DataFrame(
         {
             "year": yearly.index.to_numpy(dtype=np.int64),
             "tiv": yearly.to_numpy(),
-            "moving_average": yearly.rolling(window, min_periods=window).mean().to_numpy(),
+            "moving_average": average.reindex(yearly.index).to_numpy(dtype="float64"),
         }
     )
     if "vintage" in frame.columns:
@@ -485,142 +474,10 @@ def moving_average(
     return out
 
 
-def period_change(
-    flows: Flows,
-    recipient: str,
-    before: Period,
-    after: Period,
-    merge_lineage: bool = False,
-    *,
-    vintage: str | None = None,
-    mapping: Mapping[str, str] | None = None,
-) -> Shares:
-    """Volume change (%) and share change (percentage points) between two periods.
-
-    Args:
-        flows: Tidy flows.
-        recipient: Importer.
-        before: Earlier period ``(start, end)``.
-        after: Later period.
-        merge_lineage: Count predecessor states as their successor.
-        vintage: Use this export vintage instead of the newest.
-        mapping: Lineage mapping override.
-
-    Returns:
-        ``Shares`` of one row per supplier present in either period, then a ``"Total"`` row for the
-        recipient: ``supplier, tiv_before, tiv_after, volume_change_pct, share_before,
-        share_after, share_change_pp[, vintage]``. ``volume_change_pct`` is NaN for a
-        supplier absent before (growth from zero has no percentage).
-    """
-    result = _shares(
-        flows, "recipient", "supplier", recipient, [before, after], merge_lineage, vintage, mapping
-    )
-    shares = result.table
-    first = shares[(shares["start"] == before[0]) & (shares["end"] == before[1])]
-    second = shares[(shares["start"] == after[0]) & (shares["end"] == after[1])]
-    merged = pd.merge(
-        first[["supplier", "tiv", "share"]],
-        second[["supplier", "tiv", "share"]],
-        on="supplier",
-        how="outer",
-        suffixes=("_before", "_after"),
-    )
-    merged = merged.sort_values(["tiv_after", "tiv_before"], ascending=False, kind="stable")
-    total = pd.DataFrame(
-        {
-            "supplier": [TOTAL_LABEL],
-            "tiv_before": [first["tiv"].sum()],
-            "share_before": [1.0 if first["tiv"].sum() > 0 else np.nan],
-            "tiv_after": [second["tiv"].sum()],
-            "share_after": [1.0 if second["tiv"].sum() > 0 else np.nan],
-        }
-    )
-    out = pd.concat([merged, total], ignore_index=True)
-    for col in ("tiv_before", "tiv_after", "share_before", "share_after"):
-        out[col] = out[col].astype("float64").fillna(0.0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        change = (out["tiv_after"] - out["tiv_before"]) / out["tiv_before"] * 100
-    out["volume_change_pct"] = change.where(out["tiv_before"] > 0)
-    out["share_change_pp"] = (out["share_after"] - out["share_before"]) * 100
-    out["supplier"] = out["supplier"].astype("str")
-    cols = [
-        "supplier",
-        "tiv_before",
-        "tiv_after",
-        "volume_change_pct",
-        "share_before",
-        "share_after",
-        "share_change_pp",
-    ]
-    out = out[cols]
-    if "vintage" in shares.columns:
-        out["vintage"] = result.vintage
-    return result.with_table(validate(out, PERIOD_CHANGE))
-
-
 # --------------------------------------------------------------------------- summaries
 
 
-def top_suppliers(
-    shares_or_flows: Shares | Flows, n: int = 5, others_label: str = OTHERS_LABEL
-) -> Shares:
-    """Keep the ``n`` largest suppliers and group the rest as ``others_label``.
-
-    The same suppliers are kept in every period/year (chosen by TIV over the whole frame,
-    per recipient), so a stacked chart keeps each supplier's colour across periods.
-
-    Args:
-        shares_or_flows: A result of ``period_shares``/``yearly_shares`` (its table has
-            ``share``), or tidy flows, which are summed over all their years per recipient
-            first.
-        n: Number of suppliers kept.
-        others_label: Label of the grouped remainder.
-
-    Returns:
-        ``Shares`` (the input's provenance) of the same columns as the input shares (or
-        ``recipient, supplier, tiv, share`` for flows), the kept suppliers largest first and
-        one ``others_label`` row per group when anything was grouped.
-    """
-    if isinstance(shares_or_flows, Shares):
-        result, shares = shares_or_flows, shares_or_flows.table
-    elif isinstance(shares_or_flows, pd.DataFrame) and "share" in shares_or_flows.columns:
-        result = Shares(shares_or_flows, vintage=newest_vintage(shares_or_flows))
-        shares = shares_or_flows
-    else:
-        prepared = _prepare(shares_or_flows, False, None, None)
-        rows = _split_rows(prepared.frame, "recipient", "supplier", None)
-        result = _result(rows.iloc[:0], prepared, rows, "recipient", Columns("flows", {}))
-        shares = rows.groupby(["recipient", "supplier"], as_index=False)["tiv"].sum()
-        shares["share"] = shares["tiv"] / shares.groupby("recipient")["tiv"].transform("sum")
-        shares = shares.sort_values(["recipient", "tiv"], ascending=[True, False], kind="stable")
-    per = [c for c in ("recipient",) if c in shares.columns]
-    groups = [c for c in ("recipient", "start", "end", "year") if c in shares.columns]
-    totals = shares.groupby([*per, "supplier"], as_index=False)["tiv"].sum()
-    totals = totals.sort_values(
-        [*per, "tiv", "supplier"], ascending=[*[True] * len(per), False, True]
-    )
-    kept = totals.groupby(per).head(n) if per else totals.head(n)
-    kept_keys = pd.MultiIndex.from_frame(kept[[*per, "supplier"]])
-    is_kept = pd.MultiIndex.from_frame(shares[[*per, "supplier"]]).isin(kept_keys)
-    top = shares[is_kept]
-    rest = shares[~is_kept]
-    if rest.empty:
-        out = top.reset_index(drop=True)
-    else:
-        agg = {"tiv": ("tiv", "sum"), "share": ("share", "sum")}
-        if "vintage" in rest.columns:
-            agg["vintage"] = ("vintage", "max")
-        others = rest.groupby(groups, as_index=False).agg(**agg) if groups else None
-        if others is None:
-            others = pd.DataFrame({k: [rest[c].agg(f)] for k, (c, f) in agg.items()})
-        others["supplier"] = others_label
-        out = pd.concat([top, others[shares.columns]], ignore_index=True)
-        # Others last within each group; kept suppliers keep their largest-first order.
-        out["_others"] = out["supplier"] == others_label
-        out = out.sort_values([*groups, "_others"], kind="stable").drop(columns="_others")
-        out = out.reset_index(drop=True)
-    out["supplier"] = out["supplier"].astype("str")
-    return result.with_table(out)
+# --------------------------------------------------------------------------- deals, events
 
 
 # SIPRI names may hold commas ("Korea, South" in older exports): top-3 names are joined by "; ".
@@ -689,113 +546,3 @@ def dependency(
     out["top3_suppliers"] = out["top3_suppliers"].astype("str")
     out["top3_share"] = out["top3_share"].astype("float64")
     return result.with_table(validate(out, DEPENDENCY))
-
-
-# --------------------------------------------------------------------------- deals, events
-
-
-def latest_deals(deals: pd.DataFrame) -> pd.DataFrame:
-    """Each deal once: the copy from the newest register among those that list it.
-
-    Registers of different vintages (or layouts: the 2014 report, today's per-deal export)
-    list the same deal again, sometimes with revised numbers. A deal is known by recipient,
-    supplier, designation and order year; registers covering different deals all count.
-    """
-    if deals.empty or "vintage" not in deals.columns:
-        return deals
-    keys = [
-        deals[col].astype("object").where(deals[col].notna(), "\0").astype(str)
-        for col in ("recipient", "supplier", "designation", "order_year")
-    ]
-    keep = _newest_rows(deals, pd.Series(True, index=deals.index), keys)
-    return deals if bool(keep.all()) else deals[keep.to_numpy()]
-
-
-def orders_pipeline(deals: pd.DataFrame, recipient: str | None = None) -> Pipeline:
-    """TIV ordered but not yet delivered, by supplier (the order backlog).
-
-    Pending is ``tiv_order - tiv_delivered`` clipped at 0 per deal (deliveries can exceed
-    the order after SIPRI's rounding). Deals without ``tiv_order`` cannot be valued and
-    are left out; their count is the result's ``excluded_deals``. Beware registers exported
-    for a year range: their delivered TIV covers only those years, so pending is overstated.
-
-    Args:
-        deals: Deals frame (analysis.schema DEAL_COLUMNS; optional vintage, dataset_id).
-        recipient: Restrict to one importer's deals.
-
-    Returns:
-        ``Pipeline`` of ``supplier, tiv_order, tiv_delivered, tiv_pending, deals`` largest
-        backlog first.
-    """
-    frame = latest_deals(deals)
-    if recipient is not None:
-        frame = frame[frame["recipient"] == recipient]
-    valued = frame["tiv_order"].notna()
-    excluded = int((~valued).sum())
-    frame = frame[valued]
-    order = frame["tiv_order"].astype("float64")
-    delivered = frame["tiv_delivered"].astype("float64").fillna(0.0)
-    work = pd.DataFrame(
-        {
-            "supplier": frame["supplier"].astype("str"),
-            "tiv_order": order,
-            "tiv_delivered": delivered,
-            "tiv_pending": (order - delivered).clip(lower=0.0),
-        }
-    )
-    out = work.groupby("supplier", as_index=False).agg(
-        tiv_order=("tiv_order", "sum"),
-        tiv_delivered=("tiv_delivered", "sum"),
-        tiv_pending=("tiv_pending", "sum"),
-        deals=("tiv_order", "size"),
-    )
-    out = out.sort_values(["tiv_pending", "supplier"], ascending=[False, True], kind="stable")
-    out = out.reset_index(drop=True)
-    if "vintage" in frame.columns:
-        out["vintage"] = newest_vintage(frame)
-    return Pipeline(validate(out, PIPELINE), excluded, newest_vintage(frame))
-
-
-def event_window(
-    flows: Flows,
-    recipient: str,
-    date: dt.date | str | pd.Timestamp,
-    years: int = 5,
-    merge_lineage: bool = False,
-    *,
-    vintage: str | None = None,
-    mapping: Mapping[str, str] | None = None,
-) -> Shares:
-    """Supplier shares in the ``years`` full years before an event vs from the event year on.
-
-    Flows are yearly, so the event's year has to fall on one side: it is counted as the
-    first "after" year (an event in Feb 2022 changes most of 2022's deliveries less than it
-    changes what follows, but the year cannot be split, and "before" then stays untouched
-    by the event). Before = ``Y-years .. Y-1``, after = ``Y .. Y+years-1``.
-
-    Args:
-        flows: Tidy flows.
-        recipient: Importer.
-        date: Event date.
-        years: Window length in years on each side.
-        merge_lineage: Count predecessor states as their successor.
-        vintage: Use this export vintage instead of the newest.
-        mapping: Lineage mapping override.
-
-    Returns:
-        ``Shares`` of the ``period_shares`` columns plus ``window`` ("before"/"after") and ``complete``
-        (whether the data reaches both ends of that window).
-    """
-    year = pd.Timestamp(date).year
-    before, after = (year - years, year - 1), (year, year + years - 1)
-    result = period_shares(
-        flows, recipient, [before, after], merge_lineage, vintage=vintage, mapping=mapping
-    )
-    shares = result.table.copy()
-    frame = loaded(flows).frame
-    first = int(frame["year"].min()) if len(frame) else 0
-    last = int(frame["year"].max()) if len(frame) else -1
-    shares["window"] = np.where(shares["start"] == before[0], "before", "after")
-    shares["window"] = shares["window"].astype("str")
-    shares["complete"] = (shares["start"] >= first) & (shares["end"] <= last)
-    return result.with_table(shares)

@@ -9,11 +9,22 @@ import numpy as np
 import pandas as pd
 
 from analysis.blanks import share_cells, tiv_cells
+from analysis.period_change import period_change
 from analysis.published import reconcile, self_check_summary
 from analysis.published_chart import press_citations, published_mix
-from analysis.results import DisplayTable, Flows, SelfCheck, WorldShare
-from analysis.shares import Period, period_change, sipri_round, world_share_and_rank
+from analysis.results import (
+    SELF_CHECK,
+    WHAT_CHANGED,
+    WORLD_POSITION,
+    DisplayTable,
+    Flows,
+    SelfCheck,
+    WorldShare,
+    validate,
+)
+from analysis.shares import Period, sipri_round
 from analysis.vocab import NOT_BROKEN_DOWN, country_phrase, period_label, period_labels
+from analysis.world_shares import world_share_and_rank
 from analysis.world_sources import NoWorldSource
 
 HEADLINE_PERIODS: tuple[Period, Period] = ((2009, 2013), (2019, 2023))
@@ -78,7 +89,7 @@ def what_changed(
             "Volume change (%)": rows["volume_change_pct"].round(0).astype("float64"),
         }
     )
-    return DisplayTable(out, result.vintage, result.sources)
+    return DisplayTable(validate(out, WHAT_CHANGED), result.vintage, result.sources)
 
 
 def period_table(
@@ -109,7 +120,17 @@ def period_table(
             "Volume change (%)": change["volume_change_pct"].round(0),
         }
     )
-    return DisplayTable(out, result.vintage, result.sources)
+    return DisplayTable(validate(out, WHAT_CHANGED), result.vintage, result.sources)
+
+
+_WORLD_POSITION_DTYPES = {
+    "Period": "str",
+    "Share of world imports": "str",
+    "Rank": "Int64",
+    "Countries ranked": "int64",
+    "Source": "str",
+    "Complete": "bool",
+}
 
 
 def world_position(flows: Flows, recipient: str, periods: Sequence[Period]) -> DisplayTable:
@@ -129,17 +150,8 @@ def world_position(flows: Flows, recipient: str, periods: Sequence[Period]) -> D
         result = WorldShare(pd.DataFrame())
     world = result.table
     if world.empty:
-        empty = pd.DataFrame(
-            columns=[
-                "Period",
-                "Share of world imports",
-                "Rank",
-                "Countries ranked",
-                "Source",
-                "Complete",
-            ]
-        )
-        return DisplayTable(empty, result.vintage, result.sources)
+        empty = pd.DataFrame(columns=list(WORLD_POSITION.required)).astype(_WORLD_POSITION_DTYPES)
+        return DisplayTable(validate(empty, WORLD_POSITION), result.vintage, result.sources)
     out = pd.DataFrame(
         {
             "Period": period_labels(world),
@@ -150,7 +162,7 @@ def world_position(flows: Flows, recipient: str, periods: Sequence[Period]) -> D
             "Complete": world["complete"],
         }
     )
-    return DisplayTable(out, result.vintage, result.sources)
+    return DisplayTable(validate(out, WORLD_POSITION), result.vintage, result.sources)
 
 
 def self_check(flows: Flows, recipient: str | None = None) -> SelfCheck:
@@ -185,7 +197,7 @@ def self_check(flows: Flows, recipient: str | None = None) -> SelfCheck:
             "Source": table["source"].to_numpy(),
         }
     )
-    return SelfCheck(out, self_check_summary(table))
+    return SelfCheck(validate(out, SELF_CHECK), self_check_summary(table))
 
 
 def published_change(
@@ -218,4 +230,4 @@ def published_change(
             "Volume change (%)": None,
         }
     )
-    return DisplayTable(out, citations=press_citations(table))
+    return DisplayTable(validate(out, WHAT_CHANGED), citations=press_citations(table))

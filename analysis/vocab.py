@@ -1,9 +1,11 @@
-"""SIPRI's vocabulary, once: how a share is printed, period labels, and the labels of rows
-that are not a country. Tables, charts, exports and the CLI all use these."""
+"""SIPRI's vocabulary, once: how a share is printed, period labels, the labels of rows that are
+not a country, the moving average and the top-N rule. Tables, charts, exports and the CLI all
+use these."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
@@ -13,6 +15,17 @@ OTHERS = "Others"
 # SIPRI's placeholders for an unidentified party.
 UNKNOWN_SUPPLIER = "unknown supplier(s)"
 UNKNOWN_RECIPIENT = "unknown recipient(s)"
+# Other spellings of those rows (older exports, other tables), compared case-insensitively.
+_NOT_A_COUNTRY = {
+    "others": OTHERS,
+    "other": OTHERS,
+    "other suppliers": OTHERS,
+    "other recipients": OTHERS,
+    "unknown": UNKNOWN_SUPPLIER,
+    "unknown country": UNKNOWN_SUPPLIER,
+    "unknown supplier(s)": UNKNOWN_SUPPLIER,
+    "unknown recipient(s)": UNKNOWN_RECIPIENT,
+}
 # What a missing share reads as in a table.
 NOT_AVAILABLE = "n/a"
 # The part of a recipient's imports that SIPRI's published figures do not split by supplier
@@ -156,3 +169,117 @@ def country_phrase(name: object, *, start: bool = False, possessive: bool = Fals
     if possessive:
         text += "'" if text.endswith("s") else "'s"
     return text[0].upper() + text[1:] if start else text
+
+
+LINEAGE_MERGED = "Soviet Union counted as Russia"
+
+
+LINEAGE_SEPARATE = "Soviet Union and Russia separate"
+
+
+def lineage_label(merge_lineage: bool) -> str:
+    """The lineage choice as printed in subtitles."""
+    return LINEAGE_MERGED if merge_lineage else LINEAGE_SEPARATE
+
+
+def parse_periods_text(text: str) -> list[tuple[int, int]]:
+    """Periods from text such as "2009-2013,2019-2023" or "2009-13, 2019-23".
+
+    Raises:
+        ValueError: for text that is not a comma-separated list of year ranges.
+    """
+    periods = [parse_period(part) for part in str(text).split(",") if part.strip()]
+    if not periods:
+        raise ValueError(f"no periods in {text!r}")
+    return periods
+
+
+# --------------------------------------------------------------------------- rows, not countries
+
+
+def not_a_country(name: object) -> str | None:
+    """``OTHERS``, ``UNKNOWN_SUPPLIER`` or ``UNKNOWN_RECIPIENT`` when ``name`` spells one of the
+    rows that are not a country ("Other suppliers", "Unknown country", ...), else None."""
+    return _NOT_A_COUNTRY.get(" ".join(str(name).split()).casefold())
+
+
+# --------------------------------------------------------------------------- moving average
+
+
+def moving_average(
+    table: pd.DataFrame,
+    name: str | None = None,
+    *,
+    series: str = "supplier",
+    measure: str = "share",
+    window: int = 5,
+    centred: bool = True,
+) -> pd.Series:
+    """The moving average of yearly TIV, indexed by year (years without deliveries count as 0).
+
+    Args:
+        table: yearly rows with ``year``, ``tiv`` and (for a ``name``) the ``series`` column.
+        name: the series averaged; None averages the total TIV per year.
+        series: the series column.
+        measure: with a ``name``, "share" gives its share over the window (its TIV over the
+            window / all TIV over the same years, the SIPRI way) and "tiv" its mean yearly TIV.
+        window: years averaged.
+        centred: the window centred on the year (the charts), else trailing: the value at year
+            Y averages Y-window+1 .. Y (SIPRI's fact sheets).
+
+    Returns:
+        A float Series indexed by year over the table's first to last year; NaN where the
+        window is not complete.
+    """
+    if table.empty:
+        return pd.Series(dtype="float64")
+    years = pd.RangeIndex(int(table["year"].min()), int(table["year"].max()) + 1, name="year")
+    total = table.groupby("year")["tiv"].sum().reindex(years, fill_value=0.0)
+    window_total = total.rolling(window, center=centred, min_periods=window).sum()
+    if name is None:
+        return (window_total / window).astype("float64")
+    part = table[table[series] == name].groupby("year")["tiv"].sum().reindex(years, fill_value=0.0)
+    window_part = part.rolling(window, center=centred, min_periods=window).sum()
+    if measure == "tiv":
+        return (window_part / window).astype("float64")
+    return (window_part / window_total.where(window_total > 0)).astype("float64")
+
+
+# --------------------------------------------------------------------------- top N
+
+
+def top_names(totals: pd.Series, n: int | None) -> list:
+    """The ``n`` largest of ``totals`` (name -> value), largest first, equal values by name;
+    all of them when ``n`` is None."""
+    ranked = sorted(totals.index, key=lambda k: (-totals[k], k))
+    return ranked if n is None else ranked[:n]
+
+
+def top_n(
+    frame: pd.DataFrame,
+    key: str,
+    n: int | None,
+    value: str = "tiv",
+    by: Sequence[str] = ("year",),
+    others_label: str = OTHERS,
+) -> pd.DataFrame:
+    """Keep the ``n`` largest ``key`` values (by total ``value``), summing the rest as Others.
+
+    Args:
+        frame: long frame with ``by`` columns, ``key`` and ``value``.
+        key: the series column, e.g. "supplier".
+        n: how many to keep; None keeps all.
+        value: the column summed.
+        by: the other grouping columns (e.g. year or period).
+        others_label: the name of the summed remainder.
+
+    Returns:
+        A frame with columns ``[*by, key, value]``, one row per group and series.
+    """
+    out = frame[[*by, key, value]].copy()
+    out[key] = out[key].fillna(UNKNOWN_SUPPLIER if key == "supplier" else "unknown").astype(str)
+    if n is not None:
+        totals = out[out[key] != others_label].groupby(key)[value].sum()
+        keep = set(top_names(totals, n))
+        out[key] = out[key].where(out[key].isin(keep), others_label)
+    return out.groupby([*by, key], as_index=False, sort=True)[value].sum()

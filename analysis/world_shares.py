@@ -34,7 +34,7 @@ _COLUMNS = ["start", "end", "country", "tiv", "world_tiv", "share", "rank", "cou
 _COLUMNS += ["complete", "source", "vintage"]
 
 
-def _is_rankable(names: pd.Series) -> np.ndarray:
+def is_rankable(names: pd.Series) -> np.ndarray:
     """States only: SIPRI marks armed groups ``*``, organisations ``**``; unknowns are unnamed."""
     text = names.astype(str)
     return (~text.str.endswith("*") & ~text.str.lower().str.startswith("unknown")).to_numpy()
@@ -65,7 +65,7 @@ def _period_table(table: pd.DataFrame, side: str, period: Period, source: str) -
     within = table[(table["year"] >= start) & (table["year"] <= end)]
     volume = within.groupby(country_col)["tiv"].sum()
     world = float(volume.sum())
-    states = volume[_is_rankable(volume.index.to_series())]
+    states = volume[is_rankable(volume.index.to_series())]
     states = states[states > 0]
     ranks = states.rank(ascending=False, method="min").reindex(volume.index)
     out = pd.DataFrame(

@@ -5,7 +5,16 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analysis import categories, compare, estimate_views, estimates, sources, views
+from analysis import (
+    categories,
+    category_view,
+    compare,
+    estimate_views,
+    estimates,
+    recipient_data,
+    sources,
+    views,
+)
 from analysis.events import Event
 from analysis.vocab import parse_period
 from pages.common import load_deals, load_events, load_flows
@@ -14,7 +23,7 @@ from pages.common import load_deals, load_events, load_flows
 @st.cache_data(show_spinner=False, max_entries=8)
 def recipients(token: str) -> list[str]:
     """Recipients with supplier-split data, for the country pickers."""
-    return views.recipients_with_data(load_flows())
+    return recipient_data.recipients_with_data(load_flows())
 
 
 # Views are cached as resources (shared, not copied): unpickling a cached plotly figure on
@@ -79,7 +88,7 @@ def weapon_categories(token: str, recipient: str) -> list[str]:
 @st.cache_resource(show_spinner=False, max_entries=16)
 def category_mix(token: str, **options: object) -> views.ChartView:
     """A recipient's imports by weapon category (chart view) for these options."""
-    return categories.category_view(load_flows(), load_events(), **options)
+    return category_view.category_view(load_flows(), load_events(), **options)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -93,7 +102,7 @@ def category_periods(token: str, recipient: str) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=16)
 def recipient_span(token: str, recipient: str) -> tuple[int, int] | None:
     """First and last year of the recipient's supplier-split data (None without any)."""
-    return views.recipient_years(load_flows(), recipient)
+    return recipient_data.recipient_years(load_flows(), recipient)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import re
 import urllib.parse
 from collections.abc import Callable, Mapping, Sequence
@@ -413,19 +412,6 @@ def event_category_filter(key: str) -> list[str]:
 
 
 # --------------------------------------------------------------------------- charts
-
-
-def vintage_of(frame: pd.DataFrame) -> dt.date | None:
-    """The newest 'Data generated' date among the rows (None for seed-only views)."""
-    if frame is None or "vintage" not in frame.columns or frame.empty:
-        return None
-    values = frame["vintage"].dropna()
-    if values.empty:
-        return None
-    try:
-        return dt.date.fromisoformat(str(values.max()))
-    except ValueError:
-        return None
 
 
 def render_chart(

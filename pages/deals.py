@@ -9,7 +9,7 @@ from analysis.categories import NO_DEAL_CATEGORIES_SENTENCE
 from analysis.chart_meta import ChartMeta
 from analysis.deals import filter_deals, no_match_sentence
 from analysis.export import chart_data_csv
-from analysis.shares import latest_deals, orders_pipeline
+from analysis.pipeline import latest_deals, orders_pipeline
 from pages.common import (
     DEFAULT_COUNTRY,
     dash_missing,

@@ -9,7 +9,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analysis import estimate_views, sources, views
+from analysis import (
+    estimate_views,
+    published_views,
+    recipient_data,
+    sources,
+    views,
+)
 from analysis.compare import MAX_COUNTRIES, MIN_COUNTRIES, parse_countries
 from analysis.partial_marks import customers_marks
 from analysis.periods import (
@@ -71,12 +77,12 @@ def periods(token: str, with_data: list[str]) -> None:
     nothing is loaded)."""
     country = url_value("country", DEFAULT_COUNTRY)
     if not with_data:
-        view = views.published_comparison_view(load_events(), recipient=DEFAULT_COUNTRY)
+        view = published_views.published_comparison_view(load_events(), recipient=DEFAULT_COUNTRY)
         show_embedded(view.fig, view.meta, key="periods_published")
     # The export the URL's source= names for the country (else the default rule), as the page.
     picked = sources.find_source(sources.candidates(load_flows(), country), url_value("source", ""))
     flows = sources.pin(load_flows(), country, picked.dataset_id if picked else None)
-    span = views.recipient_years(flows, country)
+    span = recipient_data.recipient_years(flows, country)
     years = anchor_years(span) if span else []
     if country not in with_data or not years:
         _refuse(f"No whole 5-year period of imports by supplier is loaded for {country}.")
@@ -118,7 +124,7 @@ def suppliers(token: str, exporters: list[str]) -> None:
     try:
         if url_value("chart", "customers") == "map":
             country = url_value("country", DEFAULT_COUNTRY)
-            span = views.recipient_years(flows, country)
+            span = recipient_data.recipient_years(flows, country)
             if span is None:
                 _refuse(f"No imports by supplier are loaded for {country}.")
             view = views.supplier_map_view(

@@ -8,6 +8,12 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from analysis.event_files import (
+    EventFormatError,
+    events_to_csv,
+    events_to_json,
+    read_events_to_import,
+)
 from analysis.events import (
     CATEGORIES,
     COUNTRY_SEPARATOR,
@@ -16,12 +22,9 @@ from analysis.events import (
     MAX_DESCRIPTION_CHARS,
     MAX_TITLE_CHARS,
     Event,
-    EventFormatError,
     InvalidEventError,
     check_event,
-    events_to_csv,
-    events_to_json,
-    read_events_to_import,
+    events_for,
 )
 from analysis.store import StoreError
 from pages.common import (
@@ -105,11 +108,7 @@ def _filtered(events: list[Event]) -> tuple[list[Event], str, list[str]]:
         placeholder="All",
     )
     set_url(country="" if country == ALL else country, categories=",".join(categories))
-    chosen = [
-        e
-        for e in events
-        if (country == ALL or e.concerns(country)) and (not categories or e.category in categories)
-    ]
+    chosen = events_for(events, None if country == ALL else country, categories or None)
     return chosen, country, categories
 
 

@@ -15,7 +15,7 @@ from analysis.mark_deals import (
     mark_from_point,
     supplier_of_trace,
 )
-from analysis.shares import latest_deals
+from analysis.pipeline import latest_deals
 from analysis.views import ChartView
 from analysis.vocab import OTHERS
 from pages.common import dash_missing, load_deals, load_deliveries, md_escape

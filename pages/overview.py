@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analysis import estimate_marks, estimate_views, estimates, sources, views
+from analysis import (
+    estimate_marks,
+    estimate_views,
+    estimates,
+    headlines,
+    published_views,
+    recipient_data,
+    sources,
+    tables,
+    views,
+)
 from analysis.blanks import COMPUTED_REASONS, PUBLISHED_REASONS
 from analysis.dependency_chart import EXPLANATION, DependencyView, dependency_view
 from analysis.published import load_published
@@ -33,18 +43,18 @@ from pages.published_figures import footnote, table_with_reasons
 
 through_app()
 
-BEFORE, AFTER = views.HEADLINE_PERIODS
+BEFORE, AFTER = tables.HEADLINE_PERIODS
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _countries(token: str) -> tuple[list[str], list[str]]:
     published = load_published()
-    return views.recipients_with_data(load_flows()), sorted(set(published["recipient"]))
+    return recipient_data.recipients_with_data(load_flows()), sorted(set(published["recipient"]))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _suppliers(token: str, country: str) -> list[str]:
-    return views.headline_suppliers(load_flows(), country)
+    return headlines.headline_suppliers(load_flows(), country)
 
 
 def _flows(country: str, source: int | None):
@@ -53,9 +63,9 @@ def _flows(country: str, source: int | None):
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _cards(token: str, country: str, supplier: str, source: int | None) -> list[views.Headline]:
+def _cards(token: str, country: str, supplier: str, source: int | None) -> list[headlines.Headline]:
     flows = _flows(country, source)
-    cards = views.headline_cards(flows, country, supplier)
+    cards = headlines.headline_cards(flows, country, supplier)
     # Shares estimated from a per-deal register read "75% (estimated; 48-93%)".
     deals = estimates.recipient_register_deals(flows, load_deals(), country)
     return estimates.bounded_headlines(cards, deals, country, supplier)
@@ -80,7 +90,9 @@ def _mix(
         )
         # Years estimated from a per-deal register: hatched, bounded in the CSV and alt text.
         return estimate_views.recipient_marks(view, flows, load_deals(), country)
-    return views.published_mix_view(load_events(), recipient=country, hidden_categories=hidden)
+    return published_views.published_mix_view(
+        load_events(), recipient=country, hidden_categories=hidden
+    )
 
 
 # A resource (shared, not copied), as in pages/cached_views.py: the page never mutates it.
@@ -93,11 +105,11 @@ def _dependency(token: str, country: str, source: int | None) -> DependencyView:
 def _changed(token: str, country: str, loaded: bool, source: int | None) -> DisplayTable:
     if loaded:
         flows = _flows(country, source)
-        changed = views.what_changed(flows, country, BEFORE, AFTER)
+        changed = tables.what_changed(flows, country, BEFORE, AFTER)
         # Shares estimated from a per-deal register read "43% (estimated; 31-50%)", as the cards.
         deals = estimates.recipient_register_deals(flows, load_deals(), country)
         return estimate_marks.bounded_change_table(changed, deals, country, (BEFORE, AFTER))
-    return views.published_change(country, BEFORE, AFTER)
+    return tables.published_change(country, BEFORE, AFTER)
 
 
 token = state_token()
@@ -210,7 +222,7 @@ else:
 
 a, b = period_label(*BEFORE), period_label(*AFTER)
 st.subheader(f"What changed between {a} and {b}")
-span = views.recipient_years(_flows(country, source_id), country) if loaded else None
+span = recipient_data.recipient_years(_flows(country, source_id), country) if loaded else None
 covers = span is not None and span[0] <= BEFORE[0] and span[1] >= AFTER[1]
 if covers or (not loaded and country in with_published):
     try:
@@ -220,7 +232,7 @@ if covers or (not loaded and country in with_published):
     else:
         reasons = COMPUTED_REASONS if covers else PUBLISHED_REASONS
         table_with_reasons(changed.table, reasons, key="overview_changed")
-        vintage = views.vintage_text(changed.vintage)
+        vintage = tables.vintage_text(changed.vintage)
         st.caption(
             "Shares of the recipient's imports over each 5-year period (SIPRI rounding); "
             "change in percentage points; volume change in TIV. "

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analysis import estimate_views, estimates, sources, views
+from analysis import (
+    estimate_views,
+    estimates,
+    published_views,
+    recipient_data,
+    sources,
+    tables,
+    views,
+)
 from analysis.blanks import COMPUTED_REASONS
 from analysis.periods import (
     STORY_PAIR,
@@ -47,13 +55,13 @@ through_app()
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _recipients(token: str) -> list[str]:
-    return views.recipients_with_data(load_flows())
+    return recipient_data.recipients_with_data(load_flows())
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _span(token: str, country: str, source: int | None) -> tuple[int, int] | None:
     # The years of the export picked for the country, as its chart and tables.
-    return views.recipient_years(sources.pin(load_flows(), country, source), country)
+    return recipient_data.recipient_years(sources.pin(load_flows(), country, source), country)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -75,8 +83,8 @@ def _facts(
     # Estimated from a per-deal register: each supplier's range as error bars and CSV columns.
     return (
         estimate_views.recipient_marks(view, flows, load_deals(), country, lineage),
-        views.period_table(flows, country, a, b, lineage),
-        views.world_position(load_flows(), country, [a, b]),  # one world export, whole
+        tables.period_table(flows, country, a, b, lineage),
+        tables.world_position(load_flows(), country, [a, b]),  # one world export, whole
     )
 
 
@@ -114,7 +122,7 @@ def _new_anchor() -> None:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _self_check(token: str, country: str) -> SelfCheck:
-    return views.self_check(load_flows(), country)
+    return tables.self_check(load_flows(), country)
 
 
 token = state_token()
@@ -126,7 +134,7 @@ st.title("Periods: a fact-sheet comparison")
 if not recipients:
     upload_hint()
     st.caption("Meanwhile, SIPRI's published figures for India:")
-    view = views.published_comparison_view(load_events(), recipient=DEFAULT_COUNTRY)
+    view = published_views.published_comparison_view(load_events(), recipient=DEFAULT_COUNTRY)
     render_chart(
         view.fig,
         view.meta,
@@ -206,7 +214,7 @@ period_a, period_b = pair
 
 view, table, world = _facts(token, country, period_a, period_b, lineage, tuple(hidden), source_id)
 table_bounds, world_bounds = _bounds(token, country, period_a, period_b, lineage, source_id)
-vintage = views.vintage_text(table.vintage)
+vintage = tables.vintage_text(table.vintage)
 st.subheader(f"{whose_opening} suppliers, {label_a} and {label_b}")
 table_with_reasons(table.table, COMPUTED_REASONS, key="periods_table")
 if table_bounds is not None:
@@ -234,7 +242,7 @@ else:
         st.caption(estimates.METHOD_NOTE)
     st.caption(
         "Source: SIPRI Arms Transfers Database, data generated "
-        f"{views.vintage_text(world.vintage)}; rank among states."
+        f"{tables.vintage_text(world.vintage)}; rank among states."
     )
 
 render_chart(

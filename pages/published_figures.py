@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 import pandas as pd
 import streamlit as st
 
-from analysis import views
+from analysis import published_chart, published_views, views
 from analysis.blanks import PUBLISHED_REASONS, blank_reasons, reason_help
 from analysis.published import load_published
 from analysis.published_chart import footnote_text, published_recipients, supplier_table
@@ -39,7 +39,9 @@ def recipients() -> list[str]:
 def _mix(token: str, country: str, hidden: tuple[str, ...]) -> views.ChartView:
     from pages.common import load_events
 
-    return views.published_mix_view(load_events(), recipient=country, hidden_categories=hidden)
+    return published_views.published_mix_view(
+        load_events(), recipient=country, hidden_categories=hidden
+    )
 
 
 def footnote(citations: Iterable[str]) -> None:
@@ -75,7 +77,7 @@ def published_mix(token: str, country: str, hidden: Iterable[str], *, key: str) 
 
 def published_suppliers(country: str, *, key: str) -> None:
     """Each named supplier's published share per period, blank where no release names one."""
-    table = supplier_table(views.published_mix(country))
+    table = supplier_table(published_chart.published_mix(country))
     if table.empty:
         st.info(
             f"SIPRI's published figures name no supplier of {md_escape(country_phrase(country))}."

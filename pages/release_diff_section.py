@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analysis import views
+from analysis import recipient_data, tables
 from analysis.revisions import revision_view, tiv_revisions
 from analysis.vocab import share_text
 from pages.common import dash_missing, load_datasets, md_escape, render_chart
@@ -25,7 +25,7 @@ def _flows_of(token: str, dataset_id: int) -> pd.DataFrame:
 
 
 def _label(row) -> str:
-    vintage = views.vintage_text(row.vintage) or "no date"
+    vintage = tables.vintage_text(row.vintage) or "no date"
     return f"#{row.id} {row.file_name} (data generated {vintage})"
 
 
@@ -46,7 +46,8 @@ def release_diff_section(token: str) -> None:
     )
     flows_a, flows_b = _flows_of(token, a), _flows_of(token, b)
     both = sorted(
-        set(views.recipients_with_data(flows_a)) & set(views.recipients_with_data(flows_b))
+        set(recipient_data.recipients_with_data(flows_a))
+        & set(recipient_data.recipients_with_data(flows_b))
     )
     if not both:
         st.info(

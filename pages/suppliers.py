@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analysis import views
+from analysis import recipient_data, views
 from analysis.partial_marks import customers_marks
 from pages import embed_views
 from pages.common import (
@@ -35,7 +35,7 @@ MEASURE_LABELS = {"tiv": "TIV (millions)", "share": "Share of its exports"}
 @st.cache_data(show_spinner=False, max_entries=8)
 def _choices(token: str) -> tuple[list[str], list[str]]:
     flows = load_flows()
-    return views.exporters_with_data(flows), views.recipients_with_data(flows)
+    return recipient_data.exporters_with_data(flows), recipient_data.recipients_with_data(flows)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -48,8 +48,8 @@ def _customers(token: str, **options: object) -> views.ChartView:
 def _span(token: str, country: str) -> tuple[tuple[int, int], tuple[int, int]]:
     """The recipient's years, and the default map years: its latest whole 5-year period."""
     flows = load_flows()
-    span = views.recipient_years(flows, country)
-    periods = views.default_periods(flows, country)
+    span = recipient_data.recipient_years(flows, country)
+    periods = recipient_data.default_periods(flows, country)
     return span, (periods[-1] if periods else span)
 
 

@@ -7,9 +7,9 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from analysis import views
+from analysis import published_views, views
 from analysis.alt_text import chart_kind, compared_spans, describe_chart, describe_view
-from analysis.categories import category_view
+from analysis.category_view import category_view
 from analysis.compare import compare_view
 from analysis.dependency_chart import dependency_view
 from analysis.events import Event
@@ -103,7 +103,7 @@ def test_period_mix_and_tiv_measure():
 
 
 def test_published_figures_say_so_and_quote_the_latest_period():
-    text = describe_view(views.published_mix_view([PUTIN], recipient="India"))
+    text = describe_view(published_views.published_mix_view([PUTIN], recipient="India"))
     assert ", as published by SIPRI, " in text
     assert "largest supplier in 2021-25" in text or "largest supplier in 2019-23" in text
     assert "%" in text and "585%" not in text

@@ -9,8 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis import bounds
-from analysis.shares import period_shares, world_share_and_rank
+from analysis.shares import period_shares
 from analysis.sipri import read_sipri
+from analysis.world_shares import world_share_and_rank
 
 from .conftest import DATA, examples
 

@@ -16,11 +16,11 @@ from analysis.categories import (
     category_breakdown,
     category_recipients,
     category_rows,
-    category_view,
     filter_by_category,
     has_categories,
     period_table,
 )
+from analysis.category_view import category_view
 from analysis.charts import ChartMeta
 from analysis.events import Event
 from analysis.store import Store

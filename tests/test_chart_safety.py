@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import charts, supplier_map, views
+from analysis import charts, published_views, supplier_map, views
 from analysis.charts import (
     MAX_DRAWN_EVENTS,
     MAX_LISTED_OUTSIDE,
@@ -266,7 +266,7 @@ def test_views_on_hostile_flows():
             HOSTILE_FLOWS, events, recipient=LINK, period_a=(2010, 2014), period_b=(2015, 2019)
         ),
         views.event_window_view(HOSTILE_FLOWS, CROWDED[0], recipient=LINK),
-        views.published_mix_view(events, recipient="India"),
+        published_views.published_mix_view(events, recipient="India"),
     ]
     for view in built:
         assert_safe(view.fig, [LINK])

@@ -108,7 +108,7 @@ def test_world_without_a_world_export_exits_2(india_two_exports, capsys):
 
 def test_world_ranks_as_the_pages_do(db, fixture_path, capsys):
     """The CLI ranks through the pages' world function: the same rank and share per country."""
-    from analysis.shares import world_share_and_rank
+    from analysis.world_shares import world_share_and_rank
 
     table = fixture_path("B_importers_all.csv")
     store = Store(db)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from analysis import views
+from analysis import published_views, views
 from analysis.charts import DARK_SWAPS, on_screen
 from analysis.colors import GREYS, PALETTE, delta_e
 from analysis.compare import compare_view
@@ -59,7 +59,7 @@ def _views():
         "customers": views.customers_view(FLOWS, exporter="France"),
         "compare": compare_view(FLOWS, ["India", "Pakistan"]).chart,
         "dependency": dependency_view(FLOWS, "India").chart,
-        "published": views.published_mix_view(EVENTS),
+        "published": published_views.published_mix_view(EVENTS),
     }
 
 

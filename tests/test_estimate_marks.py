@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from analysis import bounds, estimate_marks, estimates, views
+from analysis import bounds, estimate_marks, estimates, tables, views
 
 from .conftest import DATA
 from .register_fixture import india_register
@@ -117,7 +117,7 @@ def test_bars_from_a_tiv_table_are_not_hatched(tiv_store):
 
 
 def test_what_changed_prints_bounded_shares(store):
-    changed = views.what_changed(store.flows(), "India", A, B)
+    changed = tables.what_changed(store.flows(), "India", A, B)
     table = estimate_marks.bounded_change_table(changed, _mine(store), "India", (A, B)).table
     rows = table.set_index("Supplier")
     assert rows.loc["Russia", "Share 2009-13"] == "93% (estimated; 44-100%)"

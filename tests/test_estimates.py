@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from analysis import estimates, views
+from analysis import estimates, headlines, views
 from analysis.store import Store
 
 from .conftest import DATA
@@ -32,7 +32,7 @@ def test_an_exact_export_needs_no_bounds(store):
 
 def test_headline_cards_carry_their_bounds(store):
     flows, deals = store.flows(), store.deals()
-    cards = views.headline_cards(flows, "India", "Russia")
+    cards = headlines.headline_cards(flows, "India", "Russia")
     mine = estimates.recipient_register_deals(flows, deals, "India")
     bounded = estimates.bounded_headlines(cards, mine, "India", "Russia")
     by_label = {c.label: c for c in bounded}

@@ -11,20 +11,22 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.events import (
-    CATEGORIES,
+from analysis.event_files import (
     CSV_COLUMNS,
-    Event,
     EventFormatError,
-    InvalidEventError,
-    check_event,
-    events_for,
     events_from_csv,
     events_from_json,
     events_from_text,
     events_to_csv,
     events_to_json,
     load_seed_events,
+)
+from analysis.events import (
+    CATEGORIES,
+    Event,
+    InvalidEventError,
+    check_event,
+    events_for,
     normalise_event,
     validate_event,
 )

@@ -17,24 +17,26 @@ from pathlib import Path
 import pytest
 
 from analysis.__main__ import main as cli_main
-from analysis.events import (
-    EARLIEST_DATE,
-    LATEST_DATE,
-    MAX_DESCRIPTION_CHARS,
+from analysis.event_files import (
     MAX_IMPORT_EVENTS,
     MAX_JSON_DEPTH,
     MAX_LISTED_PROBLEMS,
-    MAX_SOURCE_NAME_CHARS,
-    MAX_SOURCE_URL_CHARS,
-    MAX_TITLE_CHARS,
-    Event,
     EventFormatError,
-    InvalidEventError,
-    check_event,
     events_from_json,
     events_from_text,
     json_depth,
     read_events_to_import,
+)
+from analysis.events import (
+    EARLIEST_DATE,
+    LATEST_DATE,
+    MAX_DESCRIPTION_CHARS,
+    MAX_SOURCE_NAME_CHARS,
+    MAX_SOURCE_URL_CHARS,
+    MAX_TITLE_CHARS,
+    Event,
+    InvalidEventError,
+    check_event,
     validate_event,
 )
 from analysis.store import Store

@@ -8,7 +8,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from analysis import views
+from analysis import published_views, views
 from analysis.charts import (
     DARK_SWAPS,
     PRINT_TEMPLATE,
@@ -190,8 +190,10 @@ def test_exported_chart_and_csv_say_which_event_categories_were_hidden():
         ),
         lambda f, h: views.customers_view(f, exporter="Russia", hidden_categories=h),
         lambda f, h: views.supplier_map_view(f, recipient="India", hidden_categories=h),
-        lambda f, h: views.published_mix_view(recipient="India", hidden_categories=h),
-        lambda f, h: views.published_comparison_view(recipient="India", hidden_categories=h),
+        lambda f, h: published_views.published_mix_view(recipient="India", hidden_categories=h),
+        lambda f, h: published_views.published_comparison_view(
+            recipient="India", hidden_categories=h
+        ),
     ],
 )
 def test_every_view_with_event_toggles_names_the_hidden_ones(make):

@@ -8,8 +8,8 @@ import pytest
 
 from analysis.alt_text import describe_view
 from analysis.events import Event
+from analysis.published_views import published_mix_view
 from analysis.store import Store
-from analysis.views import published_mix_view
 
 from .conftest import open_page
 from .test_cite import parse_bibtex, parse_ris

@@ -296,7 +296,8 @@ def test_deleting_an_event_needs_confirmation(db):
 
 
 def test_events_import_from_csv_file(db):
-    from analysis.events import Event, events_to_csv
+    from analysis.event_files import events_to_csv
+    from analysis.events import Event
 
     fresh = Event(
         start=dt.date(2024, 7, 8),

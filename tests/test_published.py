@@ -232,7 +232,7 @@ def test_self_check_summary_wording():
 
 @pytest.mark.samples
 def test_self_check_headline_of_the_india_sample_separates_releases():
-    from analysis import views
+    from analysis import tables
     from analysis.sipri import read_sipri
 
     path = SAMPLES / INDIA_TIV
@@ -240,7 +240,7 @@ def test_self_check_headline_of_the_india_sample_separates_releases():
         pytest.skip(f"{INDIA_TIV} not in {SAMPLES}")
     export = read_sipri(path)
     data = export.flows.assign(vintage=export.generated.isoformat())
-    summary = views.self_check(data, "India").summary
+    summary = tables.self_check(data, "India").summary
     # Generated in October 2024: only the 2024 release is the same one (India 2019-23).
     assert summary.startswith("2 of 2 published figures from the same release as the data match")
     assert "come from other SIPRI releases" in summary

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis import views
+from analysis import published_chart, published_views, views
 from analysis.blanks import NOT_PUBLISHED, PUBLISHED_REASONS, blank_reasons
 from analysis.charts import FOOTER_WRAP_CHARS, plotly_text
 from analysis.export import citation_text
@@ -24,7 +24,7 @@ def _bars(view):
 
 
 def test_no_supplier_called_others_where_sipri_published_only_some_shares():
-    view = views.published_mix_view([], recipient="India")
+    view = published_views.published_mix_view([], recipient="India")
     bars = _bars(view)
     assert OTHERS not in bars
     # 2020-24: SIPRI published only Russia's 36%: the other 64% is not broken down.
@@ -41,7 +41,7 @@ def test_no_supplier_called_others_where_sipri_published_only_some_shares():
 
 
 def test_the_part_not_broken_down_is_light_hatched_and_on_top():
-    view = views.published_mix_view([], recipient="India")
+    view = published_views.published_mix_view([], recipient="India")
     last = view.fig.data[-1]
     assert last.name == plotly_text(NOT_BROKEN_DOWN)
     assert last.marker.color == NOT_BROKEN_DOWN_FILL
@@ -53,7 +53,7 @@ def test_the_part_not_broken_down_is_light_hatched_and_on_top():
 
 
 def test_the_source_line_is_one_line_and_the_press_sources_are_kept_for_footnotes():
-    view = views.published_mix_view([], recipient="India")
+    view = published_views.published_mix_view([], recipient="India")
     sources = [a for a in view.fig.layout.annotations if a.name == "source"]
     assert len(sources) == 1 and "<br>" not in sources[0].text
     assert len(view.meta.source_line()) <= FOOTER_WRAP_CHARS
@@ -67,7 +67,7 @@ def test_the_source_line_is_one_line_and_the_press_sources_are_kept_for_footnote
 
 
 def test_the_published_dumbbell_compares_named_suppliers_only():
-    view = views.published_comparison_view([], recipient="India")
+    view = published_views.published_comparison_view([], recipient="India")
     assert NOT_BROKEN_DOWN not in set(view.data["supplier"])
     assert "<br>" not in view.meta.source_line()
 
@@ -82,7 +82,7 @@ def test_releases_text_and_source_line():
 
 
 def test_supplier_table_leaves_unpublished_shares_blank():
-    table = supplier_table(views.published_mix("India")).set_index("Period")
+    table = supplier_table(published_chart.published_mix("India")).set_index("Period")
     assert table.loc["2009-13", "Russia"] == "76%"
     assert pd.isna(table.loc["2020-24", "France"])  # not published, never 0%
     assert table.loc["2020-24", "Not broken down"] == "64%"

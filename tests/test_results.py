@@ -8,7 +8,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from analysis import dependency_chart, results, shares, views, vintages
+from analysis import dependency_chart, headlines, results, shares, tables, views, vintages
 from analysis.events import Event
 from analysis.results import LoadedFlows, ResultTableError, SipriTotal, Source
 
@@ -86,8 +86,8 @@ EVENT = Event(start=dt.date(2019, 6, 1), title="Visit", countries=("India",))
         lambda f: views.event_window_view(f, EVENT, recipient="India", years=3),
         lambda f: views.supplier_map_view(f, [EVENT], recipient="India"),
         lambda f: views.customers_view(f, [EVENT], exporter="Russia"),
-        lambda f: views.headline_cards(f, "India"),
-        lambda f: views.self_check(f, "India"),
+        lambda f: headlines.headline_cards(f, "India"),
+        lambda f: tables.self_check(f, "India"),
         lambda f: dependency_chart.dependency_view(f, "India"),
     ],
 )

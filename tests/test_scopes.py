@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from analysis.published import headline_shares
-from analysis.shares import customers, period_shares, world_share_and_rank
+from analysis.recipient_data import has_recipient_data, provenance_notes
+from analysis.shares import customers, period_shares
 from analysis.store import Store
-from analysis.views import has_recipient_data, provenance_notes
+from analysis.world_shares import world_share_and_rank
 from analysis.world_sources import NoWorldSource
 from tests.conftest import DATA
 
@@ -99,7 +100,7 @@ def test_a_per_deal_register_says_its_volumes_are_estimates(tmp_path, sample_pat
 def test_a_deal_listed_by_two_registers_counts_once():
     import pandas as pd
 
-    from analysis.shares import latest_deals
+    from analysis.pipeline import latest_deals
 
     deals = pd.DataFrame(
         {

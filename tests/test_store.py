@@ -16,7 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analysis import schema, store
-from analysis.events import Event, InvalidEventError, load_seed_events
+from analysis.event_files import load_seed_events
+from analysis.events import Event, InvalidEventError
 from analysis.sipri import SipriExport, SipriFormatError
 from analysis.store import Store, StoreError, describe_export, migrations, pg
 from analysis.store import datasets as store_datasets

@@ -10,7 +10,7 @@ import pytest
 
 from analysis import store
 from analysis.mark_deals import ESTIMATE, EXACT, Mark, deals_behind
-from analysis.shares import latest_deals
+from analysis.pipeline import latest_deals
 from analysis.store import Store, migrations
 from analysis.vocab import parse_period
 

@@ -7,7 +7,15 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from analysis import views
+from analysis import (
+    headlines,
+    published_chart,
+    published_views,
+    recipient_data,
+    tables,
+    views,
+    vocab,
+)
 from analysis.blanks import (
     COMPUTED_REASONS,
     GROWTH_FROM_ZERO,
@@ -45,10 +53,10 @@ TINY = _flows(
 
 
 def test_recipients_and_exporters_listed_from_split_rows():
-    assert views.recipients_with_data(TINY) == ["Chile", "India"]
-    assert views.exporters_with_data(TINY) == ["France", "Russia", "Soviet Union"]
-    assert views.recipient_years(TINY, "India") == (2014, 2023)
-    assert views.recipient_years(TINY, "Peru") is None
+    assert recipient_data.recipients_with_data(TINY) == ["Chile", "India"]
+    assert recipient_data.exporters_with_data(TINY) == ["France", "Russia", "Soviet Union"]
+    assert recipient_data.recipient_years(TINY, "India") == (2014, 2023)
+    assert recipient_data.recipient_years(TINY, "Peru") is None
 
 
 def test_import_mix_by_year_extends_axis_to_draw_2025_events():
@@ -73,7 +81,7 @@ def test_import_mix_lineage_merges_soviet_union_into_russia():
     view = views.import_mix_view(TINY, [], recipient="India", merge_lineage=True, top_n=None)
     y2014 = view.data[view.data["year"] == 2014].set_index("supplier")["tiv"].to_dict()
     assert y2014 == {"France": 1.0, "Russia": 5.0}
-    assert view.meta.filters["Lineage"] == views.LINEAGE_MERGED
+    assert view.meta.filters["Lineage"] == vocab.LINEAGE_MERGED
 
 
 def test_import_mix_by_period_uses_whole_periods_ending_at_last_year():
@@ -104,7 +112,7 @@ def test_import_mix_rejects_bad_options(options):
 
 
 def test_published_mix_has_seed_story_and_a_part_not_broken_down():
-    table = views.published_mix("India")
+    table = published_chart.published_mix("India")
     p0913 = table[table["period"] == "2009-13"].set_index("supplier")["share"]
     assert p0913["Russia"] == 0.76 and p0913["United States"] == 0.07
     assert p0913[NOT_BROKEN_DOWN] == pytest.approx(0.17)
@@ -114,7 +122,7 @@ def test_published_mix_has_seed_story_and_a_part_not_broken_down():
 
 
 def test_published_mix_view_marks_2025_events_in_2021_25_and_cites_releases():
-    view = views.published_mix_view(EVENTS, recipient="India")
+    view = published_views.published_mix_view(EVENTS, recipient="India")
     marks = {e["title"]: e["x"] for e in view.drawn}
     assert marks["Delegation"] == "2021-25" and marks["Putin visit"] == "2021-25"
     assert "Invasion" in marks
@@ -124,11 +132,11 @@ def test_published_mix_view_marks_2025_events_in_2021_25_and_cites_releases():
     )
     assert any("2026 SIPRI release" in c for c in view.meta.citations)
     with pytest.raises(ValueError):
-        views.published_mix_view([], recipient="Atlantis")
+        published_views.published_mix_view([], recipient="Atlantis")
 
 
 def test_headline_cards_seed_only_and_computed():
-    seed = views.headline_cards(None, "India")
+    seed = headlines.headline_cards(None, "India")
     assert [c.value for c in seed[:2]] == ["76%", "36%"]
     assert [c.label for c in seed[:2]] == [
         "Share from Russia, 2009-13",
@@ -144,7 +152,7 @@ def test_headline_cards_seed_only_and_computed():
         + [("India", "France", y, 1.0) for y in range(2009, 2024)]
         + [("India", "Russia", y, 1.0) for y in range(2019, 2024)]
     )
-    cards = views.headline_cards(flows, "India")
+    cards = headlines.headline_cards(flows, "India")
     assert [c.value for c in cards[:2]] == ["75%", "50%"]
     assert cards[0].origin == "computed" and "10 Oct 2024" in cards[0].source
 
@@ -155,7 +163,7 @@ def test_what_changed_between_periods():
         + [("India", "France", y, 1.0) for y in range(2009, 2024)]
         + [("India", "Russia", y, 1.0) for y in range(2019, 2024)]
     )
-    table = views.what_changed(flows, "India").table
+    table = tables.what_changed(flows, "India").table
     russia = table.set_index("Supplier").loc["Russia"]
     assert russia["Share 2009-13"] == "75%" and russia["Share 2019-23"] == "50%"
     assert russia["Change (pp)"] == -25.0 and russia["Volume change (%)"] == -67.0
@@ -168,13 +176,13 @@ def test_a_period_without_deliveries_is_blank_with_its_reason_not_zero_percent()
         + [("India", "Russia", y, 1.0) for y in range(2019, 2024)]
         + [("India", "Israel", y, 1.0) for y in range(2019, 2024)]
     )
-    table = views.what_changed(flows, "India").table.set_index("Supplier")
+    table = tables.what_changed(flows, "India").table.set_index("Supplier")
     assert pd.isna(table.loc["Israel", "Share 2009-13"])  # not "0.0%"
     assert table.loc["Israel", "Share 2019-23"] == "50%"
     assert table.loc["Russia", "Share 2009-13"] == "100%"
     reasons = blank_reasons(table.reset_index(), COMPUTED_REASONS)
     assert reasons == {"Share 2009-13": NO_DELIVERIES, "Volume change (%)": GROWTH_FROM_ZERO}
-    facts = views.period_table(flows, "India", (2009, 2013), (2019, 2023)).table.set_index(
+    facts = tables.period_table(flows, "India", (2009, 2013), (2019, 2023)).table.set_index(
         "Supplier"
     )
     assert pd.isna(facts.loc["Israel", "TIV 2009-13 (m)"])
@@ -183,7 +191,7 @@ def test_a_period_without_deliveries_is_blank_with_its_reason_not_zero_percent()
 
 
 def test_published_change_never_shows_unpublished_as_zero():
-    table = views.published_change("India").table.set_index("Supplier")
+    table = tables.published_change("India").table.set_index("Supplier")
     assert pd.isna(table.loc["France", "Share 2009-13"])  # blank, never "0%"
     assert table.loc["Russia", "Change (pp)"] == -40.0
     reasons = blank_reasons(table.reset_index(), PUBLISHED_REASONS)
@@ -217,9 +225,9 @@ def test_customers_and_supplier_map():
 
 
 def test_parse_periods_text():
-    assert views.parse_periods_text("2009-2013, 2019-23") == [(2009, 2013), (2019, 2023)]
+    assert vocab.parse_periods_text("2009-2013, 2019-23") == [(2009, 2013), (2019, 2023)]
     with pytest.raises(ValueError):
-        views.parse_periods_text("recent")
+        vocab.parse_periods_text("recent")
 
 
 @pytest.mark.samples
@@ -228,10 +236,10 @@ def test_india_sample_story(sample_path):
 
     export = read_sipri(sample_path("EXTRACT_new_tiv_INDIA"))
     flows = export.loaded().with_frame(export.flows.assign(vintage=export.generated.isoformat()))
-    cards = views.headline_cards(flows, "India")
+    cards = headlines.headline_cards(flows, "India")
     assert [c.value for c in cards[:2]] == ["76%", "36%"]
     assert all("10 Oct 2024" in c.source for c in cards[:2])
-    check = views.self_check(flows, "India").table
+    check = tables.self_check(flows, "India").table
     seed = check[check["Release"] == "2025-12"]
     assert list(seed["Verdict"]) == ["match", "match"]
 
@@ -247,10 +255,14 @@ def test_headline_suppliers_put_russia_first_then_the_data_order():
         }
     )
     empty = pd.DataFrame(columns=["recipient", "supplier", "share"])
-    assert views.headline_suppliers(flows, "Chile", empty) == ["Russia", "Spain", "United States"]
-    assert views.headline_suppliers(None, "Chile", empty) == []
+    assert headlines.headline_suppliers(flows, "Chile", empty) == [
+        "Russia",
+        "Spain",
+        "United States",
+    ]
+    assert headlines.headline_suppliers(None, "Chile", empty) == []
     published = pd.DataFrame({"recipient": ["India"], "supplier": ["Russia"], "share": [0.76]})
-    assert views.headline_suppliers(flows, "India", published) == ["Russia", "France"]
+    assert headlines.headline_suppliers(flows, "India", published) == ["Russia", "France"]
 
 
 def test_yearly_view_can_start_later_than_the_data():

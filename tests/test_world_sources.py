@@ -7,9 +7,9 @@ import pytest
 
 from analysis import estimates
 from analysis.results import LoadedFlows
-from analysis.shares import world_share_and_rank
 from analysis.store import Store
 from analysis.tables import world_position
+from analysis.world_shares import world_share_and_rank
 from analysis.world_sources import NoWorldSource
 from tests.conftest import DATA
 

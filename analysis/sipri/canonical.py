@@ -6,6 +6,7 @@ import pandas as pd
 
 from analysis import names
 from analysis.sipri.model import SipriExport
+from analysis.vocab import UNKNOWN_RECIPIENT, UNKNOWN_SUPPLIER
 
 
 def _canonical_column(
@@ -17,9 +18,9 @@ def _canonical_column(
     for name in uniques:
         written = str(name)
         canon = names.canonical_name(written)
-        if canon in ("unknown country", "unknown supplier(s)", "unknown recipient(s)"):
+        if canon in ("unknown country", UNKNOWN_SUPPLIER, UNKNOWN_RECIPIENT):
             # Old files say 'Unknown country' on both sides; SIPRI now names the role.
-            canon = "unknown supplier(s)" if role == "supplier" else "unknown recipient(s)"
+            canon = UNKNOWN_SUPPLIER if role == "supplier" else UNKNOWN_RECIPIENT
         elif not names.is_known(written) and not canon.endswith("*"):
             unknown.add(written.strip())
         if canon != written.strip():

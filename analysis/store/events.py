@@ -6,7 +6,8 @@ import datetime as dt
 import json
 from collections.abc import Callable, Iterable
 
-from analysis.events import Event, InvalidEventError, check_event, load_seed_events
+from analysis.event_files import load_seed_events
+from analysis.events import Event, InvalidEventError, check_event
 from analysis.store.db import Connection, Database, utc_now
 
 _EVENT_COLUMNS = [
