@@ -16,8 +16,9 @@ How a country keeps one colour across the app:
    (hashed) order, so the same pair gets the same colours on every chart that shows both.
 
 Since the palette's colours are all distinguishable, any chart of at most 25 coloured series
-(plus Others and unknown) is distinguishable; beyond that colours must repeat, and the least
-confusable one is used.
+(plus Others and unknown) is distinguishable: the pages and views name at most
+``MAX_NAMED_SERIES`` series (``capped_top_n``). Should a caller draw more, colours repeat and the
+least confusable one is used.
 """
 
 from __future__ import annotations
@@ -70,6 +71,27 @@ PALETTE: tuple[str, ...] = (
     *(c for c in MAIN_COLORS.values() if c not in GREYS),
     *SPARE_COLORS,
 )
+
+# The most named series one chart may draw (the rest summed as Others): one palette colour each,
+# so no colour repeats. Others and unknown supplier(s) have their own greys, which every palette
+# colour stays apart from, so they never take one of these colours.
+MAX_NAMED_SERIES = len(PALETTE)
+
+
+def capped_top_n(top_n: int | None) -> int | None:
+    """How many series a chart names for a requested ``top_n``: at most ``MAX_NAMED_SERIES``.
+
+    Args:
+        top_n: the number asked for (a widget, the URL, the CLI); None names every series
+            (for callers that know there are few, such as SIPRI's published figures).
+
+    Returns:
+        ``top_n`` between 1 and ``MAX_NAMED_SERIES``; None stays None.
+    """
+    if top_n is None:
+        return None
+    return max(1, min(int(top_n), MAX_NAMED_SERIES))
+
 
 # Spellings that mean one of the names above (older SIPRI vintages, common abbreviations).
 _ALIASES: dict[str, str] = {

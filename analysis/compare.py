@@ -27,7 +27,7 @@ from analysis.charts import (
     mix_by_year_data,
     plotly_text,
 )
-from analysis.colors import color_map
+from analysis.colors import capped_top_n, color_map
 from analysis.names import name_kind
 from analysis.results import Flows, LoadedFlows, Shares, frame_of
 from analysis.shares import (
@@ -426,6 +426,7 @@ def compare_view(
     """
     recipients = check_countries(recipients)
     _check_options(by, measure, top_n)
+    top_n = capped_top_n(top_n)  # one palette colour per named supplier, none repeated
     mine = _chosen(flows, recipients)
     spans = {r: recipient_years(mine, r) for r in recipients}
     missing = [r for r, span in spans.items() if span is None]

@@ -22,6 +22,7 @@ from analysis.charts import (
     events_for_chart,
     hidden_event_categories,
 )
+from analysis.colors import capped_top_n
 from analysis.event_layout import axis_end
 from analysis.events import Event
 from analysis.published import (
@@ -315,6 +316,7 @@ def import_mix_view(
         ValueError: for an unknown option or a recipient without supplier-split data.
     """
     _check_options(measure, by)
+    top_n = capped_top_n(top_n)  # one palette colour per named supplier, none repeated
     flows, years, filters, caveats = _mix_scope(flows, recipient, weapon_categories)
     shown = _shown(events, recipient, hidden_categories)
     notes: list[str] = []
@@ -754,6 +756,7 @@ def customers_view(
         ValueError: for an unknown measure or an exporter absent from the loaded data.
     """
     _check_options(measure)
+    top_n = capped_top_n(top_n)  # one palette colour per named recipient, none repeated
     result = customers(flows, exporter, None, merge_lineage)
     yearly = result.table
     if yearly.empty:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from analysis import estimate_marks, estimates, views
+from analysis.colors import capped_top_n
 from analysis.compare import MAX_COUNTRIES, MIN_COUNTRIES, parse_countries
 from analysis.periods import (
     anchor_years,
@@ -57,7 +58,7 @@ def compare(token: str) -> None:
             by=url_value("by", "year"),
             measure=url_value("measure", "share"),
             merge_lineage=url_bool("lineage", False),
-            top_n=min(max(url_int("top", 6), 1), 30),
+            top_n=capped_top_n(url_int("top", 6)),
             table_periods=(),
         )
     except ValueError as exc:
@@ -134,7 +135,7 @@ def suppliers(token: str, exporters: list[str]) -> None:
                 exporter=exporter,
                 measure=url_value("measure", "tiv"),
                 merge_lineage=lineage,
-                top_n=min(max(url_int("top", 10), 1), 30),
+                top_n=capped_top_n(url_int("top", 10)),
                 hidden_categories=hidden,
             )
     except ValueError as exc:
