@@ -19,6 +19,13 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from analysis.category_colors import (  # noqa: F401 - re-exported for the pages and tests
+    CATEGORY_COLORS,
+    OTHER_CATEGORY,
+    UNKNOWN_CATEGORY,
+    category_color,
+    category_colors,
+)
 from analysis.charts import (
     ChartMeta,
     _draw_events_on_dates,
@@ -33,7 +40,6 @@ from analysis.charts import (
     events_for_chart,
     plotly_text,
 )
-from analysis.colors import supplier_color
 from analysis.events import Event
 from analysis.results import frame_of, loaded
 from analysis.shares import Period, sipri_periods
@@ -55,29 +61,9 @@ NO_SPLIT_CATEGORIES_SENTENCE = (
     "The weapon-category filter needs SIPRI's per-delivery trade register (one row per deal and "
     "delivery year): the loaded TIV table by weapon category does not split imports by supplier."
 )
-UNKNOWN_CATEGORY = "category not given"
-OTHER_CATEGORY = "Other"
 BREAKDOWN_BY = ("year", "period")
 MEASURES = ("share", "tiv")
 
-# One fixed colour per SIPRI category (hashing 12 names into a palette would give two
-# categories the same colour on one stacked bar). Other and unknown stay grey, as on the
-# supplier charts.
-CATEGORY_COLORS: dict[str, str] = {
-    "Aircraft": "#332288",
-    "Air defence systems": "#88CCEE",
-    "Anti-submarine warfare weapons": "#44AA99",
-    "Armoured vehicles": "#117733",
-    "Artillery": "#999933",
-    "Engines": "#DDCC77",
-    "Missiles": "#CC6677",
-    "Naval weapons": "#882255",
-    "Satellites": "#AA4499",
-    "Sensors": "#E69F00",
-    "Ships": "#0072B2",
-    OTHER_CATEGORY: "#9E9E9E",
-    UNKNOWN_CATEGORY: "#CFCFCF",
-}
 # Scopes whose rows hold all of a recipient's suppliers (analysis.shares.COMPLETE_FOR).
 _COMPLETE_SCOPES = ("imports", "world")
 _TABLE_COLUMNS = {
@@ -91,11 +77,6 @@ _SOURCES = {
 
 
 # --------------------------------------------------------------------------- what carries them
-
-
-def category_color(name: str) -> str:
-    """The colour of a weapon category on every chart (a hashed one for unknown names)."""
-    return CATEGORY_COLORS.get(str(name)) or supplier_color(str(name))
 
 
 def _recipient_rows(frame: pd.DataFrame, recipient: str | None) -> pd.DataFrame:
@@ -397,13 +378,13 @@ def build_category_mix(
     value = "share" if measure == "share" else "tiv"
     whole = "year" if by == "year" else "period"
     fig = go.Figure()
-    for name in _series_order(table):
+    for name, color in category_colors(_series_order(table)).items():
         part = table[table["category"] == name]
         label = plotly_text(name)
         common = {
             "name": label,
             "legendgroup": label,
-            "marker": {"color": category_color(name), "line": {"color": "#FFFFFF", "width": 0.5}},
+            "marker": {"color": color, "line": {"color": "#FFFFFF", "width": 0.5}},
         }
         if by == "year":
             years = [int(y) for y in part["year"]]

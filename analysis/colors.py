@@ -3,7 +3,10 @@
 Every colour comes from ``PALETTE``: 25 colours, each pair at least ``MIN_DELTA_E`` (15) apart
 in CAM02-UCS for normal vision and at least ``MIN_CVD_DELTA_E`` (10) apart after simulating
 deuteranopia and protanopia (severity 100), and as far from the two greys of Others and
-unknown (found by ``scripts/search_palette.py``; ``tests/test_colors.py`` measures it).
+unknown (found by ``scripts/search_palette.py``; ``tests/test_colors.py`` measures it). With
+tritanopia simulated (not a goal) the closest pair is 2.8 apart (Germany's brown and a spare
+rose, #A86008 and #A85860). Weapon categories use 11 of these colours
+(``analysis/category_colors.py``).
 
 How a country keeps one colour across the app:
 

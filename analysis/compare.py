@@ -426,7 +426,6 @@ def compare_view(
     """
     recipients = check_countries(recipients)
     _check_options(by, measure, top_n)
-    top_n = capped_top_n(top_n)  # one palette colour per named supplier, none repeated
     mine = _chosen(flows, recipients)
     spans = {r: recipient_years(mine, r) for r in recipients}
     missing = [r for r, span in spans.items() if span is None]
@@ -439,7 +438,7 @@ def compare_view(
         raise ValueError("The countries' loaded data do not span a whole 5-year period.")
     since = _yearly_since(spans)
     rows, vintages = _all_rows(mine, recipients, by, periods, merge_lineage, since)
-    kept = _kept_suppliers(rows, top_n)
+    kept = _kept_suppliers(rows, top_n := capped_top_n(top_n))  # one palette colour each
     relabelled = _relabel(rows, kept)
     per_country = [
         _plotted(relabelled[relabelled["recipient"] == country], by).assign(recipient=country)

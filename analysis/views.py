@@ -316,7 +316,6 @@ def import_mix_view(
         ValueError: for an unknown option or a recipient without supplier-split data.
     """
     _check_options(measure, by)
-    top_n = capped_top_n(top_n)  # one palette colour per named supplier, none repeated
     flows, years, filters, caveats = _mix_scope(flows, recipient, weapon_categories)
     shown = _shown(events, recipient, hidden_categories)
     notes: list[str] = []
@@ -344,7 +343,7 @@ def import_mix_view(
         filters["Periods"] = f"{period_label(*periods[0])} to {period_label(*periods[-1])}"
     filters["Measure"] = "share of imports" if measure == "share" else "TIV (millions)"
     filters["Lineage"] = lineage_label(merge_lineage)
-    if top_n:
+    if top_n := capped_top_n(top_n):  # at most one palette colour each, none repeated
         filters["Suppliers"] = f"top {top_n} + Others"
     meta = ChartMeta(
         title=f"{_whose(recipient, start=True)} arms imports by supplier, "
@@ -756,7 +755,6 @@ def customers_view(
         ValueError: for an unknown measure or an exporter absent from the loaded data.
     """
     _check_options(measure)
-    top_n = capped_top_n(top_n)  # one palette colour per named recipient, none repeated
     result = customers(flows, exporter, None, merge_lineage)
     yearly = result.table
     if yearly.empty:
@@ -769,7 +767,7 @@ def customers_view(
             "Exporter": exporter,
             "Measure": "share of its exports" if measure == "share" else "TIV (millions)",
             "Lineage": lineage_label(merge_lineage),
-            "Recipients": f"top {top_n} + Others" if top_n else "all",
+            "Recipients": f"top {capped_top_n(top_n)} + Others" if top_n else "all",
         },
         vintage=vintage_date(result.vintage),
         hidden_events=hidden_event_categories(hidden_categories),
@@ -781,7 +779,7 @@ def customers_view(
         events=shown,
         exporter=exporter,
         measure=measure,
-        top_n=top_n,
+        top_n=capped_top_n(top_n),
     )
     notes = [
         f"Counts only the recipients in the loaded data ({recipients}). For the whole picture "
