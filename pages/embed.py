@@ -13,7 +13,6 @@ import json
 import urllib.parse
 
 import streamlit as st
-import streamlit.components.v1 as components
 
 from analysis.charts import on_screen
 from analysis.export import plotly_config, safe_file_stem
@@ -74,14 +73,17 @@ def share_panel(title: str, *, key: str, query: dict[str, str] | None = None) ->
         url = f"{base}?{urllib.parse.urlencode(pairs)}"
     c1, c2 = st.columns([1, 3])
     with c1:
-        # A button that writes to the viewer's clipboard: it runs in the browser, in a frame.
-        components.html(
+        # A button that writes to the viewer's clipboard: it runs in the browser, in a frame
+        # (st.iframe: ``components.v1.html`` is deprecated). The HTML is ours; the URL is
+        # percent-encoded and quoted by json.dumps.
+        st.iframe(
             "<button id='copy' style='font:14px sans-serif;padding:6px 12px;border:1px solid "
             "#bbb;border-radius:6px;background:#fff;cursor:pointer'>Copy link</button>"
             "<script>const b=document.getElementById('copy');b.onclick=()=>{"
             f"navigator.clipboard.writeText({json.dumps(url)}).then(()=>{{b.textContent='Link copied'}},"
             "()=>{b.textContent='Copy failed: use the address bar'})};</script>",
             height=44,
+            alt="Copy link to this view",
         )
     with c2:
         if st.toggle("Embed", key=f"{key}_embed", help="An iframe showing only this chart."):
