@@ -33,3 +33,13 @@ def test_share_panel_uses_no_deprecated_component(india_db, monkeypatch):
     frames = [e for e in at.get("iframe")]
     assert frames, "the Copy link button is drawn in an st.iframe"
     assert "Copy link" in frames[0].proto.srcdoc
+
+
+def test_events_global_checkbox_label_fits_and_the_detail_is_in_its_help(app_db):
+    at = open_page("events")
+    boxes = [c for c in at.checkbox if c.key and c.key.endswith("_global")]
+    assert boxes
+    for box in boxes:
+        # The form's narrow column cut the old 34-character label off on a wide screen.
+        assert len(box.label) <= 14, box.label
+        assert "every country's charts" in box.help
