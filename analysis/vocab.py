@@ -42,6 +42,18 @@ def share_text(share: float | None) -> str:
     return f"{one_decimal}%"
 
 
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """A count and its noun, singular for one: "1 recipient", "2 recipients", "1,200 deals".
+
+    Args:
+        count: how many.
+        noun: the singular ("recipient", "yearly flow", "delivery row").
+        plural: the plural when it is not ``noun`` + "s".
+    """
+    word = noun if count == 1 else (plural or f"{noun}s")
+    return f"{count:,} {word}"
+
+
 NO_DELIVERIES_TEXT = "no deliveries"
 
 

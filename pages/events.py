@@ -24,6 +24,7 @@ from analysis.events import (
     read_events_to_import,
 )
 from analysis.store import StoreError
+from analysis.vocab import counted
 from pages.common import (
     clear_caches,
     current_user,
@@ -308,7 +309,7 @@ def main() -> None:
         )
     else:
         st.info("No event matches the filters. Add one below.")
-    st.caption(f"{len(shown)} of {len(events)} events.")
+    st.caption(f"{len(shown)} of {counted(len(events), 'event')}.")
     _edit_section(events)
     _exchange_section(shown, country)
 

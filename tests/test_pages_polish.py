@@ -3,8 +3,6 @@ checkbox label, the Data page's cards, counts and save messages, the Suppliers m
 
 from __future__ import annotations
 
-import json
-
 import pytest
 import streamlit.deprecation_util as deprecation_util
 

@@ -17,3 +17,23 @@ def test_the_supplier_map_is_centred_on_greenwich_not_the_pacific():
     assert geo.projection.rotation.lon == 0
     assert geo.center.lon == 0
     assert tuple(geo.lonaxis.range) == (-180, 180)
+
+
+def test_counts_are_singular_for_one():
+    from analysis.vocab import counted
+
+    assert counted(1, "recipient") == "1 recipient"
+    assert counted(0, "deal") == "0 deals"
+    assert counted(1200, "yearly flow") == "1,200 yearly flows"
+    assert counted(2, "delivery", "deliveries") == "2 deliveries"
+
+
+def test_the_loaders_notes_count_one_recipient_and_one_line_in_the_singular():
+    from analysis.sipri import read_sipri
+
+    from .conftest import DATA
+
+    register = read_sipri(DATA / "C_register_cp1252.csv")
+    assert "5 deals, 1 recipient, 5 suppliers." in register.notes[0]
+    legacy = read_sipri(DATA / "E_legacy_2014.csv")
+    assert "Ignored padding separators at the end of 1 line." in legacy.notes
