@@ -37,3 +37,40 @@ def test_the_loaders_notes_count_one_recipient_and_one_line_in_the_singular():
     assert "5 deals, 1 recipient, 5 suppliers." in register.notes[0]
     legacy = read_sipri(DATA / "E_legacy_2014.csv")
     assert "Ignored padding separators at the end of 1 line." in legacy.notes
+
+
+LONG_NAME = "EXTRACT_new_tiv_INDIA-imports-by-supplier_1950-2024_gen2024-10-10__from_samcarlos.csv"
+
+
+def test_long_file_names_are_shortened_in_the_middle_keeping_the_extension():
+    from analysis.sources import SHORT_NAME_CHARS, short_file_name
+
+    short = short_file_name(LONG_NAME)
+    assert len(short) == SHORT_NAME_CHARS
+    assert short.startswith("EXTRACT_new_tiv_IN") and short.endswith("samcarlos.csv")
+    assert "…" in short
+    assert short_file_name("india-tiv.csv") == "india-tiv.csv"
+    no_ext = "x" * 60
+    assert len(short_file_name(no_ext)) == SHORT_NAME_CHARS and "…" in short_file_name(no_ext)
+
+
+def test_the_chart_shows_the_short_name_while_csv_and_bundle_keep_the_whole_name():
+    import dataclasses
+
+    from analysis import views
+    from analysis.charts import build_import_mix_by_year
+    from analysis.export import chart_data_csv, citation_text
+    from analysis.results import Source
+    from analysis.sources import short_file_name
+
+    from .test_views import TINY
+
+    view = views.import_mix_view(TINY, recipient="India", top_n=3)
+    source = Source(1, LONG_NAME, "tiv_table", "2024-10-10", "imports", False)
+    meta = dataclasses.replace(view.meta, sources=(source,))
+    fig = build_import_mix_by_year(view.data[["year", "supplier", "tiv"]], meta=meta, top_n=3)
+    [footer] = [a.text for a in fig.layout.annotations if a.name == "source"]
+    assert short_file_name(LONG_NAME) in footer.replace("<br>", " ")
+    assert LONG_NAME not in footer.replace("<br>", "")
+    assert LONG_NAME in chart_data_csv(view.data, meta).decode()
+    assert LONG_NAME in citation_text(meta)
