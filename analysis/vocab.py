@@ -66,9 +66,18 @@ def delivered_share_text(share: float | None) -> str:
 
 
 def pp_text(change: float | None) -> str:
-    """A change in percentage points as the tables print it: one decimal, signed ("-39.5 pp")."""
+    """A change in percentage points as the tables print it: one decimal, signed ("-39.5 pp"),
+    or whole when the change is a whole number of points ("-40 pp").
+
+    A change between two of SIPRI's whole-percent figures (76% to 36%) is whole and reads as
+    such, with the precision of the figures; a change computed from unrounded shares keeps its
+    decimal ("-39.5 pp" between 75.6% and 36.1%, printed as 76% and 36%).
+    """
     if change is None or pd.isna(change):
         return NOT_AVAILABLE
+    if abs(float(change) - round(float(change))) < 1e-9:
+        whole = int(round(float(change)))
+        return "±0 pp" if whole == 0 else f"{whole:+d} pp"
     points = Decimal(repr(float(change))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
     return "±0.0 pp" if points == 0 else f"{points:+} pp"
 

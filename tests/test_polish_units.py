@@ -74,3 +74,23 @@ def test_the_chart_shows_the_short_name_while_csv_and_bundle_keep_the_whole_name
     assert LONG_NAME not in footer.replace("<br>", "")
     assert LONG_NAME in chart_data_csv(view.data, meta).decode()
     assert LONG_NAME in citation_text(meta)
+
+
+def test_a_change_between_whole_percent_figures_reads_whole_and_a_computed_one_keeps_its_decimal():
+    from analysis.tables import published_change
+    from analysis.vocab import pp_text
+
+    assert pp_text((0.36 - 0.76) * 100) == "-40 pp"  # SIPRI's 76% and 36%, float noise and all
+    assert pp_text((0.361 - 0.756) * 100) == "-39.5 pp"  # computed: exact, one decimal
+    assert pp_text((0.14 - 0.095) * 100) == "+4.5 pp"  # 9.5% and 14%: one decimal
+    assert pp_text(0.0) == "±0 pp" and pp_text(0.04) == "±0.0 pp"
+    published = published_change("India").table.set_index("Supplier")
+    assert published.loc["Russia", "Change (pp)"] == -40.0
+
+
+def test_the_published_dumbbell_prints_minus_40_points_next_to_76_and_36_percent():
+    from analysis import views
+
+    view = views.published_comparison_view(recipient="India")
+    later = next(t for t in view.fig.data if t.name == "2019-23")
+    assert later.text == ("36% (-40 pp)",)
