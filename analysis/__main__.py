@@ -30,7 +30,7 @@ from analysis.store import (
     StoreError,
     describe_export,
 )
-from analysis.vocab import country_phrase
+from analysis.vocab import counted, country_phrase
 
 EXIT_OK = 0
 EXIT_FAILED = 1  # the command could not run (missing dataset id, busy store, unexpected error)
@@ -409,7 +409,7 @@ def run_events_export(args: argparse.Namespace) -> int:
     text = events_to_csv(events) if args.format == "csv" else events_to_json(events)
     if args.out:
         args.out.write_text(text, encoding="utf-8")
-        print(f"wrote {len(events)} events to {args.out}", file=sys.stderr)
+        print(f"wrote {counted(len(events), 'event')} to {args.out}", file=sys.stderr)
     else:
         sys.stdout.write(text)
     return EXIT_OK
@@ -439,7 +439,7 @@ def run_events_import(args: argparse.Namespace) -> int:
         for problem in exc.problems:
             _err(f"  {problem}")
         return EXIT_REJECTED
-    print(f"{args.file}: added {added} events, {skipped} already stored")
+    print(f"{args.file}: added {counted(added, 'event')}, {skipped} already stored")
     return EXIT_OK
 
 

@@ -19,6 +19,13 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from analysis.category_colors import (  # noqa: F401 - re-exported for the pages and tests
+    CATEGORY_COLORS,
+    OTHER_CATEGORY,
+    UNKNOWN_CATEGORY,
+    category_color,
+    category_colors,
+)
 from analysis.charts import (
     ChartMeta,
     _draw_events_on_dates,
@@ -32,7 +39,6 @@ from analysis.charts import (
     _year_width_ms,
     plotly_text,
 )
-from analysis.colors import supplier_color
 from analysis.events import Event, events_for
 from analysis.results import CATEGORY_BY_PERIOD, CATEGORY_BY_YEAR, Chart, frame_of, validate
 from analysis.shares import Period, sipri_periods
@@ -54,29 +60,9 @@ NO_SPLIT_CATEGORIES_SENTENCE = (
     "The weapon-category filter needs SIPRI's per-delivery trade register (one row per deal and "
     "delivery year): the loaded TIV table by weapon category does not split imports by supplier."
 )
-UNKNOWN_CATEGORY = "category not given"
-OTHER_CATEGORY = "Other"
 BREAKDOWN_BY = ("year", "period")
 MEASURES = ("share", "tiv")
 
-# One fixed colour per SIPRI category (hashing 12 names into a palette would give two
-# categories the same colour on one stacked bar). Other and unknown stay grey, as on the
-# supplier charts.
-CATEGORY_COLORS: dict[str, str] = {
-    "Aircraft": "#332288",
-    "Air defence systems": "#88CCEE",
-    "Anti-submarine warfare weapons": "#44AA99",
-    "Armoured vehicles": "#117733",
-    "Artillery": "#999933",
-    "Engines": "#DDCC77",
-    "Missiles": "#CC6677",
-    "Naval weapons": "#882255",
-    "Satellites": "#AA4499",
-    "Sensors": "#E69F00",
-    "Ships": "#0072B2",
-    OTHER_CATEGORY: "#9E9E9E",
-    UNKNOWN_CATEGORY: "#CFCFCF",
-}
 _TABLE_COLUMNS = {
     "year": ["year", "category", "tiv", "share"],
     "period": ["period", "start", "end", "category", "tiv", "share"],
@@ -84,11 +70,6 @@ _TABLE_COLUMNS = {
 
 
 # --------------------------------------------------------------------------- what carries them
-
-
-def category_color(name: str) -> str:
-    """The colour of a weapon category on every chart (a hashed one for unknown names)."""
-    return CATEGORY_COLORS.get(str(name)) or supplier_color(str(name))
 
 
 def _recipient_rows(frame: pd.DataFrame, recipient: str | None) -> pd.DataFrame:
@@ -423,13 +404,13 @@ def _check_mix_options(table: pd.DataFrame, by: str, measure: str) -> None:
 
 def _add_category_bars(fig: go.Figure, table: pd.DataFrame, by: str, value: str) -> None:
     """One bar trace per category (largest first), on the date axis or per period."""
-    for name in _series_order(table):
+    for name, color in category_colors(_series_order(table)).items():
         part = table[table["category"] == name]
         label = plotly_text(name)
         common = {
             "name": label,
             "legendgroup": label,
-            "marker": {"color": category_color(name), "line": {"color": "#FFFFFF", "width": 0.5}},
+            "marker": {"color": color, "line": {"color": "#FFFFFF", "width": 0.5}},
         }
         if by == "year":
             years = [int(y) for y in part["year"]]

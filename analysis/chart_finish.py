@@ -103,7 +103,7 @@ def _finish(
         blocks.append(("events-not-drawn", _wrap(not_drawn_sentence(drawing.not_drawn) + ".")))
     for i, note in enumerate(notes):
         blocks.append((f"note-{i}", _wrap(note)))
-    blocks.append(("source", _wrap(meta.source_line())))
+    blocks.append(("source", _wrap(meta.source_line(short_names=True))))
 
     footer, offset = footer_annotations(blocks, axis_room_px)
     _append_layout(fig, annotations=footer)

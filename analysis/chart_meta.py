@@ -47,12 +47,13 @@ class ChartMeta:
             return f"{self.vintage.day} {self.vintage:%b %Y}"
         return str(self.vintage)
 
-    def source_line(self) -> str:
-        """The source line printed under every chart."""
+    def source_line(self, *, short_names: bool = False) -> str:
+        """The source line printed under every chart (``short_names``: long file names
+        shortened in the middle, as on the chart itself; CSV and bundle keep them whole)."""
         if self.source:
             return self.source
         if self.sources:
-            used = sources_text(self.sources).split(": ", 1)[1]
+            used = sources_text(self.sources, short_names=short_names).split(": ", 1)[1]
             noun = "export" if len(set(self.sources)) == 1 else "exports"
             return f"Source: SIPRI Arms Transfers Database; {noun} used: {used}"
         if self.vintage is not None:

@@ -3,7 +3,10 @@
 Every colour comes from ``PALETTE``: 25 colours, each pair at least ``MIN_DELTA_E`` (15) apart
 in CAM02-UCS for normal vision and at least ``MIN_CVD_DELTA_E`` (10) apart after simulating
 deuteranopia and protanopia (severity 100), and as far from the two greys of Others and
-unknown (found by ``scripts/search_palette.py``; ``tests/test_colors.py`` measures it).
+unknown (found by ``scripts/search_palette.py``; ``tests/test_colors.py`` measures it). With
+tritanopia simulated (not a goal) the closest pair is 2.8 apart (Germany's brown and a spare
+rose, #A86008 and #A85860). Weapon categories use 11 of these colours
+(``analysis/category_colors.py``).
 
 How a country keeps one colour across the app:
 
@@ -16,8 +19,9 @@ How a country keeps one colour across the app:
    (hashed) order, so the same pair gets the same colours on every chart that shows both.
 
 Since the palette's colours are all distinguishable, any chart of at most 25 coloured series
-(plus Others and unknown) is distinguishable; beyond that colours must repeat, and the least
-confusable one is used.
+(plus Others and unknown) is distinguishable: the pages and views name at most
+``MAX_NAMED_SERIES`` series (``capped_top_n``). Should a caller draw more, colours repeat and the
+least confusable one is used.
 """
 
 from __future__ import annotations
@@ -73,6 +77,27 @@ PALETTE: tuple[str, ...] = (
     *(c for c in MAIN_COLORS.values() if c not in GREYS),
     *SPARE_COLORS,
 )
+
+# The most named series one chart may draw (the rest summed as Others): one palette colour each,
+# so no colour repeats. Others and unknown supplier(s) have their own greys, which every palette
+# colour stays apart from, so they never take one of these colours.
+MAX_NAMED_SERIES = len(PALETTE)
+
+
+def capped_top_n(top_n: int | None) -> int | None:
+    """How many series a chart names for a requested ``top_n``: at most ``MAX_NAMED_SERIES``.
+
+    Args:
+        top_n: the number asked for (a widget, the URL, the CLI); None names every series
+            (for callers that know there are few, such as SIPRI's published figures).
+
+    Returns:
+        ``top_n`` between 1 and ``MAX_NAMED_SERIES``; None stays None.
+    """
+    if top_n is None:
+        return None
+    return max(1, min(int(top_n), MAX_NAMED_SERIES))
+
 
 _LOOKUP = {name.casefold(): color for name, color in MAIN_COLORS.items()}
 

@@ -27,7 +27,7 @@ from analysis.charts import (
     mix_by_year_data,
     plotly_text,
 )
-from analysis.colors import color_map
+from analysis.colors import capped_top_n, color_map
 from analysis.names import name_kind
 from analysis.recipient_data import ESTIMATED_NOTE, provenance_notes, recipient_years
 from analysis.results import (
@@ -516,7 +516,7 @@ def compare_view(
         raise ValueError("The countries' loaded data do not span a whole 5-year period.")
     since = _yearly_since(spans)
     rows, vintages = _all_rows(mine, recipients, by, periods, merge_lineage, since)
-    kept = _kept_suppliers(rows, top_n)
+    kept = _kept_suppliers(rows, top_n := capped_top_n(top_n))  # one palette colour each
     relabelled = _relabel(rows, kept)
     per_country = [
         _plotted(relabelled[relabelled["recipient"] == country], by).assign(recipient=country)

@@ -171,7 +171,7 @@ def _wrap(text: str) -> list[str]:
 def _finish_small(fig: go.Figure, meta: ChartMeta, data: pd.DataFrame, notes: list[str]) -> Chart:
     """Title, subtitle, footer notes and source line in the look of analysis.charts' figures."""
     blocks = [(f"note-{i}", _wrap(note)) for i, note in enumerate(notes)]
-    blocks.append(("source", _wrap(meta.source_line())))
+    blocks.append(("source", _wrap(meta.source_line(short_names=True))))
     # Below the x-axis title, as in analysis.charts.
     footer, offset = footer_annotations(blocks, 72)
     top = 100

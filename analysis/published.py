@@ -87,6 +87,17 @@ def load_published(path: str | Path | None = None) -> pd.DataFrame:
     return frame
 
 
+# Between the sources of one figure when several quoted it (``tied_sources``).
+SOURCE_SEPARATOR = "; "
+
+
+def tied_sources(rows: pd.DataFrame, release: object, share: float) -> str:
+    """Every source quoting the same figure from the same release, once each, in file order:
+    a press article that names no release is cited next to the release it matches."""
+    same = rows[(rows["release"] == release) & np.isclose(rows["share"], float(share))]
+    return SOURCE_SEPARATOR.join(dict.fromkeys(str(s) for s in same["source"]))
+
+
 def _coverage(flows: LoadedFlows) -> pd.DataFrame:
     """First and last year of each recipient's supplier-split rows (flows chosen per recipient)."""
     rows = flows.frame
@@ -160,7 +171,8 @@ def headline_shares(
             found = (share, "computed", vintage, None, source)
         elif len(candidates):
             best = candidates.sort_values("release", kind="stable").iloc[-1]
-            found = (float(best["share"]), "published", None, best["release"], best["source"])
+            cited = tied_sources(candidates, best["release"], best["share"])
+            found = (float(best["share"]), "published", None, best["release"], cited)
         else:
             found = (np.nan, "unavailable", None, None, None)
         rows.append((recipient, supplier, start, end, *found))

@@ -16,7 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analysis.chart_style import plotly_text
-from analysis.published import load_published
+from analysis.published import SOURCE_SEPARATOR, load_published, tied_sources
 from analysis.vocab import NOT_BROKEN_DOWN, country_phrase, period_label, share_text
 
 # Light with grey hatching on paper; analysis.chart_style.DARK_SWAPS turns both into dark greys on a
@@ -56,7 +56,13 @@ def press_citations(table: pd.DataFrame) -> tuple[str, ...]:
     each. Rows ``NOT_BROKEN_DOWN`` (a remainder, not a figure) are skipped."""
     named = table[table["supplier"] != NOT_BROKEN_DOWN]
     pairs = named[["release", "source"]].drop_duplicates().sort_values("release", kind="stable")
-    return tuple(f"{r.source} (release {r.release})" for r in pairs.itertuples(index=False))
+    return tuple(
+        dict.fromkeys(
+            f"{source} (release {r.release})"
+            for r in pairs.itertuples(index=False)
+            for source in str(r.source).split(SOURCE_SEPARATOR)
+        )
+    )
 
 
 def footnote_text(citations: Iterable[str]) -> str:
@@ -88,11 +94,22 @@ def published_mix(recipient: str = "India", published: pd.DataFrame | None = Non
     columns = ["period", "start", "end", "supplier", "share", "release", "source"]
     if mine.empty:
         return pd.DataFrame(columns=columns)
-    newest = (
-        mine.sort_values("release", kind="stable")
-        .groupby(["start", "end", "supplier"], as_index=False)
-        .last()
-    )
+    ordered = mine.sort_values("release", kind="stable")
+    newest = ordered.groupby(["start", "end", "supplier"], as_index=False).last()
+    # A figure quoted by several sources (a press article naming no release next to the
+    # release it matches) cites them all.
+    newest["source"] = [
+        tied_sources(
+            ordered[
+                (ordered["start"] == r.start)
+                & (ordered["end"] == r.end)
+                & (ordered["supplier"] == r.supplier)
+            ],
+            r.release,
+            r.share,
+        )
+        for r in newest.itertuples(index=False)
+    ]
     rows = []
     for (start, end), group in newest.groupby(["start", "end"], sort=True):
         group = group.sort_values("share", ascending=False, kind="stable")

@@ -161,7 +161,7 @@ def revision_view(
     footer, offset = footer_annotations(
         [
             ("note-0", ["Change in percentage points of the period's imports (B minus A)."]),
-            ("source", [meta.source_line()]),
+            ("source", [meta.source_line(short_names=True)]),
         ],
         48,
     )

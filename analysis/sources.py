@@ -137,11 +137,32 @@ def vintage_text(vintage: str | None) -> str:
     return f"{day.day} {day:%b %Y}"
 
 
-def source_phrase(source: Source) -> str:
-    """One export: "india-tiv.csv — TIV table, data generated 10 Oct 2024, exact"."""
+# A file name longer than this is shortened in the middle on charts (CSV and bundle keep it).
+SHORT_NAME_CHARS = 40
+
+
+def short_file_name(name: str, limit: int = SHORT_NAME_CHARS) -> str:
+    """A file name of at most ``limit`` characters: its middle replaced by "…", its start and
+    its extension kept ("EXTRACT_new_tiv_IN…_from_samcarlos.csv")."""
+    name = str(name)
+    if len(name) <= limit:
+        return name
+    stem, dot, ext = name.rpartition(".")
+    if not dot or not stem or len(ext) > 5:  # no extension worth keeping
+        stem, ext = name, ""
+    ext = f".{ext}" if ext else ""
+    room = max(limit - len(ext) - 1, 2)
+    head, tail = (room + 1) // 2, room // 2
+    return f"{stem[:head]}…{stem[-tail:]}{ext}"
+
+
+def source_phrase(source: Source, *, short_name: bool = False) -> str:
+    """One export: "india-tiv.csv — TIV table, data generated 10 Oct 2024, exact" (the file
+    name shortened by ``short_file_name`` when ``short_name``)."""
     layout = LAYOUT_NAMES.get(source.layout, source.layout)
     kind = "estimated" if source.estimated else "exact"
-    return f"{source.file_name} — {layout}, data generated {vintage_text(source.vintage)}, {kind}"
+    name = short_file_name(source.file_name) if short_name else source.file_name
+    return f"{name} — {layout}, data generated {vintage_text(source.vintage)}, {kind}"
 
 
 def picker_label(source: Source) -> str:
@@ -149,7 +170,7 @@ def picker_label(source: Source) -> str:
     return f"{source_phrase(source)} (dataset {source.dataset_id})"
 
 
-def sources_text(sources: Sequence[Source]) -> str:
+def sources_text(sources: Sequence[Source], *, short_names: bool = False) -> str:
     """The sentence under a figure: "Source: india-tiv.csv — TIV table, data generated 10 Oct
     2024, exact" ("Sources: ...; ..." for several); empty when none is known (published
     figures). File names are printed as they are: escape for markdown or plotly where shown."""
@@ -157,7 +178,7 @@ def sources_text(sources: Sequence[Source]) -> str:
         return ""
     unique = list(dict.fromkeys(sources))
     head = "Source" if len(unique) == 1 else "Sources"
-    return f"{head}: " + "; ".join(source_phrase(s) for s in unique)
+    return f"{head}: " + "; ".join(source_phrase(s, short_name=short_names) for s in unique)
 
 
 def export_used_line(sources: Sequence[Source]) -> str:

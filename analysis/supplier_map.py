@@ -84,6 +84,10 @@ def build_supplier_map(
     )
     fig.update_geos(
         projection_type="natural earth",
+        # Greenwich in the middle (plotly centred the map on the Pacific).
+        projection_rotation={"lon": 0, "lat": 0, "roll": 0},
+        lonaxis_range=[-180, 180],
+        center={"lon": 0, "lat": 0},
         showcountries=True,
         countrycolor="#BBBBBB",
         showland=True,

@@ -21,6 +21,7 @@ from analysis.charts import (
     build_supplier_map,
     hidden_event_categories,
 )
+from analysis.colors import capped_top_n
 from analysis.event_layout import axis_end
 from analysis.event_window import event_window
 from analysis.events import Event, events_for
@@ -239,7 +240,7 @@ def import_mix_view(
         mix, table = _period_mix(flows, recipient, years, period_end, merge_lineage, filters)
     filters["Measure"] = "share of imports" if measure == "share" else "TIV (millions)"
     filters["Lineage"] = lineage_label(merge_lineage)
-    if top_n:
+    if top_n := capped_top_n(top_n):  # at most one palette colour each, none repeated
         filters["Suppliers"] = f"top {top_n} + Others"
     meta = ChartMeta(
         title=f"{_whose(recipient, start=True)} arms imports by supplier, "
@@ -466,7 +467,7 @@ def customers_view(
             "Exporter": exporter,
             "Measure": "share of its exports" if measure == "share" else "TIV (millions)",
             "Lineage": lineage_label(merge_lineage),
-            "Recipients": f"top {top_n} + Others" if top_n else "all",
+            "Recipients": f"top {capped_top_n(top_n)} + Others" if top_n else "all",
         },
         vintage=vintage_date(result.vintage),
         hidden_events=hidden_event_categories(hidden_categories),
@@ -478,7 +479,7 @@ def customers_view(
         events=shown,
         exporter=exporter,
         measure=measure,
-        top_n=top_n,
+        top_n=capped_top_n(top_n),
     )
     notes = [
         f"Counts only the recipients in the loaded data ({recipients}). For the whole picture "

@@ -55,6 +55,18 @@ def share_text(share: float | None) -> str:
     return f"{one_decimal}%"
 
 
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """A count and its noun, singular for one: "1 recipient", "2 recipients", "1,200 deals".
+
+    Args:
+        count: how many.
+        noun: the singular ("recipient", "yearly flow", "delivery row").
+        plural: the plural when it is not ``noun`` + "s".
+    """
+    word = noun if count == 1 else (plural or f"{noun}s")
+    return f"{count:,} {word}"
+
+
 NO_DELIVERIES_TEXT = "no deliveries"
 
 
@@ -67,9 +79,18 @@ def delivered_share_text(share: float | None) -> str:
 
 
 def pp_text(change: float | None) -> str:
-    """A change in percentage points as the tables print it: one decimal, signed ("-39.5 pp")."""
+    """A change in percentage points as the tables print it: one decimal, signed ("-39.5 pp"),
+    or whole when the change is a whole number of points ("-40 pp").
+
+    A change between two of SIPRI's whole-percent figures (76% to 36%) is whole and reads as
+    such, with the precision of the figures; a change computed from unrounded shares keeps its
+    decimal ("-39.5 pp" between 75.6% and 36.1%, printed as 76% and 36%).
+    """
     if change is None or pd.isna(change):
         return NOT_AVAILABLE
+    if abs(float(change) - round(float(change))) < 1e-9:
+        whole = int(round(float(change)))
+        return "±0 pp" if whole == 0 else f"{whole:+d} pp"
     points = Decimal(repr(float(change))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
     return "±0.0 pp" if points == 0 else f"{points:+} pp"
 

@@ -17,6 +17,7 @@ from analysis import export as chart_export
 from analysis.alt_text import describe_chart
 from analysis.chart_meta import ChartMeta
 from analysis.chart_style import on_screen
+from analysis.colors import MAX_NAMED_SERIES, capped_top_n
 from analysis.events import CATEGORIES, Event
 from analysis.results import LoadedFlows, Source
 from analysis.sources import sources_text
@@ -385,9 +386,12 @@ def measure_and_top_n(
         top_column.number_input(
             f"{counted} shown (the rest as Others)",
             min_value=1,
-            max_value=30,
-            value=min(max(url_int("top", default_top), 1), 30),
+            max_value=MAX_NAMED_SERIES,
+            value=capped_top_n(url_int("top", default_top)),
             key=f"{key}_top",
+            help=f"At most {MAX_NAMED_SERIES}: one colour each from a palette of "
+            f"{MAX_NAMED_SERIES} colours that stay distinct (also with colour-blindness), "
+            "so no two series share a colour; the rest are summed, in grey, as Others.",
         )
     )
     return measure, top_n

@@ -27,7 +27,7 @@ from pages.release_diff_section import release_diff_section
 through_app()
 
 PREVIEWS_KEY = "data_previews"  # sha256 -> ImportOutcome of the files in the uploader
-MESSAGES_KEY = "data_messages"  # (kind, sentence) shown once after a save or delete
+MESSAGES_KEY = "data_messages"  # (kind, sentence, sha256) shown once after a save or delete
 
 SIPRI_HOWTO = """
 1. Open the **SIPRI Arms Transfers Database** at armstransfers.sipri.org.
@@ -50,15 +50,21 @@ def upload_limit_mb() -> int:
     return min(server_limit, MAX_UPLOAD_MB)
 
 
-def _flash(kind: str, text: str) -> None:
+def _flash(kind: str, text: str, sha256: str | None = None) -> None:
     # Messages quote file names and loader reasons: escaped so file text never becomes markup.
     text = md_escape(text)
-    st.session_state.setdefault(MESSAGES_KEY, []).append((kind, text))
+    st.session_state.setdefault(MESSAGES_KEY, []).append((kind, text, sha256))
 
 
-def _show_flashes() -> None:
-    for kind, text in st.session_state.pop(MESSAGES_KEY, []):
+def _show_flashes() -> set[str]:
+    """Show the messages of the last save or delete; returns the files (sha256) they were about,
+    whose own "already stored" note is then left out (one message per upload)."""
+    about = set()
+    for kind, text, sha256 in st.session_state.pop(MESSAGES_KEY, []):
         getattr(st, kind)(text)
+        if sha256:
+            about.add(sha256)
+    return about
 
 
 def _previews(files: list) -> list[tuple[object, bytes, ImportOutcome]]:
@@ -106,27 +112,20 @@ def _save(data: bytes, outcome: ImportOutcome) -> ImportOutcome:
 
 
 def _record(result: ImportOutcome) -> None:
-    if result.status == "stored":
-        _flash("success", result.message)
-    elif result.status == "duplicate":
-        _flash("info", result.message)
-    else:
-        _flash("error", result.message)
+    kind = {"stored": "success", "duplicate": "info"}.get(result.status, "error")
+    _flash(kind, result.message, result.sha256)
 
 
-def _show_preview(outcome: ImportOutcome, stored_id: int | None) -> None:
+def _show_preview(outcome: ImportOutcome, stored_id: int | None, announced: bool) -> None:
+    """What was understood of a file; ``announced``: a message above already says it was saved."""
     export = outcome.export
     n_deals = 0 if export.deals is None else len(export.deals)
-    cols = st.columns(4)
-    cols[0].metric(
-        "Layout",
-        LAYOUT_SHORT.get(export.layout, export.layout),
-        help=LAYOUT_LABELS.get(export.layout, ""),
-    )
+    # The layout is a phrase, too long for a card: it is the "Understood as" line below.
+    cols = st.columns(3)
     vintage = export.generated.isoformat() if export.generated else "unknown"
-    cols[1].metric("Data generated (vintage)", vintage)
-    cols[2].metric("Yearly flows", f"{len(export.flows):,}")
-    cols[3].metric("Deals", f"{n_deals:,}")
+    cols[0].metric("Data generated (vintage)", vintage)
+    cols[1].metric("Yearly flows", f"{len(export.flows):,}")
+    cols[2].metric("Deals", f"{n_deals:,}")
     st.markdown(f"**Understood as:** {md_escape(LAYOUT_LABELS.get(export.layout, export.layout))}")
     if export.title:
         st.markdown(f"**Title:** {md_escape(export.title)}")
@@ -145,7 +144,7 @@ def _show_preview(outcome: ImportOutcome, stored_id: int | None) -> None:
             st.dataframe(_deals_for_display(export.deals.head(20)), hide_index=True)
         if len(export.flows):
             st.dataframe(export.flows.head(20), hide_index=True)
-    if stored_id is not None:
+    if stored_id is not None and not announced:
         st.info(f"{md_escape(outcome.file_name)}: already stored as dataset {stored_id}.")
 
 
@@ -158,18 +157,12 @@ def _deals_for_display(deals: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-# What the Layout card shows (a card has room for two or three words; the help has the rest).
-LAYOUT_SHORT = {
-    "tiv_table": "TIV table",
-    "tiv_regional": "Regional TIV table",
-    "register": "Register, per deal",
-    "register_deliveries": "Register, per delivery",
-    "register_legacy": "Register, 2014 report",
-}
+def upload_section(announced: set[str] = frozenset()) -> None:
+    """File uploader, one preview per file, and Save / Save all.
 
-
-def upload_section() -> None:
-    """File uploader, one preview per file, and Save / Save all."""
+    Args:
+        announced: files (sha256) whose save the message above the uploader reports.
+    """
     limit = upload_limit_mb()
     files = st.file_uploader(
         "SIPRI export files (CSV, or a workbook saved from one: .xlsx, .xls, .ods)",
@@ -199,7 +192,7 @@ def upload_section() -> None:
                 )
                 continue
             stored_id = known.get(outcome.sha256)
-            _show_preview(outcome, stored_id)
+            _show_preview(outcome, stored_id, outcome.sha256 in announced)
             if stored_id is None:
                 pending.append((data, outcome))
                 if st.button("Save", key=f"data_save_{outcome.sha256[:16]}", type="primary"):
@@ -340,8 +333,7 @@ st.write(
 )
 with st.expander("How to download exports from SIPRI"):
     st.markdown(SIPRI_HOWTO)
-_show_flashes()
-upload_section()
+upload_section(_show_flashes())
 datasets_section()
 downloads_section()
 release_diff_section(state_token())

@@ -13,7 +13,6 @@ import json
 import urllib.parse
 
 import streamlit as st
-import streamlit.components.v1 as components
 
 from analysis.chart_style import on_screen
 from analysis.export import plotly_config, safe_file_stem
@@ -74,8 +73,9 @@ def share_panel(title: str, *, key: str, query: dict[str, str] | None = None) ->
         url = f"{base}?{urllib.parse.urlencode(pairs)}"
     c1, c2 = st.columns([1, 3])
     with c1:
-        # A button that writes to the viewer's clipboard: it runs in the browser, in a frame.
-        components.html(copy_link_html(url, query or {}), height=44)
+        # A button that writes to the viewer's clipboard: it runs in the browser, in a frame
+        # (st.iframe: ``components.v1.html`` is deprecated).
+        st.iframe(copy_link_html(url, query or {}), height=44, alt="Copy link to this view")
     with c2:
         if st.toggle("Embed", key=f"{key}_embed", help="An iframe showing only this chart."):
             st.code(iframe_snippet(url, title), language="html")

@@ -16,6 +16,7 @@ from analysis import (
     sources,
     views,
 )
+from analysis.colors import capped_top_n
 from analysis.compare import MAX_COUNTRIES, MIN_COUNTRIES, parse_countries
 from analysis.partial_marks import customers_marks
 from analysis.periods import (
@@ -64,7 +65,7 @@ def compare(token: str) -> None:
             by=url_value("by", "year"),
             measure=url_value("measure", "share"),
             merge_lineage=url_bool("lineage", False),
-            top_n=min(max(url_int("top", 6), 1), 30),
+            top_n=capped_top_n(url_int("top", 6)),
             table_periods=(),
         )
     except ValueError as exc:
@@ -143,7 +144,7 @@ def suppliers(token: str, exporters: list[str]) -> None:
                     exporter=exporter,
                     measure=url_value("measure", "tiv"),
                     merge_lineage=lineage,
-                    top_n=min(max(url_int("top", 10), 1), 30),
+                    top_n=capped_top_n(url_int("top", 10)),
                     hidden_categories=hidden,
                 )
             )

@@ -27,6 +27,7 @@ from analysis.events import (
     events_for,
 )
 from analysis.store import StoreError
+from analysis.vocab import counted
 from pages.common import (
     clear_caches,
     current_user,
@@ -45,6 +46,7 @@ through_app()
 ALL = "All countries"
 NEW = "new"
 MESSAGES_KEY = "events_messages"
+GLOBAL_LABEL = "Global event"  # short enough for its narrow column
 EVENT_LABELS = {
     "id": "ID",
     "start": "Start",
@@ -152,8 +154,12 @@ def _event_form(event: Event | None, key: str) -> None:
             key=f"{key}_countries",
             help="SIPRI names, e.g. India; Russia. Countries whose charts show the event.",
         )
+        # A short label (the column is narrow); what it means is in the help.
         is_global = cols[1].checkbox(
-            "Global (on every country's charts)", value=base.is_global, key=f"{key}_global"
+            GLOBAL_LABEL,
+            value=base.is_global,
+            key=f"{key}_global",
+            help="A global event is drawn on every country's charts, whatever the countries named.",
         )
         description = st.text_area(
             f"Description (at most {MAX_DESCRIPTION_CHARS:,} characters)",
@@ -302,7 +308,7 @@ def main() -> None:
         )
     else:
         st.info("No event matches the filters. Add one below.")
-    st.caption(f"{len(shown)} of {len(events)} events.")
+    st.caption(f"{len(shown)} of {counted(len(events), 'event')}.")
     _edit_section(events)
     _exchange_section(shown, country)
 

@@ -7,6 +7,7 @@ import streamlit as st
 
 from analysis import estimates, sources, views
 from analysis.categories import NO_CATEGORIES_SENTENCE, NO_SPLIT_CATEGORIES_SENTENCE
+from analysis.colors import capped_top_n
 from analysis.event_window import window_table
 from analysis.periods import anchor_years, requested_anchor
 from analysis.shares import sipri_round
@@ -72,7 +73,7 @@ if embed_mode():  # the chart alone, for an iframe, from the URL's choices
             by=url_value("by", "year"),
             measure=url_value("measure", "share"),
             merge_lineage=url_bool("lineage", False),
-            top_n=min(max(url_int("top", 6), 1), 30),
+            top_n=capped_top_n(url_int("top", 6)),
             moving_average=url_bool("ma", False) and url_value("by", "year") == "year",
             hidden_categories=tuple(c for c in url_value("mix_hide", "").split(",") if c),
             extend_to_events=True,

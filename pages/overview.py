@@ -235,7 +235,13 @@ if covers or (not loaded and country in with_published):
         vintage = tables.vintage_text(changed.vintage)
         st.caption(
             "Shares of the recipient's imports over each 5-year period (SIPRI rounding); "
-            "change in percentage points; volume change in TIV. "
+            + (
+                "change in percentage points between the unrounded shares, so it can differ "
+                "by up to 1 point from the difference of the rounded shares shown"
+                if covers
+                else "change in percentage points between the published figures"
+            )
+            + "; volume change in TIV. "
             + (
                 f"Source: SIPRI Arms Transfers Database, data generated {vintage}."
                 if covers

@@ -307,7 +307,8 @@ def test_period_comparison_dumbbell():
     assert table["supplier"].tolist() == ["France", "Russia"]
     assert table["change_pp"].tolist() == pytest.approx([40.0, -40.0])
     later = next(t for t in fig.data if t.name == "2019-23")
-    assert later.text == ("64% (+40.0 pp)", "36% (-40.0 pp)")  # as the tables print it
+    # Whole-percent figures give a whole change, as the tables print it.
+    assert later.text == ("64% (+40 pp)", "36% (-40 pp)")
     assert [e["title"] for e in chart.drawn] == [INVASION.title]
     assert "Putin" in annotations_by_name(fig)["events-outside"].text
 

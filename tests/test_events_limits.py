@@ -325,7 +325,7 @@ def test_cli_valid_file_is_imported(tmp_path, store_path, capsys):
     good = tmp_path / "good.csv"
     good.write_text("start,title,countries\n2100-12-31,Last day,India\n", encoding="utf-8")
     status, out, err = run_cli(capsys, store_path, str(good))
-    assert (status, out, err) == (0, f"{good}: added 1 events, 0 already stored\n", "")
+    assert (status, out, err) == (0, f"{good}: added 1 event, 0 already stored\n", "")
     assert [e.start for e in Store(store_path).events() if e.title == "Last day"] == [
         dt.date(2100, 12, 31)
     ]

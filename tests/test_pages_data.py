@@ -139,7 +139,10 @@ def test_pages_render_with_samples(page, sample_store, db):
 def test_upload_shows_preview_and_save_stores_it(db):
     at = upload(open_page("pages/data.py"), "B_india_by_supplier.csv", "C_register_cp1252.csv")
     metrics = {(m.label, m.value) for m in at.metric}
-    assert ("Layout", "TIV table") in metrics and ("Layout", "Register, per deal") in metrics
+    # The layout is a phrase: a line of text, not a card that cuts it off.
+    assert "Layout" not in {label for label, _ in metrics}
+    understood = [t for t in texts(at, "markdown") if t.startswith("**Understood as:**")]
+    assert any("TIV table" in t for t in understood) and any("per deal" in t for t in understood)
     assert ("Data generated (vintage)", "2024-10-10") in metrics
     assert ("Deals", "5") in metrics
     assert any("Read as cp1252" in t for t in texts(at, "markdown"))
@@ -162,6 +165,11 @@ def test_single_save_button_then_delete(db):
     save.click().run()
     stored = Store(db).datasets()
     assert list(stored["file_name"]) == ["C_register_cp1252.csv"]
+    # One message for one upload: "stored", not also "already stored" under the preview.
+    dataset = int(stored["id"].iloc[0])
+    assert texts(at, "success") == [f"C_register_cp1252.csv: stored as dataset {dataset}."]
+    assert not any("already stored" in t for t in texts(at, "info"))
+    at.run()  # the next run: the message is gone, the preview says it is stored
     assert any("already stored as dataset" in t for t in texts(at, "info"))
 
     assert at.button(key="data_delete").disabled  # no delete without the confirmation

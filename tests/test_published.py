@@ -35,7 +35,9 @@ def test_seed_holds_the_seed_articles_figures_with_release_and_source():
         (2019, 2023, 0.36),
     ]
     assert set(seed["supplier"]) == {"Russia"} and set(seed["recipient"]) == {"India"}
-    assert pub["release"].str.fullmatch(r"\d{4}(-\d{2})?").all()
+    # Every release is a SIPRI release (its March fact sheet, or a year), never the month a
+    # press article quoting a figure appeared.
+    assert pub["release"].str.fullmatch(r"\d{4}(-03)?").all()
     assert pub["share"].between(0, 1).all()
     assert set(pub["measure"]) == {"supplier_share", "world_import_share"}
     assert pub.loc[pub["measure"] == "world_import_share", "supplier"].isna().all()
@@ -66,8 +68,11 @@ def test_headline_shares_fall_back_to_published_figures():
     got = headline_shares("India", "Russia", [(2009, 2013), (2019, 2023), (1990, 1994)])
     assert got["origin"].tolist() == ["published", "published", "unavailable"]
     assert got["display"].tolist() == ["76%", "36%", "n/a"]
-    # The newest release wins: the seed article (2025-12) over the 2014 and 2019 releases.
-    assert got["release"].tolist()[:2] == ["2025-12", "2025-12"]
+    # The newest release wins, and the seed article (naming no release) is cited next to the
+    # SIPRI release whose figure it quotes.
+    assert got["release"].tolist()[:2] == ["2019-03", "2024-03"]
+    assert all("The Moscow Times" in s for s in got["source"].tolist()[:2])
+    assert "SIPRI fact sheet, Mar 2019" in got["source"].iloc[0]
 
 
 def test_headline_shares_computes_when_data_cover_the_period():
@@ -241,6 +246,7 @@ def test_self_check_headline_of_the_india_sample_separates_releases():
     export = read_sipri(path)
     data = export.flows.assign(vintage=export.generated.isoformat())
     summary = tables.self_check(data, "India").summary
-    # Generated in October 2024: only the 2024 release is the same one (India 2019-23).
-    assert summary.startswith("2 of 2 published figures from the same release as the data match")
+    # Generated in October 2024: only the 2024 release is the same one (India 2019-23: Russia
+    # as the release and as the seed article quoting it, France).
+    assert summary.startswith("3 of 3 published figures from the same release as the data match")
     assert "come from other SIPRI releases" in summary

@@ -6,7 +6,7 @@ import pandas as pd
 
 from analysis import names
 from analysis.sipri.model import SipriExport
-from analysis.vocab import UNKNOWN_RECIPIENT, UNKNOWN_SUPPLIER
+from analysis.vocab import UNKNOWN_RECIPIENT, UNKNOWN_SUPPLIER, counted
 
 
 def _canonical_column(
@@ -77,5 +77,5 @@ def _finish(export: SipriExport) -> None:
     flows = export.flows
     if len(flows):
         export.notes.append(
-            f"{len(flows):,} yearly flows, {flows['year'].min()}-{flows['year'].max()}."
+            f"{counted(len(flows), 'yearly flow')}, {flows['year'].min()}-{flows['year'].max()}."
         )

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 
 from analysis.sipri.model import _GENERATED, _MONTHS, _YEAR, SipriExport, SipriFormatError
+from analysis.vocab import counted
 
 
 def _is_year(cell: str) -> bool:
@@ -98,7 +99,7 @@ class _Lines:
         self.other_separator: list[int] = []
         padded = sum(1 for ln in non_empty[:400] if ln.rstrip().rstrip(";").endswith(delim * 2))
         if padded:
-            notes.append(f"Ignored padding separators at the end of {padded} lines.")
+            notes.append(f"Ignored padding separators at the end of {counted(padded, 'line')}.")
 
     def release(self) -> None:
         """Let the file's lines and text go (a register's records are parsed by then).

@@ -31,6 +31,7 @@ from analysis.sipri.model import (
     register_scope,
 )
 from analysis.sipri.records import _all_records, _check_header
+from analysis.vocab import counted
 
 _TRUE_FLAGS = ["?", "Yes", "yes", "YES", "Y", "y", "True", "true", "TRUE", "1", " ?", "? "]
 
@@ -232,8 +233,9 @@ def _read_register(lines: _Lines, blocks: list[_Block], export: SipriExport) -> 
     export.deals = coerce_deals(deals)
     export.notes.insert(
         0,
-        f"Understood as a {LAYOUT_LABELS['register']}: {len(deals):,} deals, "
-        f"{deals['recipient'].nunique()} recipients, {deals['supplier'].nunique()} suppliers.",
+        f"Understood as a {LAYOUT_LABELS['register']}: {counted(len(deals), 'deal')}, "
+        f"{counted(deals['recipient'].nunique(), 'recipient')}, "
+        f"{counted(deals['supplier'].nunique(), 'supplier')}.",
     )
     export.notes.append(
         "Yearly volumes are estimated: each deal's delivered TIV is spread evenly over its "
@@ -444,8 +446,9 @@ def _read_register_deliveries(lines: _Lines, blocks: list[_Block], export: Sipri
     export.deliveries = _deliveries_by_deal(frame)
     export.notes.insert(
         0,
-        f"Understood as a {LAYOUT_LABELS['register_deliveries']}: {len(frame):,} delivery rows "
-        f"for {len(deals):,} deals; yearly volumes are exact sums of 'TIV delivery values'.",
+        f"Understood as a {LAYOUT_LABELS['register_deliveries']}: "
+        f"{counted(len(frame), 'delivery row')} for {counted(len(deals), 'deal')}; yearly "
+        "volumes are exact sums of 'TIV delivery values'.",
     )
     _range_note(blocks, export)
 
@@ -530,7 +533,8 @@ def _read_register_legacy(lines: _Lines, blocks: list[_Block], export: SipriExpo
         deals = _canonical_deals(deals, export)
     export.deals = coerce_deals(deals)
     export.notes.insert(
-        0, f"Understood as a {LAYOUT_LABELS['register_legacy']}: {len(export.deals):,} deals."
+        0,
+        f"Understood as a {LAYOUT_LABELS['register_legacy']}: {counted(len(export.deals), 'deal')}.",
     )
     export.notes.append(
         "This 2014-era register report has no TIV columns, so it gives deals but no yearly "

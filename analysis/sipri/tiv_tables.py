@@ -29,7 +29,7 @@ from analysis.sipri.model import (
     SipriExport,
     SipriFormatError,
 )
-from analysis.vocab import country_phrase
+from analysis.vocab import counted, country_phrase
 
 
 def _tiv_number(cell: str, line: int, column: str) -> float | None:
@@ -300,7 +300,7 @@ def _table_frame(table: _Table, country, side: str, tally: _Tally) -> pd.DataFra
 def _tiv_notes(export: SipriExport, tally: _Tally, n_blocks: int) -> None:
     if tally.padded:
         export.notes.append(
-            f"Removed padding separators from {tally.padded} rows (an Excel re-save)."
+            f"Removed padding separators from {counted(tally.padded, 'row')} (an Excel re-save)."
         )
     if tally.zero_without_space and not tally.zero_with_space:
         export.notes.append(
@@ -429,7 +429,7 @@ def _merge_tables(flows: pd.DataFrame, export: SipriExport) -> pd.DataFrame:
             f"{bad['recipient']} in {bad['year']}.",
             int(bad["line"]),
         )
-    export.notes.append(
-        f"{int(dup.sum() - k[dup].drop_duplicates().shape[0])} rows repeated across tables were kept once."
-    )
+    repeated = int(dup.sum() - k[dup].drop_duplicates().shape[0])
+    verb = "was" if repeated == 1 else "were"
+    export.notes.append(f"{counted(repeated, 'row')} repeated across tables {verb} kept once.")
     return flows[~k.duplicated(keep="first")]

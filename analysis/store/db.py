@@ -29,6 +29,7 @@ from analysis.store.faults import (
     is_lock_error,
 )
 from analysis.store.migrations import SCHEMA_VERSION, statements
+from analysis.vocab import counted
 
 if TYPE_CHECKING:
     from analysis.store.pg import PgDatabase
@@ -114,14 +115,14 @@ def check_rows(conn: Connection) -> str:
             f" (SELECT COUNT(*) FROM {table} x WHERE x.dataset_id = d.id)"
         ).fetchone()[0]
         if short:
-            problems.append(f"{short} datasets without all their {table}")
+            problems.append(f"{counted(short, 'dataset')} without all their {table}")
     for table in ("flows", "deals", "totals", "deliveries"):
         orphans = conn.execute(
             f"SELECT COUNT(*) FROM {table} x"
             " WHERE NOT EXISTS (SELECT 1 FROM datasets d WHERE d.id = x.dataset_id)"
         ).fetchone()[0]
         if orphans:
-            problems.append(f"{orphans} {table} rows without their dataset")
+            problems.append(f"{counted(orphans, f'{table} row')} without their dataset")
     return "; ".join(problems) or "ok"
 
 

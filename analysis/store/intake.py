@@ -19,6 +19,7 @@ from analysis.sipri import SipriExport, SipriFormatError, totals_records
 from analysis.store import datasets
 from analysis.store import deliveries as store_deliveries
 from analysis.store.db import Connection, Database
+from analysis.vocab import counted
 
 MAX_UPLOAD_MB = 200  # keep equal to server.maxUploadSize in .streamlit/config.toml
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024  # Streamlit counts its limit in MiB
@@ -75,7 +76,7 @@ def describe_export(export: SipriExport) -> list[str]:
     lines = [
         f"layout: {export.layout}",
         f"vintage: {export.generated.isoformat() if export.generated else 'unknown'}",
-        f"rows: {len(export.flows)} flows, {n_deals} deals",
+        f"rows: {counted(len(export.flows), 'flow')}, {counted(n_deals, 'deal')}",
     ]
     if export.title:
         lines.append(f"title: {export.title}")
