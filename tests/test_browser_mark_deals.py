@@ -18,7 +18,7 @@ def register_url(tmp_path_factory):
     _require_chromium()
     home = tmp_path_factory.mktemp("browser-mark-deals")
     store = Store(home / "arms.sqlite")
-    assert store.import_bytes("register.csv", (DATA / "C_register_cp1252.csv").read_bytes()).ok
+    assert store.import_bytes("register.csv", (DATA / "register_cp1252.csv").read_bytes()).ok
     with serve_app(home) as url:
         yield url
 

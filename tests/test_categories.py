@@ -242,7 +242,7 @@ def test_filter_keeps_only_the_chosen_categories():
 
 def test_filter_works_on_deals(tmp_path, fixture_path):
     store = Store(tmp_path / "arms.sqlite")
-    for name in ("D_deliveries.csv", "C_register_cp1252.csv"):
+    for name in ("register_deliveries.csv", "register_cp1252.csv"):
         assert store.import_bytes(name, fixture_path(name).read_bytes()).ok
     deals = store.deals()
     register = deals[deals["recipient"] == "Ukraine"]
