@@ -150,7 +150,7 @@ def test_upload_shows_preview_and_save_stores_it(db):
     at.button(key="data_save_all").click().run()
     assert not at.exception
     stored = Store(db).datasets()
-    assert sorted(stored["file_name"]) == ["tiv_table_india_by_supplier.csv", "register_cp1252.csv"]
+    assert sorted(stored["file_name"]) == ["register_cp1252.csv", "tiv_table_india_by_supplier.csv"]
     expected = hashlib.sha256((DATA / "register_cp1252.csv").read_bytes()).hexdigest()
     assert expected in set(stored["sha256"])
     assert any("stored as dataset" in t for t in texts(at, "success"))
