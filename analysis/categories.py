@@ -35,6 +35,7 @@ from analysis.charts import (
 )
 from analysis.colors import supplier_color
 from analysis.events import Event
+from analysis.layouts import LAYOUTS, REGISTER_DELIVERIES, TIV_TABLE
 from analysis.results import frame_of, loaded
 from analysis.shares import Period, sipri_periods
 from analysis.views import ChartView, chart_view, vintage_date
@@ -85,8 +86,8 @@ _TABLE_COLUMNS = {
     "period": ["period", "start", "end", "category", "tiv", "share"],
 }
 _SOURCES = {
-    "register_deliveries": "SIPRI's per-delivery trade register",
-    "tiv_table": "SIPRI's TIV table by weapon category",
+    REGISTER_DELIVERIES: f"SIPRI's {LAYOUTS[REGISTER_DELIVERIES].label}",
+    TIV_TABLE: f"SIPRI's {LAYOUTS[TIV_TABLE].label} by weapon category",
 }
 
 

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import bounds
+from analysis.layouts import REGISTER_DELIVERIES
 from analysis.results import LoadedFlows, Source
 from analysis.shares import Period, _is_rankable, period_shares
 from analysis.sources import candidates, choose_source, find_source, rule_order
@@ -155,7 +156,7 @@ def _volumes(store, flows: LoadedFlows, source: Source, side: str, period: Perio
         return per_deal.groupby(deals[side].astype(str)).sum()
     frame = flows.frame
     rows = frame[(frame["dataset_id"] == source.dataset_id) & frame[side].notna()]
-    if "category" in rows.columns and source.layout != "register_deliveries":
+    if "category" in rows.columns and source.layout != REGISTER_DELIVERIES:
         # A TIV table by weapon category repeats its totals per category; in the per-delivery
         # register every row names its category and each is a delivery of its own.
         rows = rows[rows["category"].isna()]

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from analysis import bounds
+from analysis.layouts import REGISTER
 from analysis.results import frame_of
 from analysis.shares import Period, select_vintage
 from analysis.views import Headline
@@ -21,7 +22,6 @@ from analysis.vocab import parse_period, period_label
 from analysis.world_sources import NoWorldSource, deliveries, world_rows
 
 ESTIMATED_MARK = f"({bounds.ESTIMATED};"  # in every bounded figure's text
-REGISTER_LAYOUT = "register"  # the one-row-per-deal register (analysis.sipri LAYOUT_LABELS)
 METHOD_NOTE = (
     "Estimated from a one-row-per-deal register: the bounds are the lowest and highest values "
     "over every way each deal's delivered TIV could be split across the delivery years it lists "
@@ -33,7 +33,7 @@ def _estimated_ids(rows: pd.DataFrame) -> list[int]:
     """The datasets of ``rows`` when every row comes from a per-deal register, else []."""
     if rows.empty or "layout" not in rows.columns or "dataset_id" not in rows.columns:
         return []
-    if not (rows["layout"].astype(str) == REGISTER_LAYOUT).all():
+    if not (rows["layout"].astype(str) == REGISTER).all():
         return []
     return sorted(int(i) for i in rows["dataset_id"].dropna().unique())
 

@@ -15,17 +15,9 @@ from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
+from analysis.layouts import label as layout_label
 from analysis.results import Flows, LoadedFlows, Source, loaded
 from analysis.vintages import COMPLETE_FOR, choose
-
-# Short layout names for the source sentence (analysis.sipri.LAYOUT_LABELS has the long ones).
-LAYOUT_NAMES = {
-    "tiv_table": "TIV table",
-    "tiv_regional": "regional TIV table",
-    "register": "per-deal register",
-    "register_deliveries": "per-delivery register",
-    "register_legacy": "2014-era register",
-}
 
 
 def _owner_rows(frame: pd.DataFrame, country: str, owner: str) -> pd.DataFrame:
@@ -136,7 +128,7 @@ def vintage_text(vintage: str | None) -> str:
 
 def source_phrase(source: Source) -> str:
     """One export: "india-tiv.csv — TIV table, data generated 10 Oct 2024, exact"."""
-    layout = LAYOUT_NAMES.get(source.layout, source.layout)
+    layout = layout_label(source.layout)
     kind = "estimated" if source.estimated else "exact"
     return f"{source.file_name} — {layout}, data generated {vintage_text(source.vintage)}, {kind}"
 

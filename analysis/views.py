@@ -24,6 +24,7 @@ from analysis.charts import (
 )
 from analysis.event_layout import axis_end
 from analysis.events import Event
+from analysis.layouts import REGISTER
 from analysis.published import (
     headline_shares,
     load_published,
@@ -189,7 +190,7 @@ def provenance_notes(flows: Flows | None, recipient: str) -> list[str]:
             "only. "
             f"Load {_whose(recipient)} own import table or a register of all its suppliers."
         )
-    if "layout" in rows.columns and (rows["layout"] == "register").any():
+    if "layout" in rows.columns and (rows["layout"] == REGISTER).any():
         notes.append(ESTIMATED_NOTE)
     return notes
 

@@ -9,7 +9,8 @@ import streamlit as st
 
 from analysis.charts import ChartMeta
 from analysis.export import chart_data_csv
-from analysis.sipri import LAYOUT_LABELS
+from analysis.layouts import description as layout_description
+from analysis.layouts import heading as layout_heading
 from analysis.store import MAX_UPLOAD_MB, ImportOutcome, StoreError
 from pages.common import (
     clear_caches,
@@ -120,14 +121,14 @@ def _show_preview(outcome: ImportOutcome, stored_id: int | None) -> None:
     cols = st.columns(4)
     cols[0].metric(
         "Layout",
-        LAYOUT_SHORT.get(export.layout, export.layout),
-        help=LAYOUT_LABELS.get(export.layout, ""),
+        layout_heading(export.layout),
+        help=layout_description(export.layout),
     )
     vintage = export.generated.isoformat() if export.generated else "unknown"
     cols[1].metric("Data generated (vintage)", vintage)
     cols[2].metric("Yearly flows", f"{len(export.flows):,}")
     cols[3].metric("Deals", f"{n_deals:,}")
-    st.markdown(f"**Understood as:** {md_escape(LAYOUT_LABELS.get(export.layout, export.layout))}")
+    st.markdown(f"**Understood as:** {md_escape(layout_description(export.layout))}")
     if export.title:
         st.markdown(f"**Title:** {md_escape(export.title)}")
     countries = ", ".join(export.countries) if export.countries else "none named in the file"
@@ -156,16 +157,6 @@ def _deals_for_display(deals: pd.DataFrame) -> pd.DataFrame:
         for years in out["delivery_years"]
     ]
     return out
-
-
-# What the Layout card shows (a card has room for two or three words; the help has the rest).
-LAYOUT_SHORT = {
-    "tiv_table": "TIV table",
-    "tiv_regional": "Regional TIV table",
-    "register": "Register, per deal",
-    "register_deliveries": "Register, per delivery",
-    "register_legacy": "Register, 2014 report",
-}
 
 
 def upload_section() -> None:
@@ -234,7 +225,7 @@ def datasets_section() -> None:
         {
             "ID": datasets["id"],
             "File": datasets["file_name"],
-            "Layout": [LAYOUT_LABELS.get(x, x) for x in datasets["layout"]],
+            "Layout": [layout_description(x) for x in datasets["layout"]],
             "Data generated": datasets["vintage"],
             "Yearly flows": datasets["n_flows"],
             "Deals": datasets["n_deals"],

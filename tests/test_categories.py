@@ -287,7 +287,7 @@ def test_category_view_chart(by, measure):
         view.meta.title
         == f"Ukraine's arms imports by weapon category, by {'year' if by == 'year' else '5-year period'}"
     )
-    assert view.meta.filters["Data"] == "SIPRI's per-delivery trade register"
+    assert view.meta.filters["Data"] == "SIPRI's per-delivery register"
     assert "data generated 13 Mar 2025" in view.fig.layout.meta["source"]
     plotted = view.data  # the plotted table, taken out of the figure into the view
     assert plotted["tiv"].sum() == pytest.approx(_total(REGISTER, "Ukraine"))

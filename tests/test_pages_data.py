@@ -141,7 +141,7 @@ def test_upload_shows_preview_and_save_stores_it(db):
         open_page("pages/data.py"), "tiv_table_india_by_supplier.csv", "register_cp1252.csv"
     )
     metrics = {(m.label, m.value) for m in at.metric}
-    assert ("Layout", "TIV table") in metrics and ("Layout", "Register, per deal") in metrics
+    assert ("Layout", "TIV table") in metrics and ("Layout", "Per-deal register") in metrics
     assert ("Data generated (vintage)", "2024-10-10") in metrics
     assert ("Deals", "5") in metrics
     assert any("Read as cp1252" in t for t in texts(at, "markdown"))

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import names
+from analysis.layouts import LAYOUTS, REGISTER, REGISTER_DELIVERIES, REGISTER_LEGACY
 from analysis.schema import (
     MAX_YEAR,
     MIN_YEAR,
@@ -24,7 +25,6 @@ from analysis.sipri.model import (
     C_LABELS,
     CATEGORIES,
     D_COLUMNS,
-    LAYOUT_LABELS,
     MAX_TIV,
     SipriExport,
     SipriFormatError,
@@ -223,7 +223,7 @@ def _read_register(lines: _Lines, blocks: list[_Block], export: SipriExport) -> 
     )
     if raw.empty:
         export.deals = coerce_deals(pd.DataFrame())
-        export.notes.insert(0, f"Understood as a {LAYOUT_LABELS['register']} with no deals.")
+        export.notes.insert(0, f"Understood as a {LAYOUTS[REGISTER].description} with no deals.")
         return
     deals, years_index = _register_deals(raw, line_no, export)
     del raw  # what the deals do not share of it is not needed to spread the deliveries
@@ -232,7 +232,7 @@ def _read_register(lines: _Lines, blocks: list[_Block], export: SipriExport) -> 
     export.deals = coerce_deals(deals)
     export.notes.insert(
         0,
-        f"Understood as a {LAYOUT_LABELS['register']}: {len(deals):,} deals, "
+        f"Understood as a {LAYOUTS[REGISTER].description}: {len(deals):,} deals, "
         f"{deals['recipient'].nunique()} recipients, {deals['supplier'].nunique()} suppliers.",
     )
     export.notes.append(
@@ -413,7 +413,7 @@ def _read_register_deliveries(lines: _Lines, blocks: list[_Block], export: Sipri
     if raw.empty:
         export.deals = coerce_deals(pd.DataFrame())
         export.notes.insert(
-            0, f"Understood as a {LAYOUT_LABELS['register_deliveries']} with no rows."
+            0, f"Understood as a {LAYOUTS[REGISTER_DELIVERIES].description} with no rows."
         )
         return
     frame = _delivery_rows(raw, export, line_no)
@@ -434,7 +434,7 @@ def _read_register_deliveries(lines: _Lines, blocks: list[_Block], export: Sipri
     export.deals = coerce_deals(deals)
     export.notes.insert(
         0,
-        f"Understood as a {LAYOUT_LABELS['register_deliveries']}: {len(frame):,} delivery rows "
+        f"Understood as a {LAYOUTS[REGISTER_DELIVERIES].description}: {len(frame):,} delivery rows "
         f"for {len(deals):,} deals; yearly volumes are exact sums of 'TIV delivery values'.",
     )
     _range_note(blocks, export)
@@ -520,7 +520,7 @@ def _read_register_legacy(lines: _Lines, blocks: list[_Block], export: SipriExpo
         deals = _canonical_deals(deals, export)
     export.deals = coerce_deals(deals)
     export.notes.insert(
-        0, f"Understood as a {LAYOUT_LABELS['register_legacy']}: {len(export.deals):,} deals."
+        0, f"Understood as a {LAYOUTS[REGISTER_LEGACY].description}: {len(export.deals):,} deals."
     )
     export.notes.append(
         "This 2014-era register report has no TIV columns, so it gives deals but no yearly "
