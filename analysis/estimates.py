@@ -1,7 +1,7 @@
 """Where a shown figure is estimated from a per-deal register: its bounds, ready for display.
 
 The views compute shares from the loaded yearly flows; when a country's flows come from a
-one-row-per-deal register those flows are an even spread of each deal's TIV
+per-deal register those flows are an even spread of each deal's TIV
 (``analysis.bounds``). These helpers find the register's deals behind a figure and put the
 bounds next to it: headline cards, period tables, world position and CSV columns.
 """
@@ -23,7 +23,7 @@ from analysis.world_sources import NoWorldSource, deliveries, world_rows
 
 ESTIMATED_MARK = f"({bounds.ESTIMATED};"  # in every bounded figure's text
 METHOD_NOTE = (
-    "Estimated from a one-row-per-deal register: the bounds are the lowest and highest values "
+    "Estimated from a per-deal register: the bounds are the lowest and highest values "
     "over every way each deal's delivered TIV could be split across the delivery years it lists "
     "(see About)."
 )

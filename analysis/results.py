@@ -33,7 +33,7 @@ class Source:
         layout: the export's layout, a code name of ``analysis.layouts.LAYOUTS``.
         vintage: SIPRI's "Data generated" date, ISO text (None when unknown).
         scope: what the export covers (``analysis.sipri.SCOPES``).
-        estimated: whether its yearly volumes are estimates (a one-row-per-deal register,
+        estimated: whether its yearly volumes are estimates (a per-deal register,
             each deal spread evenly over its delivery years) rather than SIPRI's exact yearly
             volumes (TIV tables, the per-delivery register).
     """

@@ -165,7 +165,7 @@ def headline_suppliers(
 
 
 ESTIMATED_NOTE = (
-    "Yearly volumes estimated from a one-row-per-deal register: each deal's TIV is spread "
+    "Yearly volumes estimated from a per-deal register: each deal's TIV is spread "
     "evenly over its delivery years (a TIV table or the per-delivery register is exact)."
 )
 

@@ -1,4 +1,4 @@
-"""A small one-row-per-deal register of India's imports, 2009-2024, written for the tests."""
+"""A small per-deal register of India's imports, 2009-2024, written for the tests."""
 
 from __future__ import annotations
 

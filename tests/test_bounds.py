@@ -1,4 +1,4 @@
-"""Bounds of figures estimated from a one-row-per-deal register (analysis.bounds)."""
+"""Bounds of figures estimated from a per-deal register (analysis.bounds)."""
 
 from __future__ import annotations
 

@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 @pytest.fixture(scope="module")
 def register_url(tmp_path_factory):
-    """The app served with India's one-row-per-deal register fixture stored."""
+    """The app served with India's per-deal register fixture stored."""
     _require_chromium()
     home = tmp_path_factory.mktemp("browser-mark-deals")
     store = Store(home / "arms.sqlite")

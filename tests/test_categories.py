@@ -205,7 +205,7 @@ def test_data_without_categories_say_which_export_to_download():
     with pytest.raises(ValueError) as err:
         category_view(NO_CATEGORY, recipient="India")
     assert str(err.value) == NO_CATEGORIES_SENTENCE
-    assert "per-delivery trade register" in NO_CATEGORIES_SENTENCE
+    assert "per-delivery register" in NO_CATEGORIES_SENTENCE
     assert "by weapon category" in NO_CATEGORIES_SENTENCE
     assert "armstransfers.sipri.org" in NO_CATEGORIES_SENTENCE
     # frames without a category column at all

@@ -140,7 +140,7 @@ def test_empty_result_is_read_with_a_note(fixture_path):
     assert any("no deliveries" in n for n in export.notes)
 
 
-def test_old_table_exports_from_a_country(fixture_path):
+def test_tiv_table_old_exports_from_a_country(fixture_path):
     export = read_sipri(fixture_path("tiv_table_old_exports_from_france.csv"))
     assert export.layout == "tiv_table"
     assert export.generated == dt.date(2022, 7, 28)
@@ -153,7 +153,7 @@ def test_old_table_exports_from_a_country(fixture_path):
     assert flows["tiv"].sum() == 1175.0  # equals the Total column: the Total row is not a flow
 
 
-def test_old_table_exports_to_a_country_keeps_soviet_union(fixture_path):
+def test_tiv_table_old_exports_to_a_country_keeps_soviet_union(fixture_path):
     export = read_sipri(fixture_path("tiv_table_old_imports_to_india.csv"))
     flows = export.flows
     assert (flows["recipient"] == "India").all()
@@ -161,14 +161,14 @@ def test_old_table_exports_to_a_country_keeps_soviet_union(fixture_path):
     assert export.generated == dt.date(2018, 12, 5)
 
 
-def test_old_all_importers_with_quoted_names(fixture_path):
+def test_tiv_table_old_all_importers_with_quoted_names(fixture_path):
     flows = read_sipri(fixture_path("tiv_table_old_importers_all.csv")).flows
     assert flows["supplier"].isna().all()
     assert set(flows["recipient"]) == {"Afghanistan", "South Korea", "North Macedonia", "UAE"}
     assert flows.loc[(flows["recipient"] == "UAE") & (flows["year"] == 2017), "tiv"].item() == 0.0
 
 
-def test_weapon_category_rows(fixture_path):
+def test_tiv_table_weapon_category_rows(fixture_path):
     flows = read_sipri(fixture_path("tiv_table_old_categories_india.csv")).flows
     assert (flows["recipient"] == "India").all()
     assert flows["supplier"].isna().all()
@@ -176,7 +176,7 @@ def test_weapon_category_rows(fixture_path):
     assert flows["tiv"].sum() == 360.0
 
 
-def test_regional_table(fixture_path):
+def test_tiv_regional(fixture_path):
     export = read_sipri(fixture_path("tiv_regional.csv"))
     assert export.layout == "tiv_regional"
     got = as_dict(export.flows, ("recipient", "supplier", "year"))
@@ -214,7 +214,7 @@ def test_register_one_row_per_deal(fixture_path, name):
     assert flows["tiv"].sum() == pytest.approx(deals["tiv_delivered"].sum())
 
 
-def test_register_per_delivery_sums_exactly(fixture_path):
+def test_register_deliveries_sum_exactly(fixture_path):
     export = read_sipri(fixture_path("register_deliveries.csv"))
     assert export.layout == "register_deliveries"
     flows = export.flows
@@ -232,7 +232,7 @@ def test_register_per_delivery_sums_exactly(fixture_path):
     assert export.countries == ["Ukraine"]
 
 
-def test_legacy_register_has_deals_but_no_flows(fixture_path):
+def test_register_legacy_has_deals_but_no_flows(fixture_path):
     export = read_sipri(fixture_path("register_legacy_2014.csv"))
     assert export.layout == "register_legacy"
     assert export.flows.empty and list(export.flows.columns) == FLOW_COLUMNS
