@@ -84,10 +84,3 @@ def description(name: str) -> str:
     """What a layout is, in a few words; an unknown code name is shown as written."""
     layout = LAYOUTS.get(name)
     return layout.description if layout else name
-
-
-def layout_of_name(file_name: str) -> str | None:
-    """The layout a fixture-style file name starts with (the longest code name that fits)."""
-    stem = file_name.rsplit("/", 1)[-1]
-    fits = [n for n in LAYOUTS if stem == n or stem.startswith((f"{n}_", f"{n}."))]
-    return max(fits, key=len) if fits else None

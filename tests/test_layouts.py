@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.layouts import LAYOUTS, heading, label, layout_of_name
+from analysis.layouts import LAYOUTS, heading, label
 from analysis.sipri import LAYOUT_READERS, SipriFormatError, detect_layout, read_sipri
 
 from .conftest import DATA
@@ -16,6 +16,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # Every fixture but the hostile inputs (bad_*, and the corpus in tests/data/bad/).
 FIXTURES = sorted(p.name for p in DATA.iterdir() if p.is_file() and not p.name.startswith("bad_"))
+
+
+def layout_of_name(file_name: str) -> str | None:
+    """The layout a fixture's file name starts with (the longest code name that fits)."""
+    fits = [n for n in LAYOUTS if file_name.startswith((f"{n}_", f"{n}."))]
+    return max(fits, key=len) if fits else None
+
 
 # The variants of SIPRI_FORMATS.md (../shared/SIPRI_FORMATS.md), section 0.
 SIPRI_FORMATS_VARIANTS = {"A", "B", "B-reg", "C", "D", "E"}
