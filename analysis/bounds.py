@@ -1,4 +1,4 @@
-"""Bounds for figures estimated from a one-row-per-deal register.
+"""Bounds for figures estimated from a per-deal register.
 
 Such a register gives each deal's delivered TIV and the years it lists as delivery years, not
 how much arrived in each year; the loader spreads the TIV evenly over the listed years

@@ -3,7 +3,7 @@
 Two SIPRI exports carry weapon categories, and both reach the store's flows with their
 ``category`` column filled:
 
-- the per-delivery trade register (one row per deal and delivery year, layout
+- the per-delivery register (one row per deal and delivery year, layout
   ``register_deliveries``): flows per (recipient, supplier, year, category);
 - TIV tables by weapon category (scope ``categories``): flows per (recipient, year, category)
   with no supplier.
@@ -46,18 +46,18 @@ from analysis.vintages import COMPLETE_FOR, choose
 from analysis.vocab import period_label
 
 NO_CATEGORIES_SENTENCE = (
-    "Weapon categories come with SIPRI's per-delivery trade register (one row per deal and "
+    "Weapon categories come with SIPRI's per-delivery register (one row per deal and "
     "delivery year) or its TIV tables by weapon category: download one of those from "
     "armstransfers.sipri.org."
 )
 # For the deal list: a TIV table by category holds no deals.
 NO_DEAL_CATEGORIES_SENTENCE = (
-    "This register has no weapon category column: SIPRI's per-delivery trade register (one row "
+    "This register has no weapon category column: SIPRI's per-delivery register (one row "
     "per deal and delivery year) has one; download it from armstransfers.sipri.org."
 )
 # A TIV table by category has no supplier split, so it cannot narrow the suppliers' chart.
 NO_SPLIT_CATEGORIES_SENTENCE = (
-    "The weapon-category filter needs SIPRI's per-delivery trade register (one row per deal and "
+    "The weapon-category filter needs SIPRI's per-delivery register (one row per deal and "
     "delivery year): the loaded TIV table by weapon category does not split imports by supplier."
 )
 BREAKDOWN_BY = ("year", "period")

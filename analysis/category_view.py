@@ -17,6 +17,7 @@ from analysis.categories import (
 )
 from analysis.charts import ChartMeta
 from analysis.events import Event, events_for
+from analysis.layouts import LAYOUTS, REGISTER_DELIVERIES, TIV_TABLE
 from analysis.results import loaded
 from analysis.shares import Period
 from analysis.tables import vintage_date
@@ -25,8 +26,8 @@ from analysis.vintages import COMPLETE_FOR
 from analysis.vocab import country_phrase
 
 _SOURCES = {
-    "register_deliveries": "SIPRI's per-delivery trade register",
-    "tiv_table": "SIPRI's TIV table by weapon category",
+    REGISTER_DELIVERIES: f"SIPRI's {LAYOUTS[REGISTER_DELIVERIES].label}",
+    TIV_TABLE: f"SIPRI's {LAYOUTS[TIV_TABLE].label} by weapon category",
 }
 
 

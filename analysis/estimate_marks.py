@@ -1,6 +1,6 @@
 """Estimated figures marked where they are drawn: error bars, hatching and bounded table text.
 
-When a recipient's shares come from a one-row-per-deal register (``estimates``), the charts
+When a recipient's shares come from a per-deal register (``estimates``), the charts
 and tables built from the loaded flows show the even-spread estimate; these helpers add the
 bounds (``analysis.bounds``) next to it:
 
@@ -33,7 +33,7 @@ RANGE_NOTE = (
     "estimated: bar shows the range over every split of each deal's TIV over its delivery years"
 )
 HATCH_NOTE = (
-    "Hatched bars are estimated from a one-row-per-deal register (each deal's TIV spread evenly "
+    "Hatched bars are estimated from a per-deal register (each deal's TIV spread evenly "
     "over its delivery years); the bounds are in the table below and in the CSV."
 )
 HATCH_LEGEND = "hatched: estimated (bounds in the table and CSV)"

@@ -1,7 +1,7 @@
 """Where a shown figure is estimated from a per-deal register: its bounds, ready for display.
 
 The views compute shares from the loaded yearly flows; when a country's flows come from a
-one-row-per-deal register those flows are an even spread of each deal's TIV
+per-deal register those flows are an even spread of each deal's TIV
 (``analysis.bounds``). These helpers find the register's deals behind a figure and put the
 bounds next to it: headline cards, period tables, world position and CSV columns.
 """
@@ -15,6 +15,7 @@ import pandas as pd
 
 from analysis import bounds
 from analysis.headlines import Headline
+from analysis.layouts import REGISTER
 from analysis.results import LoadedFlows, frame_of, whole
 from analysis.shares import Period
 from analysis.vintages import select_vintage
@@ -22,9 +23,8 @@ from analysis.vocab import parse_period, period_label
 from analysis.world_sources import NoWorldSource, deliveries, world_rows
 
 ESTIMATED_MARK = f"({bounds.ESTIMATED};"  # in every bounded figure's text
-REGISTER_LAYOUT = "register"  # the one-row-per-deal register (analysis.sipri LAYOUT_LABELS)
 METHOD_NOTE = (
-    "Estimated from a one-row-per-deal register: the bounds are the lowest and highest values "
+    "Estimated from a per-deal register: the bounds are the lowest and highest values "
     "over every way each deal's delivered TIV could be split across the delivery years it lists "
     "(see About)."
 )
@@ -34,7 +34,7 @@ def _estimated_ids(rows: pd.DataFrame) -> list[int]:
     """The datasets of ``rows`` when every row comes from a per-deal register, else []."""
     if rows.empty or "layout" not in rows.columns or "dataset_id" not in rows.columns:
         return []
-    if not (rows["layout"].astype(str) == REGISTER_LAYOUT).all():
+    if not (rows["layout"].astype(str) == REGISTER).all():
         return []
     return sorted(int(i) for i in rows["dataset_id"].dropna().unique())
 

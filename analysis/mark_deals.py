@@ -6,7 +6,7 @@ a deal delivered within the clicked year or period is:
 - exact when every one of its delivery years lies in the span (all of it falls there), or when
   the per-delivery register's yearly values are given (``deliveries``);
 - otherwise an estimate: the deal's delivered TIV spread evenly over its delivery years, the
-  way the charts' yearly volumes from a one-row-per-deal register are estimated. Such rows are
+  way the charts' yearly volumes from a per-deal register are estimated. Such rows are
   labelled, and the table's note says so.
 
 Pure pandas: the pages wire the chart's selection to :func:`deals_behind`.

@@ -7,6 +7,7 @@ from functools import partial
 
 import pandas as pd
 
+from analysis.layouts import REGISTER
 from analysis.results import Flows, frame_of
 from analysis.shares import Period, latest_complete_periods
 from analysis.vintages import COMPLETE_FOR, choose, partial_owners
@@ -38,7 +39,7 @@ def exporters_with_data(flows: Flows) -> list[str]:
 
 
 ESTIMATED_NOTE = (
-    "Yearly volumes estimated from a one-row-per-deal register: each deal's TIV is spread "
+    "Yearly volumes estimated from a per-deal register: each deal's TIV is spread "
     "evenly over its delivery years (a TIV table or the per-delivery register is exact)."
 )
 
@@ -63,7 +64,7 @@ def provenance_notes(flows: Flows | None, recipient: str) -> list[str]:
             "only. "
             f"Load {_whose(recipient)} own import table or a register of all its suppliers."
         )
-    if "layout" in rows.columns and (rows["layout"] == "register").any():
+    if "layout" in rows.columns and (rows["layout"] == REGISTER).any():
         notes.append(ESTIMATED_NOTE)
     return notes
 

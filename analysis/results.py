@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from analysis.layouts import REGISTER
+
 if TYPE_CHECKING:
     import plotly.graph_objects as go
 
@@ -32,10 +34,10 @@ class Source:
     Attributes:
         dataset_id: the store's id (None for an export straight from the loader).
         file_name: the uploaded file's name.
-        layout: the export's layout (``analysis.schema.LAYOUTS``).
+        layout: the export's layout, a code name of ``analysis.layouts.LAYOUTS``.
         vintage: SIPRI's "Data generated" date, ISO text (None when unknown).
         scope: what the export covers (``analysis.sipri.SCOPES``).
-        estimated: whether its yearly volumes are estimates (a one-row-per-deal register,
+        estimated: whether its yearly volumes are estimates (a per-deal register,
             each deal spread evenly over its delivery years) rather than SIPRI's exact yearly
             volumes (TIV tables, the per-delivery register).
     """
@@ -50,7 +52,7 @@ class Source:
     @staticmethod
     def is_estimated(layout: str | None) -> bool:
         """Whether a layout's yearly volumes are estimated (the per-deal register)."""
-        return layout == "register"
+        return layout == REGISTER
 
 
 @dataclass(frozen=True)
@@ -137,7 +139,7 @@ def newest_vintage(frame: pd.DataFrame) -> str | None:
 
 def estimated_rows(rows: pd.DataFrame) -> bool:
     """Whether any of ``rows`` holds yearly volumes estimated from a per-deal register."""
-    return "layout" in rows.columns and bool((rows["layout"] == "register").any())
+    return "layout" in rows.columns and bool((rows["layout"] == REGISTER).any())
 
 
 # --------------------------------------------------------------------------- results

@@ -5,8 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-LAYOUTS = ("tiv_table", "tiv_regional", "register", "register_deliveries", "register_legacy")
-
 # Yearly volume: one row per (recipient, supplier, year, category) with a delivery.
 FLOW_COLUMNS = ["recipient", "supplier", "year", "tiv", "category"]
 FLOW_DTYPES = {

@@ -15,17 +15,9 @@ from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
+from analysis.layouts import label as layout_label
 from analysis.results import Flows, LoadedFlows, Source, loaded, whole
 from analysis.vintages import COMPLETE_FOR, choose
-
-# Short layout names for the source sentence (analysis.sipri.LAYOUT_LABELS has the long ones).
-LAYOUT_NAMES = {
-    "tiv_table": "TIV table",
-    "tiv_regional": "regional TIV table",
-    "register": "per-deal register",
-    "register_deliveries": "per-delivery register",
-    "register_legacy": "2014-era register",
-}
 
 
 def _owner_rows(frame: pd.DataFrame, country: str, owner: str) -> pd.DataFrame:
@@ -159,7 +151,7 @@ def short_file_name(name: str, limit: int = SHORT_NAME_CHARS) -> str:
 def source_phrase(source: Source, *, short_name: bool = False) -> str:
     """One export: "india-tiv.csv — TIV table, data generated 10 Oct 2024, exact" (the file
     name shortened by ``short_file_name`` when ``short_name``)."""
-    layout = LAYOUT_NAMES.get(source.layout, source.layout)
+    layout = layout_label(source.layout)
     kind = "estimated" if source.estimated else "exact"
     name = short_file_name(source.file_name) if short_name else source.file_name
     return f"{name} — {layout}, data generated {vintage_text(source.vintage)}, {kind}"

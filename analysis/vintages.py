@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.layouts import REGISTER
 from analysis.results import LoadedFlows, loaded
 
 # Scopes (analysis.sipri.SCOPES) whose rows give a complete split of an owner's trade.
@@ -70,7 +71,7 @@ def select_vintage(
         # SIPRI's own yearly volumes (TIV tables, the per-delivery register) beat yearly
         # volumes estimated from a per-deal register, whatever their vintages.
         exact = (
-            flows["layout"].astype(str) != "register"
+            flows["layout"].astype(str) != REGISTER
             if "layout" in flows.columns
             else pd.Series(True, index=flows.index)
         )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.layouts import LAYOUTS, REGISTER, TIV_TABLE
 from analysis.results import Flows, whole
 from analysis.vocab import country_phrase
 
@@ -110,7 +111,7 @@ def _one_export(rows: pd.DataFrame) -> pd.DataFrame:
     """One export's rows: SIPRI's exact volumes first, then the newest, then the last loaded."""
     if "dataset_id" not in rows.columns or rows["dataset_id"].nunique(dropna=False) < 2:
         return rows
-    exact = rows["layout"].astype(str) != "register" if "layout" in rows else True
+    exact = rows["layout"].astype(str) != REGISTER if "layout" in rows else True
     stamp = rows["vintage"].fillna("").astype(str) if "vintage" in rows else ""
     ranked = pd.DataFrame(
         {"exact": exact, "stamp": stamp, "id": rows["dataset_id"].astype("Float64").fillna(-1)}
@@ -138,12 +139,15 @@ def _capital(text: str) -> str:
 
 def _noun(rows: pd.DataFrame) -> str:
     """What the rows come from, with its verb: "table names", "register names", "exports name"."""
-    layouts = set(rows["layout"].astype(str)) if "layout" in rows.columns else {"tiv_table"}
-    if layouts == {"tiv_table"}:
+    layouts = set(rows["layout"].astype(str)) if "layout" in rows.columns else {TIV_TABLE}
+    if layouts == {TIV_TABLE}:
         return "table names"
-    if all(layout.startswith("register") for layout in layouts):
+    if all(layout in LAYOUTS and LAYOUTS[layout].is_register for layout in layouts):
         return "register names"
-    if all(layout.startswith(("register", "tiv_table")) for layout in layouts):
+    if all(
+        layout == TIV_TABLE or LAYOUTS.get(layout) and LAYOUTS[layout].is_register
+        for layout in layouts
+    ):
         return "table and register name"
     return "exports name"
 

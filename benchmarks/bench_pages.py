@@ -30,7 +30,7 @@ st.plotly_chart(fig, theme=None)
 
 def _all_importers() -> Path:
     hits = sorted(SAMPLE.glob("new_tiv_importers-all*")) if SAMPLE.is_dir() else []
-    return hits[0] if hits else ROOT / "tests" / "data" / "A_importers_all.csv"
+    return hits[0] if hits else ROOT / "tests" / "data" / "tiv_table_old_importers_all.csv"
 
 
 def main() -> bool:

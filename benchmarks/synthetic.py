@@ -28,7 +28,7 @@ STATUSES = ["New", "Second hand", "Second hand but modernized"]
 
 
 def register_bytes(n_deals: int = 30_000, split_every: int = 7_000, seed: int = 7) -> bytes:
-    """A per-deal register (Variant C) in cp1252 with some records split by a line break."""
+    """A per-deal register (layout register) in cp1252 with some records split by a line break."""
     rnd = random.Random(seed)
     out = [C_PREAMBLE]
     for k in range(n_deals):

@@ -78,7 +78,7 @@ More in SIPRI's sources and methods: {METHODS_URL}
 """
 
 BOUNDS_TEXT = """
-A one-row-per-deal trade register gives each deal's delivered TIV and the years it lists as
+A per-deal register (one row per deal) gives each deal's delivered TIV and the years it lists as
 delivery years, but not how much arrived in each year. The dashboard spreads each deal's TIV
 evenly over its listed years (the **estimate**) and, next to every figure computed that way,
 shows the lowest and highest value that **any** split of each deal's TIV over its listed years

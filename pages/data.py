@@ -9,7 +9,7 @@ import streamlit as st
 
 from analysis.chart_meta import ChartMeta
 from analysis.export import chart_data_csv
-from analysis.sipri import LAYOUT_LABELS
+from analysis.layouts import description as layout_description
 from analysis.store import MAX_UPLOAD_MB, ImportOutcome, StoreError
 from pages.common import (
     clear_caches,
@@ -126,7 +126,7 @@ def _show_preview(outcome: ImportOutcome, stored_id: int | None, announced: bool
     cols[0].metric("Data generated (vintage)", vintage)
     cols[1].metric("Yearly flows", f"{len(export.flows):,}")
     cols[2].metric("Deals", f"{n_deals:,}")
-    st.markdown(f"**Understood as:** {md_escape(LAYOUT_LABELS.get(export.layout, export.layout))}")
+    st.markdown(f"**Understood as:** {md_escape(layout_description(export.layout))}")
     if export.title:
         st.markdown(f"**Title:** {md_escape(export.title)}")
     countries = ", ".join(export.countries) if export.countries else "none named in the file"
@@ -227,7 +227,7 @@ def datasets_section() -> None:
         {
             "ID": datasets["id"],
             "File": datasets["file_name"],
-            "Layout": [LAYOUT_LABELS.get(x, x) for x in datasets["layout"]],
+            "Layout": [layout_description(x) for x in datasets["layout"]],
             "Data generated": datasets["vintage"],
             "Yearly flows": datasets["n_flows"],
             "Deals": datasets["n_deals"],

@@ -152,7 +152,7 @@ if weapon_options:
         default=[c for c in weapon_options if c in in_url],
         key="mix_weapon_categories",
         placeholder="All",
-        help="Only deliveries in these categories (from SIPRI's per-delivery trade register).",
+        help="Only deliveries in these categories (from SIPRI's per-delivery register).",
     )
 elif country in with_categories:
     st.caption(NO_SPLIT_CATEGORIES_SENTENCE)

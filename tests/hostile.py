@@ -13,12 +13,12 @@ from collections.abc import Callable
 from .conftest import DATA
 
 FIXTURES = {
-    "C": "C_register_cp1252.csv",
-    "D": "D_deliveries.csv",
-    "E": "E_legacy_2014.csv",
-    "B": "B_india_by_supplier.csv",
-    "W": "B_importers_all.csv",
-    "A": "A_imports_to_india.csv",
+    "register_cp1252": "register_cp1252.csv",
+    "register_deliveries": "register_deliveries.csv",
+    "register_legacy_2014": "register_legacy_2014.csv",
+    "tiv_table_india_by_supplier": "tiv_table_india_by_supplier.csv",
+    "tiv_table_importers_all": "tiv_table_importers_all.csv",
+    "tiv_table_old_imports_to_india": "tiv_table_old_imports_to_india.csv",
 }
 
 

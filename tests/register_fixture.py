@@ -1,4 +1,4 @@
-"""A small one-row-per-deal register of India's imports, 2009-2024, written for the tests."""
+"""A small per-deal register of India's imports, 2009-2024, written for the tests."""
 
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ DEALS = [
 
 def india_register() -> bytes:
     """The deals above in SIPRI's current per-deal register layout (header of
-    tests/data/C_register_cp1252.csv)."""
-    lines = (DATA / "C_register_cp1252.csv").read_bytes().decode("cp1252").splitlines()[:12]
+    tests/data/register_cp1252.csv)."""
+    lines = (DATA / "register_cp1252.csv").read_bytes().decode("cp1252").splitlines()[:12]
     for supplier, ordered, name, years, tiv in DEALS:
         delivered = "; ".join(map(str, years))
         lines.append(

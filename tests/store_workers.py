@@ -38,7 +38,7 @@ REGISTER_PREAMBLE = (
 
 
 def india_table(seed: int) -> bytes:
-    """A small Variant B table (India's imports by supplier) whose numbers depend on ``seed``."""
+    """A small TIV table (India's imports by supplier) whose numbers depend on ``seed``."""
     years = list(range(2015, 2020))
     rows = {
         "Russia": [seed + 10 * k + 1 for k in range(5)],
@@ -60,7 +60,7 @@ def india_table(seed: int) -> bytes:
 
 
 def big_register(n_rows: int) -> bytes:
-    """A Variant D register with ``n_rows`` single-delivery deals (about 85 bytes a row)."""
+    """A per-delivery register with ``n_rows`` single-delivery deals (about 85 bytes a row)."""
     suppliers = ["Russia", "France", "United States", "Israel", "Germany"]
     recipients = ["India", "Ukraine", "Egypt", "Viet Nam"]
     rows = [

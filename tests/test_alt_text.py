@@ -144,7 +144,7 @@ def test_map_customers_compare_and_dependency():
 def test_category_view_is_described(fixture_path):
     from analysis.sipri import read_sipri
 
-    export = read_sipri(fixture_path("A_categories_india.csv"))
+    export = read_sipri(fixture_path("tiv_table_old_categories_india.csv"))
     flows = export.flows.assign(vintage="2024-01-01")
     recipient = str(flows["recipient"].dropna().iloc[0])
     view = category_view(flows, recipient=recipient)

@@ -13,7 +13,7 @@ from analysis.sipri import MAX_LINES, SNIFF_BYTES, SipriFormatError, read_sipri
 
 from .conftest import DATA
 
-REGISTER = (DATA / "C_register_cp1252.csv").read_bytes()
+REGISTER = (DATA / "register_cp1252.csv").read_bytes()
 HEADER_END = REGISTER.index(b"\n", REGISTER.index(b"Recipient,")) + 1
 
 

@@ -1,4 +1,4 @@
-"""Bounds of figures estimated from a one-row-per-deal register (analysis.bounds)."""
+"""Bounds of figures estimated from a per-deal register (analysis.bounds)."""
 
 from __future__ import annotations
 
@@ -67,7 +67,7 @@ def test_supplier_share_bounds_on_a_tiny_frame():
 
 
 def test_the_estimate_is_what_period_shares_gives_on_the_loaders_flows():
-    export = read_sipri(DATA / "C_register_cp1252.csv")
+    export = read_sipri(DATA / "register_cp1252.csv")
     periods = [(2012, 2016), (2017, 2021), (2019, 2023)]
     ours = bounds.supplier_share_bounds(export.deals, "India", periods)
     theirs = period_shares(export.flows, "India", periods).table

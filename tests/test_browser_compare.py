@@ -17,7 +17,11 @@ from .test_browser import (
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
-FIXTURES = ("B_india_by_supplier.csv", "D_deliveries.csv", "A_exports_from_france.csv")
+FIXTURES = (
+    "tiv_table_india_by_supplier.csv",
+    "register_deliveries.csv",
+    "tiv_table_old_exports_from_france.csv",
+)
 COUNTRIES = ("India", "Ukraine", "Egypt")
 
 

@@ -14,13 +14,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 @pytest.fixture(scope="module")
 def register_url(tmp_path_factory):
-    """The app served with India's one-row-per-deal register fixture and Ukraine's
-    per-delivery register fixture stored."""
+    """The app served with India's per-deal register fixture and Ukraine's per-delivery
+    register fixture stored."""
     _require_chromium()
     home = tmp_path_factory.mktemp("browser-mark-deals")
     store = Store(home / "arms.sqlite")
-    assert store.import_bytes("register.csv", (DATA / "C_register_cp1252.csv").read_bytes()).ok
-    assert store.import_bytes("deliveries.csv", (DATA / "D_deliveries.csv").read_bytes()).ok
+    assert store.import_bytes("register.csv", (DATA / "register_cp1252.csv").read_bytes()).ok
+    assert store.import_bytes("deliveries.csv", (DATA / "register_deliveries.csv").read_bytes()).ok
     with serve_app(home) as url:
         yield url
 

@@ -20,7 +20,9 @@ def india_url(tmp_path_factory):
     _require_chromium()
     home = tmp_path_factory.mktemp("browser-share")
     store = Store(home / "arms.sqlite")
-    assert store.import_bytes("india.csv", (DATA / "B_india_by_supplier.csv").read_bytes()).ok
+    assert store.import_bytes(
+        "india.csv", (DATA / "tiv_table_india_by_supplier.csv").read_bytes()
+    ).ok
     with serve_app(home) as url:
         yield url
 

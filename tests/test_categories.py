@@ -205,7 +205,7 @@ def test_data_without_categories_say_which_export_to_download():
     with pytest.raises(ValueError) as err:
         category_view(NO_CATEGORY, recipient="India")
     assert str(err.value) == NO_CATEGORIES_SENTENCE
-    assert "per-delivery trade register" in NO_CATEGORIES_SENTENCE
+    assert "per-delivery register" in NO_CATEGORIES_SENTENCE
     assert "by weapon category" in NO_CATEGORIES_SENTENCE
     assert "armstransfers.sipri.org" in NO_CATEGORIES_SENTENCE
     # frames without a category column at all
@@ -242,7 +242,7 @@ def test_filter_keeps_only_the_chosen_categories():
 
 def test_filter_works_on_deals(tmp_path, fixture_path):
     store = Store(tmp_path / "arms.sqlite")
-    for name in ("D_deliveries.csv", "C_register_cp1252.csv"):
+    for name in ("register_deliveries.csv", "register_cp1252.csv"):
         assert store.import_bytes(name, fixture_path(name).read_bytes()).ok
     deals = store.deals()
     register = deals[deals["recipient"] == "Ukraine"]
@@ -287,7 +287,7 @@ def test_category_view_chart(by, measure):
         view.meta.title
         == f"Ukraine's arms imports by weapon category, by {'year' if by == 'year' else '5-year period'}"
     )
-    assert view.meta.filters["Data"] == "SIPRI's per-delivery trade register"
+    assert view.meta.filters["Data"] == "SIPRI's per-delivery register"
     assert "data generated 13 Mar 2025" in view.fig.layout.meta["source"]
     plotted = view.data  # the plotted table, taken out of the figure into the view
     assert plotted["tiv"].sum() == pytest.approx(_total(REGISTER, "Ukraine"))

@@ -73,7 +73,7 @@ def test_a_category_sipri_may_add_gets_a_colour_no_category_uses():
 
 def test_the_drawn_category_bars_are_distinguishable():
     """End to end: the colours build_category_mix gives the bars of the fixture's categories."""
-    export = read_sipri(DATA / "A_categories_india.csv")
+    export = read_sipri(DATA / "tiv_table_old_categories_india.csv")
     flows = export.flows.assign(vintage=pd.array(["2022-07-28"] * len(export.flows), dtype="str"))
     table = category_breakdown(flows, "India")
     chart = build_category_mix(table, meta=ChartMeta(title="t"), recipient="India")

@@ -33,7 +33,7 @@ def cli(*args: str, db: Path | str) -> subprocess.CompletedProcess:
 
 def test_import_list_remove_round_trip(store_target):
     db = store_target  # a SQLite file, or a PostgreSQL URL in ARMS_DB
-    good, bad = DATA / "B_india_by_supplier.csv", DATA / "bad_png.csv"
+    good, bad = DATA / "tiv_table_india_by_supplier.csv", DATA / "bad_png.csv"
 
     run = cli("import", str(good), str(bad), db=db)
     assert run.returncode == 2
@@ -61,7 +61,7 @@ def test_import_list_remove_round_trip(store_target):
     ]
     cells = row.split("\t")
     assert cells[:3] == ["1", "tiv_table", "2024-10-10"]
-    assert cells[-1] == "B_india_by_supplier.csv"
+    assert cells[-1] == "tiv_table_india_by_supplier.csv"
     assert int(cells[3]) == len(Store(db).flows().frame)
 
     assert cli("remove", "1", db=db).returncode == 0
@@ -85,7 +85,7 @@ def test_missing_and_oversized_files_are_rejected_without_reading(tmp_path):
 
 def test_db_option_wins_over_the_environment(tmp_path):
     chosen, other = tmp_path / "chosen.sqlite", tmp_path / "other.sqlite"
-    run = cli("--db", str(chosen), "import", str(DATA / "D_deliveries.csv"), db=other)
+    run = cli("--db", str(chosen), "import", str(DATA / "register_deliveries.csv"), db=other)
     assert run.returncode == 0, run.stderr
     assert len(Store(chosen).datasets()) == 1
     assert not other.exists()

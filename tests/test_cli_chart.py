@@ -44,14 +44,14 @@ def test_csv_of_seed_view_carries_source_and_data(db, tmp_path, capsys):
 
 
 def test_csv_from_loaded_data(db, tmp_path, fixture_path):
-    assert main(["import", str(fixture_path("A_imports_to_india.csv"))]) == 0
+    assert main(["import", str(fixture_path("tiv_table_old_imports_to_india.csv"))]) == 0
     out = tmp_path / "cmp.csv"
     argv = ["chart", "import-mix", "--format", "csv", "--lineage", "--out", str(out)]
     assert main(argv) == 0
     lines = out.read_text(encoding="utf-8").splitlines()
     header = next(line for line in lines if not line.startswith("#"))
     assert header.startswith("year,supplier,tiv,share")
-    used = "A_imports_to_india.csv — TIV table, data generated 5 Dec 2018, exact"
+    used = "tiv_table_old_imports_to_india.csv — TIV table, data generated 5 Dec 2018, exact"
     assert lines[2] == f"# Source: SIPRI Arms Transfers Database; export used: {used}"
     assert f"# Export used: {used}" in lines
 

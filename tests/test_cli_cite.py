@@ -23,7 +23,7 @@ def db(tmp_path, monkeypatch):
 
 
 def test_cite_prints_every_format_of_the_loaded_view(db, fixture_path, capsys):
-    assert main(["import", str(fixture_path("B_india_by_supplier.csv"))]) == 0
+    assert main(["import", str(fixture_path("tiv_table_india_by_supplier.csv"))]) == 0
     capsys.readouterr()
     today = dt.date.today()
     assert main(["cite", "--format", "csl-json", "--recipient", "India"]) == 0

@@ -10,7 +10,7 @@ from tests.test_cli import DATA, cli
 
 pytestmark = pytest.mark.slow  # child processes
 
-OLD, NEW = "R_india_vintage_2024.csv", "R_india_vintage_2025.csv"
+OLD, NEW = "tiv_table_india_vintage_2024.csv", "tiv_table_india_vintage_2025.csv"
 
 
 def test_diff_by_dataset_id_and_file_name_as_json(tmp_path):

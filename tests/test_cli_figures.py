@@ -35,7 +35,7 @@ def _json(capsys, *argv: str) -> list[dict]:
 def india_two_exports(db, fixture_path):
     """India's TIV table (exact) and a per-deal register of India's imports (estimated)."""
     store = Store(db)
-    table = fixture_path("B_india_by_supplier.csv")
+    table = fixture_path("tiv_table_india_by_supplier.csv")
     assert store.import_bytes(table.name, table.read_bytes()).ok
     assert store.import_bytes("india-deals.csv", india_register()).ok
     return store
@@ -45,7 +45,7 @@ def test_list_as_json(india_two_exports, capsys):
     records = _json(capsys, "list", "--format", "json")
     assert [set(r) for r in records] == [{"id", "file_name", "layout", "vintage", "scope"}] * 2
     assert [(r["id"], r["file_name"], r["layout"]) for r in records] == [
-        (1, "B_india_by_supplier.csv", "tiv_table"),
+        (1, "tiv_table_india_by_supplier.csv", "tiv_table"),
         (2, "india-deals.csv", "register"),
     ]
     assert records[0]["vintage"] == "2024-10-10"
@@ -55,7 +55,7 @@ def test_shares_default_is_the_exact_table(india_two_exports, capsys):
     argv = ["shares", "--recipient", "India", "--periods", "2009-13,2010-14", "--format", "json"]
     records = _json(capsys, *argv)
     assert records and all(set(r) == SHARE_KEYS for r in records)
-    assert {r["source"] for r in records} == {"B_india_by_supplier.csv"}
+    assert {r["source"] for r in records} == {"tiv_table_india_by_supplier.csv"}
     assert not any(r["estimated"] for r in records)
     assert all(r["low"] == r["share"] == r["high"] for r in records)
     assert {r["period"] for r in records} == {"2009-13", "2010-14"}
@@ -87,7 +87,7 @@ def test_shares_of_an_unknown_source_exits_2(india_two_exports, capsys):
 
 
 def test_world_ranked(db, fixture_path, capsys):
-    table = fixture_path("B_importers_all.csv")
+    table = fixture_path("tiv_table_importers_all.csv")
     assert Store(db).import_bytes(table.name, table.read_bytes()).ok
     datasets = _json(capsys, "list", "--format", "json")
     period = f"{int(datasets[0]['vintage'][:4]) - 5}-{int(datasets[0]['vintage'][:4]) - 1}"
@@ -98,7 +98,7 @@ def test_world_ranked(db, fixture_path, capsys):
     shares = [r["share"] for r in records if r["rank"] is not None]
     assert shares == sorted(shares, reverse=True)
     assert sum(r["share"] for r in records) == pytest.approx(1, abs=1e-4)
-    assert {r["source"] for r in records} == {"B_importers_all.csv"}
+    assert {r["source"] for r in records} == {"tiv_table_importers_all.csv"}
 
 
 def test_world_without_a_world_export_exits_2(india_two_exports, capsys):
@@ -110,7 +110,7 @@ def test_world_ranks_as_the_pages_do(db, fixture_path, capsys):
     """The CLI ranks through the pages' world function: the same rank and share per country."""
     from analysis.world_shares import world_share_and_rank
 
-    table = fixture_path("B_importers_all.csv")
+    table = fixture_path("tiv_table_importers_all.csv")
     store = Store(db)
     assert store.import_bytes(table.name, table.read_bytes()).ok
     vintage_year = int(_json(capsys, "list", "--format", "json")[0]["vintage"][:4])
@@ -130,7 +130,7 @@ def _chart_csv(tmp_path, *argv: str) -> str:
 
 def test_chart_source_picks_the_export_and_marks_its_estimates(india_two_exports, tmp_path):
     default = _chart_csv(tmp_path, "import-mix", "--recipient", "India")
-    assert "Export used: B_india_by_supplier.csv — TIV table" in default
+    assert "Export used: tiv_table_india_by_supplier.csv — TIV table" in default
     assert "tiv_low" not in default
     for ref in ("india-deals.csv", "2"):
         picked = _chart_csv(tmp_path, "import-mix", "--recipient", "India", "--source", ref)

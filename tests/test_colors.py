@@ -138,10 +138,10 @@ def test_top_suppliers_and_customers_of_every_country_in_the_samples_are_disting
 @pytest.mark.parametrize(
     ("fixture", "exporter", "recipient"),
     [
-        ("A_exports_from_france.csv", "France", None),
-        ("A_imports_to_india.csv", None, "India"),
-        ("B_india_by_supplier.csv", None, "India"),
-        ("C_register_cp1252.csv", None, "India"),
+        ("tiv_table_old_exports_from_france.csv", "France", None),
+        ("tiv_table_old_imports_to_india.csv", None, "India"),
+        ("tiv_table_india_by_supplier.csv", None, "India"),
+        ("register_cp1252.csv", None, "India"),
     ],
 )
 def test_drawn_bars_of_the_fixture_charts_are_distinct(fixture, exporter, recipient):

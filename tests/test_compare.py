@@ -212,7 +212,11 @@ def test_hostile_country_and_supplier_names_are_escaped():
 
 def test_each_panel_holds_what_import_mix_plots(tmp_path):
     store = Store(tmp_path / "arms.sqlite")
-    for name in ("B_india_by_supplier.csv", "C_register_cp1252.csv", "D_deliveries.csv"):
+    for name in (
+        "tiv_table_india_by_supplier.csv",
+        "register_cp1252.csv",
+        "register_deliveries.csv",
+    ):
         assert store.import_bytes(name, (DATA / name).read_bytes()).ok
     loaded = store.flows()
     view = compare_view(loaded, ["India", "Ukraine"], top_n=None)

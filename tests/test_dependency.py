@@ -260,7 +260,7 @@ def _captions(at: AppTest) -> str:
 @pytest.mark.app
 def test_overview_shows_dependency_from_an_upload(db):
     store = Store(db)
-    for name in ("B_india_by_supplier.csv", "B_importers_all.csv"):
+    for name in ("tiv_table_india_by_supplier.csv", "tiv_table_importers_all.csv"):
         assert store.import_bytes(name, (DATA / name).read_bytes()).ok
     at = _overview()
     assert "Dependency on suppliers" in [h.value for h in at.subheader]
@@ -272,7 +272,7 @@ def test_overview_shows_dependency_from_an_upload(db):
     # The export used, by name, layout, vintage and exactness (markdown escapes removed).
     unescaped = captions.replace("\\", "")
     assert (
-        "Source: B_india_by_supplier.csv — TIV table, data generated 10 Oct 2024, exact"
+        "Source: tiv_table_india_by_supplier.csv — TIV table, data generated 10 Oct 2024, exact"
         in unescaped
     )
     assert "HHI (Herfindahl-Hirschman index)" in captions
@@ -285,13 +285,14 @@ def test_overview_shows_dependency_from_an_upload(db):
 
 @pytest.mark.app
 def test_overview_register_upload_says_volumes_are_estimated(db):
-    name = "C_register_cp1252.csv"
+    name = "register_cp1252.csv"
     assert Store(db).import_bytes(name, (DATA / name).read_bytes()).ok
     at = _overview()
     table = _dependency_table(at).set_index("Period")
     assert table.loc["2019-23", "Top supplier"] == "France"
     assert table.loc["2014-18", "HHI"] == "10,000"
-    assert "Yearly volumes estimated from a one" in _captions(at)
+    # Markdown-escaped in the caption: "per\-deal".
+    assert "Yearly volumes estimated from a per\\-deal register" in _captions(at)
 
 
 @pytest.mark.app

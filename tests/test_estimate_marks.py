@@ -28,7 +28,9 @@ def tiv_store(tmp_path):
     from analysis.store import Store
 
     store = Store(tmp_path / "tiv.sqlite")
-    assert store.import_bytes("india.csv", (DATA / "B_india_by_supplier.csv").read_bytes()).ok
+    assert store.import_bytes(
+        "india.csv", (DATA / "tiv_table_india_by_supplier.csv").read_bytes()
+    ).ok
     return store
 
 

@@ -157,7 +157,9 @@ def test_comparison_alt_text_has_both_periods_bounds(store):
 
 def test_exact_figures_are_left_alone(tmp_path):
     store = Store(tmp_path / "tiv.sqlite")
-    assert store.import_bytes("india.csv", (DATA / "B_india_by_supplier.csv").read_bytes()).ok
+    assert store.import_bytes(
+        "india.csv", (DATA / "tiv_table_india_by_supplier.csv").read_bytes()
+    ).ok
     flows = store.flows()
     for by in ("year", "period"):
         view = views.import_mix_view(flows, recipient="India", by=by)
@@ -170,7 +172,9 @@ def _pakistan_register() -> bytes:
 
 def test_compare_hatches_only_the_estimated_countrys_panel(tmp_path):
     store = Store(tmp_path / "two.sqlite")
-    assert store.import_bytes("india.csv", (DATA / "R_india_vintage_2024.csv").read_bytes()).ok
+    assert store.import_bytes(
+        "india.csv", (DATA / "tiv_table_india_vintage_2024.csv").read_bytes()
+    ).ok
     assert store.import_bytes("pakistan-register.csv", _pakistan_register()).ok
     flows = store.flows()
     assert estimates.recipient_register_deals(flows, store.deals(), "Pakistan") is not None
@@ -210,7 +214,7 @@ def test_customers_from_one_importers_register_say_partial_and_estimated(store):
 
 def test_customers_from_an_exporters_table_are_left_alone(tmp_path):
     store = Store(tmp_path / "fr.sqlite")
-    data = (DATA / "A_exports_from_france.csv").read_bytes()
+    data = (DATA / "tiv_table_old_exports_from_france.csv").read_bytes()
     assert store.import_bytes("france.csv", data).ok
     view = views.customers_view(store.flows(), exporter="France")
     assert partial_marks.customers_marks(view) is view

@@ -26,7 +26,9 @@ def test_register_deals_behind_a_recipients_shares(store):
 
 def test_an_exact_export_needs_no_bounds(store):
     """A TIV table of India's imports is preferred to the register's estimates."""
-    assert store.import_bytes("india.csv", (DATA / "B_india_by_supplier.csv").read_bytes()).ok
+    assert store.import_bytes(
+        "india.csv", (DATA / "tiv_table_india_by_supplier.csv").read_bytes()
+    ).ok
     assert estimates.recipient_register_deals(store.flows(), store.deals(), "India") is None
 
 
@@ -74,5 +76,5 @@ def test_share_bounds_table(store):
 def test_world_bounds_need_a_world_register(store):
     # India's own register is no world (its scope is India's imports).
     assert estimates.world_register_deals(store.flows(), store.deals()) is None
-    assert store.import_bytes("all.csv", (DATA / "B_importers_all.csv").read_bytes()).ok
+    assert store.import_bytes("all.csv", (DATA / "tiv_table_importers_all.csv").read_bytes()).ok
     assert estimates.world_register_deals(store.flows(), store.deals()) is None

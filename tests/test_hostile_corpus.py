@@ -71,7 +71,9 @@ def _fingerprint(db: Path) -> tuple[str, ...]:
 def test_every_rejection_leaves_the_store_byte_identical(tmp_path):
     db = tmp_path / "arms.sqlite"
     store = Store(db)
-    assert store.import_bytes("seed.csv", (BAD.parent / "B_india_by_supplier.csv").read_bytes()).ok
+    assert store.import_bytes(
+        "seed.csv", (BAD.parent / "tiv_table_india_by_supplier.csv").read_bytes()
+    ).ok
     rejected = {
         **{
             p.name: p.read_bytes()

@@ -106,7 +106,7 @@ def test_per_delivery_values_make_a_partial_span_exact():
 
 
 def test_the_per_deal_register_fixture_spreads_and_labels():
-    export = read_sipri(DATA / "C_register_cp1252.csv")
+    export = read_sipri(DATA / "register_cp1252.csv")
     found = deals_behind(
         export.deals.assign(vintage="2025-03-13"), Mark("India", "Russia", 2011, 2011)
     )
@@ -118,7 +118,7 @@ def test_the_per_deal_register_fixture_spreads_and_labels():
 
 
 def test_the_per_delivery_register_fixture_is_exact_within_its_deliveries():
-    export = read_sipri(DATA / "D_deliveries.csv")
+    export = read_sipri(DATA / "register_deliveries.csv")
     found = deals_behind(export.deals, Mark("Ukraine", "United States", 2023, 2023))
     # Javelin: 1 TIV delivered in 2022 and 2 in 2023; the deals table alone spreads 3 evenly
     assert found.deals["designation"].tolist() == ["Javelin ATM"]

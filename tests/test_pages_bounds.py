@@ -87,7 +87,7 @@ def test_the_story_pair_is_one_click_away(register_db):
 
 
 def test_no_story_button_when_the_data_do_not_cover_it(app_db):
-    Store(app_db).import_bytes("india.csv", (DATA / "B_india_by_supplier.csv").read_bytes())
+    Store(app_db).import_bytes("india.csv", (DATA / "tiv_table_india_by_supplier.csv").read_bytes())
     at = _open("periods", country="India")
     assert not [b for b in at.button if b.key == "periods_story"]
 
@@ -150,7 +150,7 @@ def test_import_mix_by_period_bars_are_hatched_when_estimated(register_db):
 
 
 def test_import_mix_bars_from_a_tiv_table_are_plain(app_db):
-    Store(app_db).import_bytes("india.csv", (DATA / "B_india_by_supplier.csv").read_bytes())
+    Store(app_db).import_bytes("india.csv", (DATA / "tiv_table_india_by_supplier.csv").read_bytes())
     at = _open("import_mix", country="India", by="period")
     (figure,) = _figures(at)[:1]
     bars = [t for t in figure["data"] if t["type"] == "bar"]

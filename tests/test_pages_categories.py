@@ -46,7 +46,7 @@ def _trace_names(figure: dict) -> set[str]:
 
 
 def test_deliveries_register_shows_categories_and_the_filter_is_kept_in_the_url(db):
-    _store(db, "D_deliveries.csv")
+    _store(db, "register_deliveries.csv")
     at = _open(country="Ukraine")
     assert at.selectbox(key="mix_country").value == "Ukraine"
     assert "By weapon category" in [h.value for h in at.subheader]
@@ -79,7 +79,7 @@ def test_deliveries_register_shows_categories_and_the_filter_is_kept_in_the_url(
 
 
 def test_period_view_of_short_category_data_says_so(db):
-    _store(db, "D_deliveries.csv")
+    _store(db, "register_deliveries.csv")
     at = _open(country="Ukraine", by="period")
     # Neither chart has a whole period to show: two sentences, no exception, no event window.
     assert any("whole 5\\-year period" in e.value for e in at.error)  # md-escaped
@@ -90,7 +90,7 @@ def test_period_view_of_short_category_data_says_so(db):
 
 
 def test_per_deal_register_only_gives_the_sentence(db):
-    _store(db, "C_register_cp1252.csv")
+    _store(db, "register_cp1252.csv")
     at = _open(country="India")
     assert at.selectbox(key="mix_country").value == "India"
     assert NO_CATEGORIES_SENTENCE in _captions(at)
@@ -101,7 +101,7 @@ def test_per_deal_register_only_gives_the_sentence(db):
 
 
 def test_tiv_table_by_category_alone_gives_the_breakdown(db):
-    _store(db, "A_categories_india.csv")
+    _store(db, "tiv_table_old_categories_india.csv")
     at = _open(country="India")
     assert NO_SPLIT_CATEGORIES_SENTENCE in _captions(at)
     assert any("do not split India" in i.value for i in at.info)
@@ -111,7 +111,7 @@ def test_tiv_table_by_category_alone_gives_the_breakdown(db):
 
 
 def test_tiv_table_by_category_beside_a_table_by_supplier(db):
-    _store(db, "A_categories_india.csv", "B_india_by_supplier.csv")
+    _store(db, "tiv_table_old_categories_india.csv", "tiv_table_india_by_supplier.csv")
     at = _open(country="India")
     assert NO_SPLIT_CATEGORIES_SENTENCE in _captions(at)
     assert len(at.get("plotly_chart")) == 2

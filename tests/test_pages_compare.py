@@ -10,7 +10,11 @@ from analysis.store import Store
 from .conftest import DATA, ROOT
 from .test_pages_escaping import LIVE_LINK, MARKDOWN_KINDS, RECIPIENT, hostile_table
 
-FIXTURES = ("B_india_by_supplier.csv", "D_deliveries.csv", "A_exports_from_france.csv")
+FIXTURES = (
+    "tiv_table_india_by_supplier.csv",
+    "register_deliveries.csv",
+    "tiv_table_old_exports_from_france.csv",
+)
 
 
 @pytest.fixture
@@ -78,7 +82,9 @@ def test_seed_only_shows_the_upload_hint(db):
 def test_hostile_country_names_stay_text(db):
     store = Store(db)
     assert store.import_bytes("hostile.csv", hostile_table()).ok
-    assert store.import_bytes("india.csv", (DATA / "B_india_by_supplier.csv").read_bytes()).ok
+    assert store.import_bytes(
+        "india.csv", (DATA / "tiv_table_india_by_supplier.csv").read_bytes()
+    ).ok
     at = _open(countries=f"{RECIPIENT},India")
     assert at.multiselect(key="cmp_countries").value == [RECIPIENT, "India"]
     assert list(at.dataframe[0].value["Country"]) == [RECIPIENT, "India"]

@@ -18,7 +18,11 @@ from .conftest import DATA, ROOT
 pytestmark = [pytest.mark.app, pytest.mark.slow]
 
 PAGES = ["overview", "import_mix", "periods", "suppliers", "deals", "events", "data", "about"]
-FIXTURES = ["A_imports_to_india.csv", "B_importers_all.csv", "C_register_cp1252.csv"]
+FIXTURES = [
+    "tiv_table_old_imports_to_india.csv",
+    "tiv_table_importers_all.csv",
+    "register_cp1252.csv",
+]
 
 
 @pytest.fixture(scope="module")

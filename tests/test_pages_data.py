@@ -137,7 +137,9 @@ def test_pages_render_with_samples(page, sample_store, db):
 
 
 def test_upload_shows_preview_and_save_stores_it(db):
-    at = upload(open_page("pages/data.py"), "B_india_by_supplier.csv", "C_register_cp1252.csv")
+    at = upload(
+        open_page("pages/data.py"), "tiv_table_india_by_supplier.csv", "register_cp1252.csv"
+    )
     metrics = {(m.label, m.value) for m in at.metric}
     # The layout is a phrase: a line of text, not a card that cuts it off.
     assert "Layout" not in {label for label, _ in metrics}
@@ -151,8 +153,8 @@ def test_upload_shows_preview_and_save_stores_it(db):
     at.button(key="data_save_all").click().run()
     assert not at.exception
     stored = Store(db).datasets()
-    assert sorted(stored["file_name"]) == ["B_india_by_supplier.csv", "C_register_cp1252.csv"]
-    expected = hashlib.sha256((DATA / "C_register_cp1252.csv").read_bytes()).hexdigest()
+    assert sorted(stored["file_name"]) == ["register_cp1252.csv", "tiv_table_india_by_supplier.csv"]
+    expected = hashlib.sha256((DATA / "register_cp1252.csv").read_bytes()).hexdigest()
     assert expected in set(stored["sha256"])
     assert any("stored as dataset" in t for t in texts(at, "success"))
     table = frame_with(at, "Uploaded (UTC)")
@@ -160,14 +162,14 @@ def test_upload_shows_preview_and_save_stores_it(db):
 
 
 def test_single_save_button_then_delete(db):
-    at = upload(open_page("pages/data.py"), "C_register_cp1252.csv")
+    at = upload(open_page("pages/data.py"), "register_cp1252.csv")
     [save] = [b for b in at.button if b.label == "Save"]
     save.click().run()
     stored = Store(db).datasets()
-    assert list(stored["file_name"]) == ["C_register_cp1252.csv"]
+    assert list(stored["file_name"]) == ["register_cp1252.csv"]
     # One message for one upload: "stored", not also "already stored" under the preview.
     dataset = int(stored["id"].iloc[0])
-    assert texts(at, "success") == [f"C_register_cp1252.csv: stored as dataset {dataset}."]
+    assert texts(at, "success") == [f"register_cp1252.csv: stored as dataset {dataset}."]
     assert not any("already stored" in t for t in texts(at, "info"))
     at.run()  # the next run: the message is gone, the preview says it is stored
     assert any("already stored as dataset" in t for t in texts(at, "info"))
@@ -257,7 +259,7 @@ def test_events_filter_by_country_from_url(db):
 @pytest.fixture
 def register_db(db) -> Path:
     outcome = Store(db).import_bytes(
-        "C_register_cp1252.csv", (DATA / "C_register_cp1252.csv").read_bytes()
+        "register_cp1252.csv", (DATA / "register_cp1252.csv").read_bytes()
     )
     assert outcome.status == "stored"
     return db
@@ -346,7 +348,7 @@ def test_upload_limit_matches_the_server_config():
 def test_file_above_the_limit_is_refused_with_a_message(db, monkeypatch):
     monkeypatch.setattr(store_module, "MAX_UPLOAD_MB", 1)
     at = open_page("pages/data.py")
-    big = (DATA / "B_india_by_supplier.csv").read_bytes() + b"\n" * (1536 * 1024)
+    big = (DATA / "tiv_table_india_by_supplier.csv").read_bytes() + b"\n" * (1536 * 1024)
     at.get("file_uploader")[0].set_value(("big.csv", big, "text/csv")).run()
     errors = texts(at, "error")
     assert any("above the upload limit of 1 MB" in t for t in errors), errors
@@ -355,7 +357,7 @@ def test_file_above_the_limit_is_refused_with_a_message(db, monkeypatch):
 
 def test_markup_in_file_text_is_shown_as_text(db):
     hostile = "<img src=x onerror=alert(1)> [click](https://evil.example)"
-    data = (DATA / "B_india_by_supplier.csv").read_text().replace("Turkey", hostile)
+    data = (DATA / "tiv_table_india_by_supplier.csv").read_text().replace("Turkey", hostile)
     at = open_page("pages/data.py")
     at.get("file_uploader")[0].set_value(("x.csv", data.encode(), "text/csv")).run()
     assert not at.exception
@@ -373,6 +375,6 @@ def test_markup_in_file_text_is_shown_as_text(db):
 
 
 def test_same_file_twice_in_one_upload_is_previewed_once(db):
-    at = upload(open_page("pages/data.py"), "C_register_cp1252.csv", "C_register_cp1252.csv")
+    at = upload(open_page("pages/data.py"), "register_cp1252.csv", "register_cp1252.csv")
     assert [b.label for b in at.button if b.label.startswith("Save")] == ["Save"]
     assert any("same content as a file above" in t for t in texts(at, "caption"))

@@ -21,7 +21,7 @@ def db(app_db) -> Path:
 @pytest.fixture
 def register_db(db) -> Path:
     outcome = Store(db).import_bytes(
-        "C_register_cp1252.csv", (DATA / "C_register_cp1252.csv").read_bytes()
+        "register_cp1252.csv", (DATA / "register_cp1252.csv").read_bytes()
     )
     assert outcome.status == "stored"
     return db

@@ -14,7 +14,11 @@ from tests.conftest import DATA, ROOT
 @pytest.fixture
 def stocked(app_db):
     store = Store(app_db)
-    for name in ("R_india_vintage_2024.csv", "R_india_vintage_2025.csv", "C_register_cp1252.csv"):
+    for name in (
+        "tiv_table_india_vintage_2024.csv",
+        "tiv_table_india_vintage_2025.csv",
+        "register_cp1252.csv",
+    ):
         assert store.import_bytes(name, (DATA / name).read_bytes()).ok, name
     return app_db
 
@@ -107,7 +111,7 @@ def test_data_page_compares_two_releases(stocked):
 
 def _with_ukraine(db) -> None:
     """A second importer split by supplier (Compare needs two)."""
-    assert Store(db).import_bytes("D.csv", (DATA / "D_deliveries.csv").read_bytes()).ok
+    assert Store(db).import_bytes("D.csv", (DATA / "register_deliveries.csv").read_bytes()).ok
 
 
 @pytest.mark.parametrize(

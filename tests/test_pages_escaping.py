@@ -41,7 +41,7 @@ def hostile_table() -> bytes:
     Its six years are repeated to make twelve (2009-2020), so that the recipient has two whole
     5-year periods for the Periods page to compare.
     """
-    text = (DATA / "B_india_by_supplier.csv").read_text(encoding="utf-8")
+    text = (DATA / "tiv_table_india_by_supplier.csv").read_text(encoding="utf-8")
     text = text.replace("Total exports to India", f"Total exports to {RECIPIENT}")
     text = text.replace("\nFrance,", f"\n{SUPPLIER},")
     assert RECIPIENT in text and SUPPLIER in text

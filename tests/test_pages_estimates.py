@@ -15,7 +15,7 @@ from .register_fixture import india_register
 
 pytestmark = [pytest.mark.app, pytest.mark.slow]
 
-TABLE = "R_india_vintage_2024.csv"  # India's TIV table, 2014-2023: two whole periods
+TABLE = "tiv_table_india_vintage_2024.csv"  # India's TIV table, 2014-2023: two whole periods
 
 
 @pytest.fixture

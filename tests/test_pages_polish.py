@@ -16,7 +16,7 @@ pytestmark = pytest.mark.app
 @pytest.fixture
 def india_db(app_db):
     store = Store(app_db)
-    for name in ("R_india_vintage_2024.csv", "C_register_cp1252.csv"):
+    for name in ("tiv_table_india_vintage_2024.csv", "register_cp1252.csv"):
         assert store.import_bytes(name, (DATA / name).read_bytes()).ok, name
     return app_db
 

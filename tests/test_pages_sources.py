@@ -12,8 +12,10 @@ from .register_fixture import india_register
 
 pytestmark = [pytest.mark.app, pytest.mark.slow]
 
-TABLE = "B_india_by_supplier.csv"
-TABLE_TEXT = "Source: B_india_by_supplier.csv — TIV table, data generated 10 Oct 2024, exact"
+TABLE = "tiv_table_india_by_supplier.csv"
+TABLE_TEXT = (
+    "Source: tiv_table_india_by_supplier.csv — TIV table, data generated 10 Oct 2024, exact"
+)
 REGISTER_TEXT = "Source: india-register.csv — per-deal register, data generated"
 
 
@@ -45,7 +47,7 @@ def test_overview_defaults_to_the_exact_table_and_says_so(two_exports_db):
     at = _open("overview", country="India")
     picker = _picker(at)
     assert len(picker.options) == 2
-    assert picker.value.startswith("B_india_by_supplier.csv — TIV table")
+    assert picker.value.startswith("tiv_table_india_by_supplier.csv — TIV table")
     assert _params(at)["source"] == "1"
     # under the cards and under the chart
     assert sum(TABLE_TEXT in c for c in _captions(at)) >= 2
@@ -79,7 +81,7 @@ def test_no_picker_with_one_export(app_db):
 def test_import_mix_picker_changes_the_chart_and_keeps_the_url(two_exports_db):
     at = _open("import_mix", country="India")
     picker = at.selectbox(key="mix_source_India")
-    assert picker.value.startswith("B_india_by_supplier.csv — TIV table")
+    assert picker.value.startswith("tiv_table_india_by_supplier.csv — TIV table")
     assert any(TABLE_TEXT in c for c in _captions(at))
     register = next(o for o in picker.options if o.startswith("india-register.csv"))
     picker.set_value(register).run()
@@ -98,7 +100,7 @@ def test_import_mix_link_naming_the_source_opens_it(two_exports_db):
 def test_periods_picker_feeds_the_table_and_keeps_the_url(two_exports_db):
     at = _open("periods", country="India")
     picker = at.selectbox(key="periods_source_India")
-    assert picker.value.startswith("B_india_by_supplier.csv — TIV table")
+    assert picker.value.startswith("tiv_table_india_by_supplier.csv — TIV table")
     register = next(o for o in picker.options if o.startswith("india-register.csv"))
     picker.set_value(register).run()
     assert not at.exception, [e.value for e in at.exception]

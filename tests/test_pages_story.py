@@ -152,7 +152,7 @@ def test_toolbar_png_button_follows_the_size_chosen_for_downloads(db):
 
 def test_periods_page_with_a_single_period_asks_for_two(db):
     """Data spanning one 5-year period: no crash, a sentence instead of the comparison."""
-    Store(db).import_bytes("india.csv", (DATA / "B_india_by_supplier.csv").read_bytes())
+    Store(db).import_bytes("india.csv", (DATA / "tiv_table_india_by_supplier.csv").read_bytes())
     at = _open("periods", country="India")
     assert not at.exception
     assert any("Choose two different periods" in i.value for i in at.info)

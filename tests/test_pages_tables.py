@@ -18,7 +18,7 @@ MISSING_TEXTS = {"", "None", "none", "nan", "NaN", "<NA>", "NaT"}
 def _india_2009_2018() -> bytes:
     """A SIPRI TIV table of India's imports, 2009-2018: France only from 2016 (no volume
     change from zero), Israel only until 2013."""
-    preamble = (DATA / "B_india_by_supplier.csv").read_text().splitlines()[:9]
+    preamble = (DATA / "tiv_table_india_by_supplier.csv").read_text().splitlines()[:9]
     years = list(range(2009, 2019))
     rows = {
         "Russia": [100] * 10,

@@ -36,7 +36,7 @@ def test_the_data_page_records_and_shows_who_saved_a_dataset(app_db, monkeypatch
     at = open_page("pages/data.py")
     assert "Added by" not in frame_with_or_none(at, "Uploaded (UTC)")  # nothing recorded yet
     monkeypatch.setattr(pages.common, "current_user", lambda: "ana@example.org")
-    upload(at, "B_india_by_supplier.csv")
+    upload(at, "tiv_table_india_by_supplier.csv")
     [save] = [b for b in at.button if b.label == "Save"]
     save.click().run()
     assert not at.exception
@@ -76,14 +76,16 @@ def test_a_save_through_another_process_shows_on_this_ones_pages(pg_url, monkeyp
         assert any("No dataset is stored yet" in str(i.value) for i in at.info)
         other = subprocess.run(
             [sys.executable, "-m", "analysis", "--db", pg_url, "import",
-             str(DATA / "B_india_by_supplier.csv")],
+             str(DATA / "tiv_table_india_by_supplier.csv")],
             cwd=ROOT, capture_output=True, text=True, check=False,
         )  # fmt: skip
         assert other.returncode == 0, other.stderr
         # What the token's cache lifetime (TOKEN_TTL_SECONDS) does by itself within a second:
         pages.common._recent_token.clear()
         at.run()
-        assert frame_with(at, "Uploaded (UTC)")["File"].tolist() == ["B_india_by_supplier.csv"]
+        assert frame_with(at, "Uploaded (UTC)")["File"].tolist() == [
+            "tiv_table_india_by_supplier.csv"
+        ]
     finally:
         st.cache_data.clear()
         st.cache_resource.clear()

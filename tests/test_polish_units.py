@@ -33,9 +33,9 @@ def test_the_loaders_notes_count_one_recipient_and_one_line_in_the_singular():
 
     from .conftest import DATA
 
-    register = read_sipri(DATA / "C_register_cp1252.csv")
+    register = read_sipri(DATA / "register_cp1252.csv")
     assert "5 deals, 1 recipient, 5 suppliers." in register.notes[0]
-    legacy = read_sipri(DATA / "E_legacy_2014.csv")
+    legacy = read_sipri(DATA / "register_legacy_2014.csv")
     assert "Ignored padding separators at the end of 1 line." in legacy.notes
 
 

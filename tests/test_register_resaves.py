@@ -24,7 +24,7 @@ def test_the_issues_four_line_reproduction_reads_as_two_deals():
     """Header; a 13-field first half padded with 3 empty fields; a second half that starts
     with a comma (the rest of the comment, empty here) and holds the last 3 fields, padded to 16;
     then a whole record."""
-    export = read_sipri(DATA / "C_register_split_padded.csv")
+    export = read_sipri(DATA / "register_split_padded.csv")
     deals = export.deals
     assert len(deals) == 2
     germany = deals[deals["supplier"] == "Germany"].iloc[0]
@@ -126,7 +126,7 @@ def test_every_resave_of_real_registers_keeps_the_deal_count(how, sample_path):
 
 
 def _edited_register(rename: dict[str, str], drop: list[int]) -> bytes:
-    lines = (DATA / "C_register_cp1252.csv").read_bytes().decode("cp1252").split("\n")
+    lines = (DATA / "register_cp1252.csv").read_bytes().decode("cp1252").split("\n")
     header = next(i for i, ln in enumerate(lines) if ln.startswith("Recipient,"))
     out = lines[:header]
     for line in lines[header:]:
@@ -154,18 +154,18 @@ def test_a_header_with_columns_dropped_and_renamed_is_named_as_not_sipris():
 def test_a_header_with_two_columns_renamed_is_read_by_position_with_a_note():
     data = _edited_register({"Weapon designation": "Weapon", "Comments": "Notes"}, [])
     export = read_sipri(data)
-    assert len(export.deals) == len(read_sipri(DATA / "C_register_cp1252.csv").deals)
+    assert len(export.deals) == len(read_sipri(DATA / "register_cp1252.csv").deals)
     assert any("'Weapon' where SIPRI writes 'Weapon designation'" in n for n in export.notes)
 
 
 def test_a_delivery_row_without_a_category_still_counts_in_the_volumes():
-    text = (DATA / "D_deliveries.csv").read_bytes().decode("utf-8-sig", errors="replace")
+    text = (DATA / "register_deliveries.csv").read_bytes().decode("utf-8-sig", errors="replace")
     lines = text.split("\n")
     k = next(i for i, ln in enumerate(lines) if ln.startswith("SIPRI AT Database ID")) + 1
     cells = lines[k].split(",")
     cells[5] = ""  # Armament category
     lines[k] = ",".join(cells)
-    original = read_sipri(DATA / "D_deliveries.csv")
+    original = read_sipri(DATA / "register_deliveries.csv")
     edited = read_sipri("\n".join(lines).encode("utf-8"))
     assert edited.flows["tiv"].sum() == pytest.approx(original.flows["tiv"].sum())
     assert edited.flows["category"].isna().sum() == 1

@@ -27,8 +27,8 @@ def _flows(name: str) -> pd.DataFrame:
     return flows
 
 
-OLD = _flows("R_india_vintage_2024.csv")
-NEW = _flows("R_india_vintage_2025.csv")
+OLD = _flows("tiv_table_india_vintage_2024.csv")
+NEW = _flows("tiv_table_india_vintage_2025.csv")
 
 
 def test_the_fixtures_are_two_vintages_of_the_same_table():

@@ -66,14 +66,14 @@ def test_regions_are_never_the_world(tmp_path, sample_path):
 
 
 def test_weapon_category_table_is_not_the_world(tmp_path):
-    flows = _store(tmp_path, DATA / "A_categories_india.csv").flows()
+    flows = _store(tmp_path, DATA / "tiv_table_old_categories_india.csv").flows()
     assert set(flows.frame["scope"]) == {"categories"}
     with pytest.raises(NoWorldSource, match="weapon category"):
         world_share_and_rank(flows, "India", [(2019, 2020)])
 
 
 def test_denominator_comes_from_the_kept_vintage(tmp_path):
-    new = (DATA / "B_india_by_supplier.csv").read_text()
+    new = (DATA / "tiv_table_india_by_supplier.csv").read_text()
     # An older release of the same table with a different Russia row and Total row.
     old = (
         new.replace("10 Oct 2024", "10 Oct 2023")

@@ -32,13 +32,17 @@ def as_dict(flows: pd.DataFrame, key=("supplier", "year")) -> dict:
 
 # Every damaged copy of the same India table must give exactly the same flows.
 INDIA_VARIANTS = [
-    ("B_india_by_supplier.csv", [], dt.date(2024, 10, 10)),
-    ("B_excel_resaved_crlf.csv", ["CRLF", "'0' rather than", "padding"], dt.date(2024, 10, 10)),
-    ("B_no_preamble.csv", ["preamble", "vintage is unknown"], None),
-    ("B_trailing_semicolon.csv", ["';' appended"], dt.date(2024, 10, 10)),
-    ("B_semicolon_delimited.csv", ["semicolons"], dt.date(2024, 10, 10)),
-    ("B_utf8_bom.csv", ["byte-order mark"], dt.date(2024, 10, 10)),
-    ("B_utf16.csv", ["UTF-16"], dt.date(2024, 10, 10)),
+    ("tiv_table_india_by_supplier.csv", [], dt.date(2024, 10, 10)),
+    (
+        "tiv_table_excel_resaved_crlf.csv",
+        ["CRLF", "'0' rather than", "padding"],
+        dt.date(2024, 10, 10),
+    ),
+    ("tiv_table_no_preamble.csv", ["preamble", "vintage is unknown"], None),
+    ("tiv_table_trailing_semicolon.csv", ["';' appended"], dt.date(2024, 10, 10)),
+    ("tiv_table_semicolon_delimited.csv", ["semicolons"], dt.date(2024, 10, 10)),
+    ("tiv_table_utf8_bom.csv", ["byte-order mark"], dt.date(2024, 10, 10)),
+    ("tiv_table_utf16.csv", ["UTF-16"], dt.date(2024, 10, 10)),
 ]
 
 
@@ -61,7 +65,7 @@ def test_india_table_and_its_damaged_copies(fixture_path, name, note_words, gene
 
 
 def test_total_rows_are_kept_aside_not_as_flows(fixture_path):
-    export = read_sipri(fixture_path("B_india_by_supplier.csv"))
+    export = read_sipri(fixture_path("tiv_table_india_by_supplier.csv"))
     totals = export.totals
     assert totals["recipient"].eq("India").all() and totals["supplier"].isna().all()
     assert dict(zip(totals["year"], totals["tiv"], strict=True)) == {
@@ -77,22 +81,22 @@ def test_total_rows_are_kept_aside_not_as_flows(fixture_path):
     assert export.flows.attrs == {}
     both = pd.concat([export.flows, export.flows])
     assert len(both) == 2 * len(export.flows)
-    world = read_sipri(fixture_path("B_importers_all.csv")).totals
+    world = read_sipri(fixture_path("tiv_table_importers_all.csv")).totals
     assert world["recipient"].isna().all() and (world["side"] == "import").all()
     assert world["tiv"].sum() == 2000.0
-    france = read_sipri(fixture_path("A_exports_from_france.csv")).totals
+    france = read_sipri(fixture_path("tiv_table_old_exports_from_france.csv")).totals
     assert (france["supplier"] == "France").all() and (france["side"] == "export").all()
 
 
 def test_zero_with_space_is_a_delivery_and_empty_is_none(fixture_path):
-    flows = read_sipri(fixture_path("B_india_by_supplier.csv")).flows
+    flows = read_sipri(fixture_path("tiv_table_india_by_supplier.csv")).flows
     france = flows[flows["supplier"] == "France"].set_index("year")["tiv"]
     assert france.to_dict() == {2009: 50.0, 2010: 0.0, 2013: 50.0}
     assert flows["tiv"].dtype == "float64" and flows["year"].dtype == "int64"
 
 
 def test_all_importers_table_has_no_supplier(fixture_path):
-    export = read_sipri(fixture_path("B_importers_all.csv"))
+    export = read_sipri(fixture_path("tiv_table_importers_all.csv"))
     flows = export.flows
     assert flows["supplier"].isna().all()
     assert set(flows["recipient"]) == {
@@ -108,7 +112,7 @@ def test_all_importers_table_has_no_supplier(fixture_path):
 
 
 def test_all_exporters_table_has_no_recipient(fixture_path):
-    flows = read_sipri(fixture_path("B_exporters_all.csv")).flows
+    flows = read_sipri(fixture_path("tiv_table_exporters_all.csv")).flows
     assert flows["recipient"].isna().all()
     assert as_dict(flows[flows["supplier"] == "Russia"]) == {
         ("Russia", 2020): 400.0,
@@ -117,7 +121,7 @@ def test_all_exporters_table_has_no_recipient(fixture_path):
 
 
 def test_two_tables_pasted_each_keep_their_country(fixture_path):
-    export = read_sipri(fixture_path("B_two_tables_pasted.csv"))
+    export = read_sipri(fixture_path("tiv_table_two_tables_pasted.csv"))
     flows = export.flows
     assert export.countries == ["India", "Pakistan"]
     pak = flows[flows["recipient"] == "Pakistan"]
@@ -131,13 +135,13 @@ def test_two_tables_pasted_each_keep_their_country(fixture_path):
 
 
 def test_empty_result_is_read_with_a_note(fixture_path):
-    export = read_sipri(fixture_path("B_empty_result.csv"))
+    export = read_sipri(fixture_path("tiv_table_empty_result.csv"))
     assert export.flows.empty
     assert any("no deliveries" in n for n in export.notes)
 
 
-def test_old_table_exports_from_a_country(fixture_path):
-    export = read_sipri(fixture_path("A_exports_from_france.csv"))
+def test_tiv_table_old_exports_from_a_country(fixture_path):
+    export = read_sipri(fixture_path("tiv_table_old_exports_from_france.csv"))
     assert export.layout == "tiv_table"
     assert export.generated == dt.date(2022, 7, 28)
     flows = export.flows
@@ -149,31 +153,31 @@ def test_old_table_exports_from_a_country(fixture_path):
     assert flows["tiv"].sum() == 1175.0  # equals the Total column: the Total row is not a flow
 
 
-def test_old_table_exports_to_a_country_keeps_soviet_union(fixture_path):
-    export = read_sipri(fixture_path("A_imports_to_india.csv"))
+def test_tiv_table_old_exports_to_a_country_keeps_soviet_union(fixture_path):
+    export = read_sipri(fixture_path("tiv_table_old_imports_to_india.csv"))
     flows = export.flows
     assert (flows["recipient"] == "India").all()
     assert set(flows["supplier"]) == {"Soviet Union", "United Kingdom", "Germany"}
     assert export.generated == dt.date(2018, 12, 5)
 
 
-def test_old_all_importers_with_quoted_names(fixture_path):
-    flows = read_sipri(fixture_path("A_importers_all.csv")).flows
+def test_tiv_table_old_all_importers_with_quoted_names(fixture_path):
+    flows = read_sipri(fixture_path("tiv_table_old_importers_all.csv")).flows
     assert flows["supplier"].isna().all()
     assert set(flows["recipient"]) == {"Afghanistan", "South Korea", "North Macedonia", "UAE"}
     assert flows.loc[(flows["recipient"] == "UAE") & (flows["year"] == 2017), "tiv"].item() == 0.0
 
 
-def test_weapon_category_rows(fixture_path):
-    flows = read_sipri(fixture_path("A_categories_india.csv")).flows
+def test_tiv_table_weapon_category_rows(fixture_path):
+    flows = read_sipri(fixture_path("tiv_table_old_categories_india.csv")).flows
     assert (flows["recipient"] == "India").all()
     assert flows["supplier"].isna().all()
     assert set(flows["category"]) == {"Aircraft", "Ships", "Air defence systems"}
     assert flows["tiv"].sum() == 360.0
 
 
-def test_regional_table(fixture_path):
-    export = read_sipri(fixture_path("Breg_regional.csv"))
+def test_tiv_regional(fixture_path):
+    export = read_sipri(fixture_path("tiv_regional.csv"))
     assert export.layout == "tiv_regional"
     got = as_dict(export.flows, ("recipient", "supplier", "year"))
     assert got[("Africa", "Russia", 2020)] == 0.0
@@ -182,7 +186,7 @@ def test_regional_table(fixture_path):
     assert len(got) == 10  # the Regional total rows are not flows
 
 
-@pytest.mark.parametrize("name", ["C_register_cp1252.csv", "C_register_split_crlf.csv"])
+@pytest.mark.parametrize("name", ["register_cp1252.csv", "register_split_crlf.csv"])
 def test_register_one_row_per_deal(fixture_path, name):
     export = read_sipri(fixture_path(name))
     assert export.layout == "register"
@@ -210,8 +214,8 @@ def test_register_one_row_per_deal(fixture_path, name):
     assert flows["tiv"].sum() == pytest.approx(deals["tiv_delivered"].sum())
 
 
-def test_register_per_delivery_sums_exactly(fixture_path):
-    export = read_sipri(fixture_path("D_deliveries.csv"))
+def test_register_deliveries_sum_exactly(fixture_path):
+    export = read_sipri(fixture_path("register_deliveries.csv"))
     assert export.layout == "register_deliveries"
     flows = export.flows
     got = as_dict(flows, ("supplier", "year", "category"))
@@ -228,8 +232,8 @@ def test_register_per_delivery_sums_exactly(fixture_path):
     assert export.countries == ["Ukraine"]
 
 
-def test_legacy_register_has_deals_but_no_flows(fixture_path):
-    export = read_sipri(fixture_path("E_legacy_2014.csv"))
+def test_register_legacy_has_deals_but_no_flows(fixture_path):
+    export = read_sipri(fixture_path("register_legacy_2014.csv"))
     assert export.layout == "register_legacy"
     assert export.flows.empty and list(export.flows.columns) == FLOW_COLUMNS
     deals = export.deals
@@ -267,7 +271,7 @@ def test_bad_input_raises_one_named_error_with_line(fixture_path, name, words, l
 
 
 def test_sources_bytes_str_path_and_file_object(fixture_path):
-    path = fixture_path("B_india_by_supplier.csv")
+    path = fixture_path("tiv_table_india_by_supplier.csv")
     data = path.read_bytes()
     for source in (data, str(path), path, io.BytesIO(data), bytearray(data)):
         assert as_dict(read_sipri(source).flows) == INDIA_FLOWS
@@ -284,7 +288,9 @@ def test_names_file_knows_every_fixture_name(fixture_path):
 
 
 def test_unknown_names_are_reported_not_dropped(fixture_path):
-    text = fixture_path("B_india_by_supplier.csv").read_text().replace("Russia,", "Ruritania,")
+    text = (
+        fixture_path("tiv_table_india_by_supplier.csv").read_text().replace("Russia,", "Ruritania,")
+    )
     export = read_sipri(text.encode())
     assert export.unknown_names == ["Ruritania"]
     assert "Ruritania" in set(export.flows["supplier"])
@@ -304,7 +310,7 @@ def test_generated_date_formats():
 
 
 def test_duplicate_row_in_one_table_is_an_error(fixture_path):
-    text = fixture_path("B_india_by_supplier.csv").read_text()
+    text = fixture_path("tiv_table_india_by_supplier.csv").read_text()
     text = text.replace("Total exports", "Russia,1,,,,,,1,1%,1,1%\nTotal exports")
     with pytest.raises(SipriFormatError, match="appears twice") as err:
         read_sipri(text.encode())
@@ -312,7 +318,7 @@ def test_duplicate_row_in_one_table_is_an_error(fixture_path):
 
 
 def test_year_out_of_range_in_header(fixture_path):
-    text = fixture_path("B_india_by_supplier.csv").read_text().replace("2009,", "9999,", 1)
+    text = fixture_path("tiv_table_india_by_supplier.csv").read_text().replace("2009,", "9999,", 1)
     with pytest.raises(SipriFormatError, match="9999"):
         read_sipri(text.encode())
 

@@ -13,7 +13,7 @@ from analysis.sipri import SipriFormatError, read_sipri, records
 
 from .conftest import DATA
 
-REGISTER = (DATA / "C_register_cp1252.csv").read_bytes()
+REGISTER = (DATA / "register_cp1252.csv").read_bytes()
 HEADER = REGISTER[: REGISTER.index(b"\n", REGISTER.index(b"\nRecipient,") + 1)]  # preamble too
 
 
@@ -91,8 +91,8 @@ def test_columns_mixed_across_chunks_read_as_in_one_parse(monkeypatch, case):
 
 @pytest.mark.parametrize(
     "name",
-    ["C_register_cp1252.csv", "C_register_split_crlf.csv", "C_register_split_padded.csv"]
-    + ["D_deliveries.csv", "bad_negative_tiv.csv", "bad_text_in_number.csv"],
+    ["register_cp1252.csv", "register_split_crlf.csv", "register_split_padded.csv"]
+    + ["register_deliveries.csv", "bad_negative_tiv.csv", "bad_text_in_number.csv"],
 )
 @pytest.mark.parametrize("size", [1, 2, 5])
 def test_fixtures_read_the_same_in_chunks_of_any_size(monkeypatch, name, size):

@@ -51,7 +51,7 @@ def test_arbitrary_text_after_a_sipri_header(text):
 
 
 def test_row_order_does_not_change_flows():
-    base = (DATA / "B_india_by_supplier.csv").read_text()
+    base = (DATA / "tiv_table_india_by_supplier.csv").read_text()
     head, rest = base.split("Supplier,", 1)
     header, *rows = ("Supplier," + rest).strip("\n").split("\n")
     total = rows.pop()

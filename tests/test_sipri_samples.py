@@ -7,7 +7,7 @@ import csv
 import pytest
 
 from analysis import names
-from analysis.sipri import read_sipri
+from analysis.sipri import detect_layout, read_sipri
 
 pytestmark = pytest.mark.samples
 
@@ -29,6 +29,7 @@ EXPECTED_LAYOUT = {
 def test_every_sample_reads_with_its_layout(sample_path, prefix, layout):
     export = read_sipri(sample_path(prefix))
     assert export.layout == layout
+    assert detect_layout(sample_path(prefix)) == layout
     assert export.unknown_names == [], export.unknown_names
     if layout != "register_legacy":
         assert export.generated is not None

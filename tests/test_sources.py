@@ -60,16 +60,19 @@ def test_sources_text():
 
 
 def test_candidates_of_a_country_default_first(db, fixture_path):
-    store = _store(db, fixture_path, "C_register_cp1252.csv", "A_imports_to_india.csv")
+    store = _store(db, fixture_path, "register_cp1252.csv", "tiv_table_old_imports_to_india.csv")
     flows = store.flows()
     found = candidates(flows, "India")
-    assert [s.file_name for s in found] == ["A_imports_to_india.csv", "C_register_cp1252.csv"]
+    assert [s.file_name for s in found] == [
+        "tiv_table_old_imports_to_india.csv",
+        "register_cp1252.csv",
+    ]
     assert [s.estimated for s in found] == [False, True]
     assert candidates(flows, "Atlantis") == ()
 
 
 def test_choose_source_honours_the_chosen_export(db, fixture_path):
-    store = _store(db, fixture_path, "A_imports_to_india.csv", "C_register_cp1252.csv")
+    store = _store(db, fixture_path, "tiv_table_old_imports_to_india.csv", "register_cp1252.csv")
     flows = store.flows()
     tiv_id, reg_id = (s.dataset_id for s in candidates(flows, "India"))
 
@@ -79,7 +82,7 @@ def test_choose_source_honours_the_chosen_export(db, fixture_path):
 
     assert used(choose_source(flows, "India")) == {tiv_id}  # the rule's default
     assert used(choose_source(flows, "India", str(reg_id))) == {reg_id}
-    assert used(choose_source(flows, "India", "C_register_cp1252.csv")) == {reg_id}
+    assert used(choose_source(flows, "India", "register_cp1252.csv")) == {reg_id}
     assert used(choose_source(flows, "India", "no-such.csv")) == {tiv_id}
     pinned = pin(flows, "India", reg_id)
     assert [s.dataset_id for s in candidates(pinned, "India")] == [reg_id]

@@ -282,8 +282,8 @@ def test_a_recreated_store_file_gets_a_new_token(tmp_path):
 
 
 def test_import_bytes_parses_and_stores_a_sipri_file(db):
-    data = (DATA / "B_india_by_supplier.csv").read_bytes()
-    outcome = db.import_bytes("B_india_by_supplier.csv", data)
+    data = (DATA / "tiv_table_india_by_supplier.csv").read_bytes()
+    outcome = db.import_bytes("tiv_table_india_by_supplier.csv", data)
     assert outcome.status == "stored", outcome.reason
     assert outcome.export.layout == "tiv_table"
     flows = db.flows().frame
@@ -606,7 +606,7 @@ def test_flows_carry_sipri_total_rows_so_shares_match_sipri(store_target):
     from analysis.shares import period_shares
 
     store = Store(store_target)
-    data = (DATA / "B_india_by_supplier.csv").read_bytes()
+    data = (DATA / "tiv_table_india_by_supplier.csv").read_bytes()
     outcome = store.import_bytes("india.csv", data)
     assert outcome.ok
     flows = store.flows()
@@ -643,7 +643,9 @@ def test_a_version_1_store_is_upgraded_in_place(tmp_path):
     flows = upgraded.flows().frame
     assert flows["scope"].tolist() == ["partial"] and flows["tiv"].tolist() == [5.0]
     assert upgraded.totals() == ()
-    assert upgraded.import_bytes("b.csv", (DATA / "B_india_by_supplier.csv").read_bytes()).ok
+    assert upgraded.import_bytes(
+        "b.csv", (DATA / "tiv_table_india_by_supplier.csv").read_bytes()
+    ).ok
     assert upgraded.integrity_check() == "ok"
 
 
@@ -671,7 +673,9 @@ def test_a_version_1_postgresql_store_is_upgraded_in_place(pg_url):
     assert flows["scope"].tolist() == ["partial"] and flows["tiv"].tolist() == [5.0]
     assert upgraded.totals() == ()
     assert upgraded.datasets()["added_by"].tolist() == [""]
-    assert upgraded.import_bytes("b.csv", (DATA / "B_india_by_supplier.csv").read_bytes()).ok
+    assert upgraded.import_bytes(
+        "b.csv", (DATA / "tiv_table_india_by_supplier.csv").read_bytes()
+    ).ok
     assert upgraded.integrity_check() == "ok"
 
 

@@ -16,8 +16,8 @@ from analysis.vocab import parse_period
 
 from .conftest import DATA, pg_admin
 
-D_DELIVERIES = DATA / "D_deliveries.csv"
-# D_deliveries.csv: deal 102 (Javelin) delivered 1 TIV in 2022 and 2 in 2023.
+D_DELIVERIES = DATA / "register_deliveries.csv"
+# register_deliveries.csv: deal 102 (Javelin) delivered 1 TIV in 2022 and 2 in 2023.
 EXPECTED = {(101, 2022): 2.4, (102, 2022): 1.0, (102, 2023): 2.0, (103, 2023): 10.0}
 
 
@@ -48,7 +48,7 @@ def test_a_per_delivery_registers_yearly_values_round_trip(store_target):
 
 def test_a_per_deal_register_stores_no_deliveries(store_target):
     db = Store(store_target)
-    assert db.import_bytes("register.csv", (DATA / "C_register_cp1252.csv").read_bytes()).ok
+    assert db.import_bytes("register.csv", (DATA / "register_cp1252.csv").read_bytes()).ok
     assert db.deliveries().empty and not db.deals().empty
 
 

@@ -107,7 +107,7 @@ def untouched(path: Path) -> Iterator[None]:
 def filled_store(path: Path) -> Store:
     db = Store(path)
     outcome = db.import_bytes(
-        "B_india_by_supplier.csv", (DATA / "B_india_by_supplier.csv").read_bytes()
+        "tiv_table_india_by_supplier.csv", (DATA / "tiv_table_india_by_supplier.csv").read_bytes()
     )
     assert outcome.status == "stored", outcome.reason
     return db
@@ -115,7 +115,7 @@ def filled_store(path: Path) -> Store:
 
 def big_register(n_rows: int = 400) -> bytes:
     """A trade register larger than the free room of a fresh store (about 85 bytes a row)."""
-    preamble = (DATA / "D_deliveries.csv").read_text(encoding="utf-8").splitlines()
+    preamble = (DATA / "register_deliveries.csv").read_text(encoding="utf-8").splitlines()
     header = next(i for i, line in enumerate(preamble) if line.startswith("SIPRI AT Database ID"))
     rows = [
         f"{5000 + i},Russia,India,Gun-{i},towed gun,Artillery,{1990 + i % 30},No,{1 + i % 9},No,"
@@ -143,7 +143,7 @@ def make_fault(kind: str, folder: Path) -> Path:
     if kind == "random-bytes":
         path.write_bytes(random.Random(7).randbytes(16_384))
     elif kind == "csv":
-        path.write_bytes((DATA / "B_india_by_supplier.csv").read_bytes())
+        path.write_bytes((DATA / "tiv_table_india_by_supplier.csv").read_bytes())
     elif kind == "other-sqlite":
         conn = sqlite3.connect(path)
         conn.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)")
@@ -257,10 +257,10 @@ def test_a_read_only_store_reads_and_refuses_writes_in_one_sentence(tmp_path, re
         assert ro.datasets().equals(before[0]) and ro.flows().frame.equals(before[1])
         assert ro.deals().equals(before[2])
         assert (ro.events(), ro.state_token()) == (before[3], before[4])
-        register = (DATA / "D_deliveries.csv").read_bytes()
-        assert ro.preview("D_deliveries.csv", register).status == "preview"
+        register = (DATA / "register_deliveries.csv").read_bytes()
+        assert ro.preview("register_deliveries.csv", register).status == "preview"
         writes = [
-            lambda: ro.import_bytes("D_deliveries.csv", register),
+            lambda: ro.import_bytes("register_deliveries.csv", register),
             lambda: ro.add_event(big_event()),
             lambda: ro.remove(1),
             lambda: ro.delete_event(before[3][0].id),
@@ -357,7 +357,7 @@ def test_cli_says_the_sentence_with_status_2_and_no_traceback(tmp_path, monkeypa
     events_file.write_text("[]", encoding="utf-8")
     commands = [
         ["list"],
-        ["import", str(DATA / "B_india_by_supplier.csv")],
+        ["import", str(DATA / "tiv_table_india_by_supplier.csv")],
         ["remove", "1"],
         ["events", "export"],
         ["chart", "import-mix", "--format", "csv", "--out", str(tmp_path / "x.csv")],
@@ -381,12 +381,12 @@ def test_cli_reads_a_read_only_store_and_refuses_to_write(tmp_path, capsys, read
     read_only(db.path, folder)
     with untouched(db.path):
         status, out, err = cli(capsys, "--db", str(db.path), "list")
-        assert status == 0 and "B_india_by_supplier.csv" in out and not err
+        assert status == 0 and "tiv_table_india_by_supplier.csv" in out and not err
         status, out, _err = cli(
             capsys, "--db", str(db.path), "events", "export", "--format", "json"
         )
         assert status == 0 and "Putin" in out
-        for argv in (["import", str(DATA / "D_deliveries.csv")], ["remove", "1"]):
+        for argv in (["import", str(DATA / "register_deliveries.csv")], ["remove", "1"]):
             status, out, err = cli(capsys, "--db", str(db.path), *argv)
             assert status == 2
             assert err == f"--db points at {db.path}, which {READ_ONLY}\n"
@@ -499,14 +499,22 @@ def test_a_read_only_store_shows_its_data_and_refuses_saves_in_one_sentence(app_
         at = run_page("data")
         assert not at.exception and not at.error
         files = [t for e in at.dataframe if "File" in e.value.columns for t in e.value["File"]]
-        assert files == ["B_india_by_supplier.csv"]
+        assert files == ["tiv_table_india_by_supplier.csv"]
         at.get("file_uploader")[0].set_value(
-            [("D_deliveries.csv", (DATA / "D_deliveries.csv").read_bytes(), "text/csv")]
+            [
+                (
+                    "register_deliveries.csv",
+                    (DATA / "register_deliveries.csv").read_bytes(),
+                    "text/csv",
+                )
+            ]
         ).run()
         save = next(b for b in at.button if b.label == "Save")
         save.click().run()
         assert not at.exception
-        assert [plain(e.value) for e in at.error] == [f"D_deliveries.csv: rejected: {expected}"]
+        assert [plain(e.value) for e in at.error] == [
+            f"register_deliveries.csv: rejected: {expected}"
+        ]
 
         at = run_page("events")
         assert not at.exception and not at.error

@@ -47,7 +47,7 @@ def reopen(db: Store) -> Store:
 @pytest.fixture
 def filled(store_target) -> Store:
     db = Store(store_target)
-    for name in ("B_india_by_supplier.csv", "D_deliveries.csv"):
+    for name in ("tiv_table_india_by_supplier.csv", "register_deliveries.csv"):
         outcome = db.import_bytes(name, (DATA / name).read_bytes())
         assert outcome.status == "stored", outcome.reason
     return db
@@ -76,7 +76,7 @@ def test_a_bad_upload_is_rejected_leaving_the_store_byte_for_byte_unchanged(fill
 
 def test_an_upload_above_the_limit_and_a_duplicate_change_nothing(filled):
     before = store_files_checksums(filled)
-    data = (DATA / "B_india_by_supplier.csv").read_bytes()
+    data = (DATA / "tiv_table_india_by_supplier.csv").read_bytes()
     assert filled.import_bytes("too-big.csv", data, max_bytes=len(data) - 1).status == "rejected"
     assert filled.import_bytes("again.csv", data).status == "duplicate"
     assert filled.preview("again.csv", data).status == "preview"

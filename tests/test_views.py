@@ -271,7 +271,7 @@ def test_yearly_view_can_start_later_than_the_data():
     from analysis.sipri import read_sipri
     from tests.conftest import DATA
 
-    flows = read_sipri(DATA / "B_india_by_supplier.csv").flows
+    flows = read_sipri(DATA / "tiv_table_india_by_supplier.csv").flows
     view = views.import_mix_view(flows, [], recipient="India", since=2011)
     assert view.meta.filters["Years"] == "2011-2013"
     assert sorted(set(view.data["year"])) == [2011, 2012, 2013]

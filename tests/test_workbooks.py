@@ -17,11 +17,11 @@ from analysis.sipri import SipriFormatError, read_sipri
 from .conftest import DATA
 
 FIXTURES = [
-    "B_india_by_supplier.csv",
-    "B_importers_all.csv",
-    "C_register_cp1252.csv",
-    "D_deliveries.csv",
-    "A_imports_to_india.csv",
+    "tiv_table_india_by_supplier.csv",
+    "tiv_table_importers_all.csv",
+    "register_cp1252.csv",
+    "register_deliveries.csv",
+    "tiv_table_old_imports_to_india.csv",
 ]
 
 
@@ -73,14 +73,15 @@ def test_a_workbook_with_two_sheets_reads_both_tables():
     pytest.importorskip("openpyxl")
     out = io.BytesIO()
     with pd.ExcelWriter(out, engine="openpyxl") as writer:
-        for name in ("B_india_by_supplier.csv", "B_importers_all.csv"):
+        for name in ("tiv_table_india_by_supplier.csv", "tiv_table_importers_all.csv"):
             pd.DataFrame(_cells(DATA / name)).to_excel(
                 writer, sheet_name=name[:20], header=False, index=False
             )
     book = read_sipri(out.getvalue())
     assert any("2 sheet(s)" in n for n in book.notes)
     expected = sum(
-        len(read_sipri(DATA / n).flows) for n in ("B_india_by_supplier.csv", "B_importers_all.csv")
+        len(read_sipri(DATA / n).flows)
+        for n in ("tiv_table_india_by_supplier.csv", "tiv_table_importers_all.csv")
     )
     assert len(book.flows) == expected
 

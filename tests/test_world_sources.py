@@ -110,7 +110,7 @@ def test_one_countrys_import_table_is_never_the_world():
 
 def test_one_countrys_register_and_exporters_table_are_never_the_world(tmp_path):
     store = Store(tmp_path / "arms.sqlite")
-    assert store.import_bytes("D.csv", (DATA / "D_deliveries.csv").read_bytes()).ok
+    assert store.import_bytes("D.csv", (DATA / "register_deliveries.csv").read_bytes()).ok
     with pytest.raises(ValueError, match="^Ukraine's import register names only Ukraine's"):
         world_share_and_rank(store.flows(), "Ukraine", [(2022, 2023)])
     exports = _frame([(f"R{i:02d}", "Russia", 2019, 1.0, None) for i in range(30)])
@@ -120,7 +120,7 @@ def test_one_countrys_register_and_exporters_table_are_never_the_world(tmp_path)
 
 def test_a_regional_table_is_never_the_world(tmp_path):
     store = Store(tmp_path / "arms.sqlite")
-    assert store.import_bytes("reg.csv", (DATA / "Breg_regional.csv").read_bytes()).ok
+    assert store.import_bytes("reg.csv", (DATA / "tiv_regional.csv").read_bytes()).ok
     with pytest.raises(ValueError, match="^A regional table names suppliers to regions"):
         world_share_and_rank(store.flows(), "South Asia", [(2019, 2021)])
     bare = _frame(

@@ -3,7 +3,8 @@
 The package, from bytes to a SipriExport:
 - decode: the source's bytes, early refusals (no SIPRI header in the first 64 KB, more lines than
   any export), workbooks, encodings and line ends;
-- detect: the file's dialect (separator, trailing ';'), its tables (blocks) and their layout;
+- detect: the file's dialect (separator, trailing ';'), its tables (blocks) and their layout
+  (a code name of ``analysis.layouts.LAYOUTS``; ``detect_layout()`` stops there);
 - one reader per layout family, chosen in LAYOUT_READERS: tiv_tables (TIV tables, regional
   tables) and registers (per deal, per delivery year, 2014-era report), the registers sharing
   records (split-record joining and the header check);
@@ -13,7 +14,16 @@ The package, from bytes to a SipriExport:
 from __future__ import annotations
 
 import os
+from typing import NamedTuple
 
+from analysis.layouts import (
+    LAYOUTS,
+    REGISTER,
+    REGISTER_DELIVERIES,
+    REGISTER_LEGACY,
+    TIV_REGIONAL,
+    TIV_TABLE,
+)
 from analysis.schema import empty_flows
 from analysis.sipri.canonical import _finish
 from analysis.sipri.decode import (
@@ -28,6 +38,7 @@ from analysis.sipri.decode import (
     _workbook_text,
 )
 from analysis.sipri.detect import (
+    _Block,
     _detect_delimiter,
     _find_blocks,
     _Lines,
@@ -37,7 +48,6 @@ from analysis.sipri.detect import (
 )
 from analysis.sipri.model import (
     CATEGORIES,
-    LAYOUT_LABELS,
     SCOPES,
     SipriExport,
     SipriFormatError,
@@ -88,33 +98,7 @@ def read_sipri(source) -> SipriExport:
         SipriFormatError: the input is not a SIPRI export this loader can read; the message is a
             sentence for the user and ``.line`` the 1-based line number.
     """
-    data, file_name = _read_source(source)
-    notes: list[str] = []
-    if data[:4] in _WORKBOOK_MAGIC:
-        text, encoding = _workbook_text(data, notes), "workbook"
-    else:
-        _sniff(data)
-        _check_line_count(data)
-        text, encoding = _decode(data, notes)
-        del data  # the text replaces it: keep one copy of a large file, not two
-    raw_lines, text = _split_lines(text, notes)
-    delim = _detect_delimiter(raw_lines)
-    lines = _Lines(raw_lines, delim, notes, text)
-    del raw_lines, text  # held by lines alone, which a register reader releases once parsed
-
-    blocks = _find_blocks(lines)
-    if not blocks:
-        _raise_no_table(lines)
-    layouts = {b.layout for b in blocks}
-    if len(layouts) > 1:
-        first, other = blocks[0], next(b for b in blocks if b.layout != blocks[0].layout)
-        raise SipriFormatError(
-            f"This file holds two different kinds of SIPRI export glued together: a "
-            f"{LAYOUT_LABELS[first.layout]} from line {first.header_line + 1} and a "
-            f"{LAYOUT_LABELS[other.layout]} from line {other.header_line + 1}. "
-            "Upload them as separate files.",
-            other.header_line + 1,
-        )
+    lines, blocks, notes, encoding, file_name = _tables(source)
     layout = blocks[0].layout
     generated = _pick_generated(blocks, notes)
     if not blocks[0].has_preamble:
@@ -137,6 +121,56 @@ def read_sipri(source) -> SipriExport:
     return export
 
 
+def detect_layout(source) -> str:
+    """The layout of a SIPRI export, by content: a code name of ``analysis.layouts.LAYOUTS``.
+
+    Decodes the file and finds its tables as ``read_sipri`` does, without reading their rows.
+
+    Raises:
+        SipriFormatError: as ``read_sipri`` for a file with no SIPRI table, or two layouts.
+    """
+    return _tables(source).blocks[0].layout
+
+
+class _Tables(NamedTuple):
+    lines: _Lines
+    blocks: list[_Block]
+    notes: list[str]
+    encoding: str
+    file_name: str
+
+
+def _tables(source) -> _Tables:
+    """The decoded lines of ``source`` and its tables (blocks), all of one layout."""
+    data, file_name = _read_source(source)
+    notes: list[str] = []
+    if data[:4] in _WORKBOOK_MAGIC:
+        text, encoding = _workbook_text(data, notes), "workbook"
+    else:
+        _sniff(data)
+        _check_line_count(data)
+        text, encoding = _decode(data, notes)
+        del data  # the text replaces it: keep one copy of a large file, not two
+    raw_lines, text = _split_lines(text, notes)
+    delim = _detect_delimiter(raw_lines)
+    lines = _Lines(raw_lines, delim, notes, text)
+    del raw_lines, text  # held by lines alone, which a register reader releases once parsed
+
+    blocks = _find_blocks(lines)
+    if not blocks:
+        _raise_no_table(lines)
+    if len({b.layout for b in blocks}) > 1:
+        first, other = blocks[0], next(b for b in blocks if b.layout != blocks[0].layout)
+        raise SipriFormatError(
+            f"This file holds two different kinds of SIPRI export glued together: a "
+            f"{LAYOUTS[first.layout].description} from line {first.header_line + 1} and a "
+            f"{LAYOUTS[other.layout].description} from line {other.header_line + 1}. "
+            "Upload them as separate files.",
+            other.header_line + 1,
+        )
+    return _Tables(lines, blocks, notes, encoding, file_name)
+
+
 def _read_tiv(lines, blocks, export, file_name: str) -> None:
     _read_tiv_blocks(lines, blocks, export, file_name)
 
@@ -150,24 +184,25 @@ def _registers(reader):
     return read
 
 
-# Which reader reads which layout (the layouts detect._header_kind and detect._is_title name).
+# Which reader reads which layout (the code names of analysis.layouts, as detect names them).
 LAYOUT_READERS = {
-    "tiv_table": _read_tiv,
-    "tiv_regional": _read_tiv,
-    "register": _registers(_read_register),
-    "register_deliveries": _registers(_read_register_deliveries),
-    "register_legacy": _registers(_read_register_legacy),
+    TIV_TABLE: _read_tiv,
+    TIV_REGIONAL: _read_tiv,
+    REGISTER: _registers(_read_register),
+    REGISTER_DELIVERIES: _registers(_read_register_deliveries),
+    REGISTER_LEGACY: _registers(_read_register_legacy),
 }
 
 __all__ = [
     "CATEGORIES",
-    "LAYOUT_LABELS",
+    "LAYOUTS",
     "LAYOUT_READERS",
     "MAX_LINES",
     "SCOPES",
     "SNIFF_BYTES",
     "SipriExport",
     "SipriFormatError",
+    "detect_layout",
     "read_sipri",
     "register_scope",
     "totals_records",

@@ -8,6 +8,14 @@ import itertools
 import re
 from dataclasses import dataclass
 
+from analysis.layouts import (
+    LAYOUTS,
+    REGISTER,
+    REGISTER_DELIVERIES,
+    REGISTER_LEGACY,
+    TIV_REGIONAL,
+    TIV_TABLE,
+)
 from analysis.sipri.model import _GENERATED, _MONTHS, _YEAR, SipriExport, SipriFormatError
 from analysis.vocab import counted
 
@@ -25,32 +33,32 @@ def _header_kind(fields: list[str]) -> str | None:
         return None
     low = [c.lower() for c in f]
     if low[:3] == ["recipient", "supplier", "year of order"]:
-        return "register"
+        return REGISTER
     if low[0] == "sipri at database id":
-        return "register_deliveries"
+        return REGISTER_DELIVERIES
     if low[:3] == ["id", "supplier", "recipient"]:
-        return "register_legacy"
+        return REGISTER_LEGACY
     if low[0] in ("recipient", "exports by", "supplier", "recipients", "suppliers") and _is_year(
         f[1]
     ):
-        return "tiv_table"
+        return TIV_TABLE
     if f[0] == "" and _is_year(f[1]):
-        return "tiv_table"
+        return TIV_TABLE
     if len(f) > 2 and f[0] == "" and f[1] == "" and _is_year(f[2]):
-        return "tiv_regional"
+        return TIV_REGIONAL
     return None
 
 
 def _is_title(line: str) -> str | None:
     s = line.strip().strip('"').lower()
     if s.startswith("volume of transfers of major arms"):
-        return "tiv_table"
+        return TIV_TABLE
     if s.startswith("volume of exports of major arms by region"):
-        return "tiv_regional"
+        return TIV_REGIONAL
     if s.startswith("tiv of arms exports"):
-        return "tiv_table"
+        return TIV_TABLE
     if s.startswith("transfers of major conventional arms"):
-        return "register"
+        return REGISTER
     return None
 
 
@@ -200,7 +208,7 @@ def _find_blocks(lines: _Lines) -> list[_Block]:
                 _Block(kind, i, title, title_line, generated, preamble and title_line >= 0)
             )
             title, title_line, generated, preamble = "", -1, None, False
-            if kind.startswith("register"):
+            if LAYOUTS[kind].is_register:
                 # Inside a register every line is a record (comments can say anything): jump to
                 # the next line that could open another table.
                 i = _next_table_start(lines, i + 1) - 1

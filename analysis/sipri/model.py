@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from analysis.layouts import REGISTER, REGISTER_DELIVERIES, REGISTER_LEGACY
 from analysis.results import LoadedFlows, SipriTotal, Source
 from analysis.schema import (
     TOTAL_COLUMNS,
@@ -60,15 +61,6 @@ class SipriExport:
     def loaded(self, file_name: str = "") -> LoadedFlows:
         """The flows with SIPRI's Total rows and this export as their source."""
         return LoadedFlows(self.flows, totals_records(self.totals), (self.source(file_name),))
-
-
-LAYOUT_LABELS = {
-    "tiv_table": "TIV table (yearly volume of transfers)",
-    "tiv_regional": "regional TIV table (suppliers to regions)",
-    "register": "trade register, one row per deal",
-    "register_deliveries": "trade register, one row per deal and delivery year",
-    "register_legacy": "2014-era trade register report (no TIV)",
-}
 
 
 # Weapon-category rows (old and new spellings) turn a TIV table into a per-category table.
@@ -252,7 +244,7 @@ def totals_records(totals: pd.DataFrame | None) -> tuple[SipriTotal, ...]:
 
 # SIPRI's header rows as written (blank names are SIPRI's own uncertainty columns).
 HEADER_NAMES = {
-    "register": [
+    REGISTER: [
         "Recipient",
         "Supplier",
         "Year of order",
@@ -270,8 +262,8 @@ HEADER_NAMES = {
         "SIPRI TIV for total order",
         "SIPRI TIV of delivered weapons",
     ],  # fmt: skip
-    "register_deliveries": D_HEADER,
-    "register_legacy": E_HEADER,
+    REGISTER_DELIVERIES: D_HEADER,
+    REGISTER_LEGACY: E_HEADER,
 }
 
 

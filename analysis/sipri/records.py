@@ -11,11 +11,11 @@ import itertools
 import numpy as np
 import pandas as pd
 
+from analysis.layouts import LAYOUTS, REGISTER
 from analysis.sipri.detect import _Block, _Lines
 from analysis.sipri.model import (
     _HEADER_ALIASES,
     HEADER_NAMES,
-    LAYOUT_LABELS,
     SipriExport,
     SipriFormatError,
 )
@@ -130,7 +130,7 @@ def _too_few_fields(count: int, width: int, line: int, at_end: bool) -> SipriFor
 
 def _fit_long_record(fields, width, block, export, line) -> list[str]:
     """A record with more separators than the header: separators typed into a comment."""
-    if block.layout == "register":
+    if block.layout == REGISTER:
         # Separators typed into a comment by hand: keep them in the comment (field 13).
         extra = len(fields) - width
         export.notes.append(f"Line {line}: extra separators kept inside the comment.")
@@ -359,7 +359,7 @@ def _check_header(lines: _Lines, block: _Block, export: SipriExport) -> None:
         closest.append(f"'{name}'" + (f" (closest: '{match[0]}')" if match else ""))
     raise SipriFormatError(
         f"The header on line {block.header_line + 1} is not SIPRI's: a "
-        f"{LAYOUT_LABELS[block.layout]} has {len(expected)} columns "
+        f"{LAYOUTS[block.layout].description} has {len(expected)} columns "
         f"({', '.join(e or '(blank)' for e in expected)}), this one has {len(found)}"
         + (f"; missing: {', '.join(missing)}" if missing else "")
         + (f"; not SIPRI's: {', '.join(closest)}" if closest else "")

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import names
+from analysis.layouts import LAYOUTS, REGISTER, REGISTER_DELIVERIES, REGISTER_LEGACY
 from analysis.schema import (
     MAX_YEAR,
     MIN_YEAR,
@@ -24,7 +25,6 @@ from analysis.sipri.model import (
     C_LABELS,
     CATEGORIES,
     D_COLUMNS,
-    LAYOUT_LABELS,
     MAX_TIV,
     SipriExport,
     SipriFormatError,
@@ -224,7 +224,7 @@ def _read_register(lines: _Lines, blocks: list[_Block], export: SipriExport) -> 
     )
     if raw.empty:
         export.deals = coerce_deals(pd.DataFrame())
-        export.notes.insert(0, f"Understood as a {LAYOUT_LABELS['register']} with no deals.")
+        export.notes.insert(0, f"Understood as a {LAYOUTS[REGISTER].description} with no deals.")
         return
     deals, years_index = _register_deals(raw, line_no, export)
     del raw  # what the deals do not share of it is not needed to spread the deliveries
@@ -233,7 +233,7 @@ def _read_register(lines: _Lines, blocks: list[_Block], export: SipriExport) -> 
     export.deals = coerce_deals(deals)
     export.notes.insert(
         0,
-        f"Understood as a {LAYOUT_LABELS['register']}: {counted(len(deals), 'deal')}, "
+        f"Understood as a {LAYOUTS[REGISTER].description}: {counted(len(deals), 'deal')}, "
         f"{counted(deals['recipient'].nunique(), 'recipient')}, "
         f"{counted(deals['supplier'].nunique(), 'supplier')}.",
     )
@@ -424,7 +424,7 @@ def _read_register_deliveries(lines: _Lines, blocks: list[_Block], export: Sipri
     if raw.empty:
         export.deals = coerce_deals(pd.DataFrame())
         export.notes.insert(
-            0, f"Understood as a {LAYOUT_LABELS['register_deliveries']} with no rows."
+            0, f"Understood as a {LAYOUTS[REGISTER_DELIVERIES].description} with no rows."
         )
         return
     frame = _delivery_rows(raw, export, line_no)
@@ -446,7 +446,7 @@ def _read_register_deliveries(lines: _Lines, blocks: list[_Block], export: Sipri
     export.deliveries = _deliveries_by_deal(frame)
     export.notes.insert(
         0,
-        f"Understood as a {LAYOUT_LABELS['register_deliveries']}: "
+        f"Understood as a {LAYOUTS[REGISTER_DELIVERIES].description}: "
         f"{counted(len(frame), 'delivery row')} for {counted(len(deals), 'deal')}; yearly "
         "volumes are exact sums of 'TIV delivery values'.",
     )
@@ -534,7 +534,8 @@ def _read_register_legacy(lines: _Lines, blocks: list[_Block], export: SipriExpo
     export.deals = coerce_deals(deals)
     export.notes.insert(
         0,
-        f"Understood as a {LAYOUT_LABELS['register_legacy']}: {counted(len(export.deals), 'deal')}.",
+        f"Understood as a {LAYOUTS[REGISTER_LEGACY].description}: "
+        f"{counted(len(export.deals), 'deal')}.",
     )
     export.notes.append(
         "This 2014-era register report has no TIV columns, so it gives deals but no yearly "

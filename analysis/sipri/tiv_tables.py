@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from analysis import names
+from analysis.layouts import LAYOUTS, TIV_REGIONAL
 from analysis.schema import (
     MAX_YEAR,
     MIN_YEAR,
@@ -24,7 +25,6 @@ from analysis.sipri.model import (
     _SIPRI_CODES,
     _TOTAL_ROW,
     CATEGORIES,
-    LAYOUT_LABELS,
     MAX_TIV,
     SipriExport,
     SipriFormatError,
@@ -90,7 +90,7 @@ class _Table:
 
     @property
     def regional(self) -> bool:
-        return self.block.layout == "tiv_regional"
+        return self.block.layout == TIV_REGIONAL
 
     @property
     def label(self) -> str:
@@ -122,7 +122,7 @@ def _read_tiv_blocks(lines: _Lines, blocks: list[_Block], export: SipriExport, f
     export.scope = _tiv_scope({(bool(c), s) for _, c, s in tables})
     kinds = sorted({_describe_table(c, s) for _, c, s in tables})
     export.notes.insert(
-        0, f"Understood as a {LAYOUT_LABELS[export.layout]}: " + "; ".join(kinds) + "."
+        0, f"Understood as a {LAYOUTS[export.layout].description}: " + "; ".join(kinds) + "."
     )
     if frames:
         flows = pd.concat(frames, ignore_index=True)
@@ -135,7 +135,7 @@ def _read_tiv_blocks(lines: _Lines, blocks: list[_Block], export: SipriExport, f
 
 def _year_columns(header: list[str], block: _Block) -> list[tuple[int, int]]:
     """(column index, year) of the header's year columns; anything else but totals refused."""
-    label_cols = 2 if block.layout == "tiv_regional" else 1
+    label_cols = 2 if block.layout == TIV_REGIONAL else 1
     year_idx = []
     for j, cell in enumerate(header[label_cols:], start=label_cols):
         if _is_year(cell):
@@ -351,7 +351,7 @@ def _tiv_scope(kinds: set[tuple[bool, str]]) -> str:
 
 def _orientation(block, label, total_match, file_name, notes) -> tuple[str | None, str]:
     """(named country, side): side says what the rows are: 'suppliers' or 'recipients'."""
-    if block.layout == "tiv_regional":
+    if block.layout == TIV_REGIONAL:
         return None, "regional"
     title = _OLD_TITLE.match(block.title) if block.title else None
     if title:
