@@ -44,7 +44,7 @@ def tab(chromium_browser, india_url):  # chromium_browser: tests/conftest.py
 
 def _copy_link(tab) -> str:
     """Click the view's "Copy link" button and return what it put on the clipboard."""
-    frame = tab.frame_locator("iframe[title='st.iframe']").first
+    frame = tab.frame_locator("iframe[title='Copy link to this view']").first
     button = frame.get_by_role("button", name="Copy link")
     button.click()
     frame.get_by_role("button", name="Link copied").wait_for(state="visible")
