@@ -253,7 +253,9 @@ def main() -> None:
             "Registers of different vintages are listed side by side; SIPRI revises its data "
             "every spring, so the same deal can appear once per vintage."
         )
-    st.dataframe(display_frame(found), hide_index=True, key="deals_table")
+    # "–" where a register gives no value (a per-deal register has no weapon category), never a
+    # grey "None". The Styler's data alone: styling every cell of a whole register takes seconds.
+    st.dataframe(dash_missing(display_frame(found)).data, hide_index=True, key="deals_table")
     filters = {
         "Recipient": recipient,
         "Suppliers": ", ".join(suppliers) or "all",
