@@ -150,3 +150,13 @@ def test_missing_cells_show_a_dash_not_none(register_db):
     assert set(india["Weapon category"]) == {"–"}
     ukraine = table[table["Recipient"] == "Ukraine"]
     assert "–" not in set(ukraine["Weapon category"])
+
+
+def test_pipeline_note_counts_the_deals_left_out_in_plain_english(register_db):
+    """The per-delivery register's 4 Ukraine deals have no TIV for the order."""
+    store = Store(register_db)
+    store.import_bytes("register_deliveries.csv", (DATA / "register_deliveries.csv").read_bytes())
+    at = open_page(recipient="All recipients")
+    [note] = [t for t in texts(at, "caption") if "TIV of the order minus TIV delivered" in t]
+    assert "4 deals without a TIV for the order are left out." in note
+    assert "deal(s)" not in note
