@@ -26,6 +26,7 @@ from analysis.vocab import (
     country_phrase,
     delivered_share_text,
     period_label,
+    pp_text,
     share_text,
 )
 
@@ -366,6 +367,25 @@ def _dependency(kind: str, meta: ChartMeta, table: pd.DataFrame) -> list[str]:
     return [_sentence(first), _sentence(second)]
 
 
+def _release_diff(kind: str, meta: ChartMeta, table: pd.DataFrame) -> list[str]:
+    """The revisions of a recipient's supplier shares between two stored releases."""
+    whose = _whose(meta.filters, "Recipient", "the recipient's")
+    # "file.csv (data generated 13 Mar 2025)": the date, not the long file name.
+    dates = [meta.filters.get(f"Release {r}", "").rpartition(" (")[2].rstrip(")") for r in "AB"]
+    first = (
+        f"Horizontal bars of the revisions of {whose} supplier shares per SIPRI 5-year period "
+        f"between release A ({dates[0]}) and release B ({dates[1]}), in percentage points"
+    )
+    if table.empty:
+        return [_sentence(first)]
+    top = table.iloc[0]  # the table is sorted biggest revision first
+    second = (
+        f"The largest: {top['supplier']} in {top['period']}, from {share_text(top['share_a'])} "
+        f"to {share_text(top['share_b'])} ({pp_text(top['change_pp'])})"
+    )
+    return [_sentence(first), _sentence(second)]
+
+
 _DESCRIBERS: dict[str, Callable[[str, ChartMeta, pd.DataFrame], list[str]]] = {
     "import_mix": _stacked,
     "customers_over_time": _stacked,
@@ -374,6 +394,7 @@ _DESCRIBERS: dict[str, Callable[[str, ChartMeta, pd.DataFrame], list[str]]] = {
     "supplier_map": _map,
     "compare_import_mix": _compare,
     "dependency_trend": _dependency,
+    "release_diff": _release_diff,
 }
 
 

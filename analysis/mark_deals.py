@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from analysis.vocab import OTHERS, parse_period
+from analysis.vocab import OTHERS, counted, parse_period
 
 EXACT = "exact"
 ESTIMATE = "estimate (spread evenly over its delivery years)"
@@ -217,10 +217,12 @@ def _exact_from_deliveries(
 def _notes(estimated: int) -> list[str]:
     if not estimated:
         return []
+    its = "its" if estimated == 1 else "their"
     return [
-        f"{estimated} deal(s) delivered in years outside this span too, and their register gives "
-        "one TIV for all deliveries: their TIV here is that total spread evenly over the delivery "
-        "years (an estimate). The per-delivery register gives exact yearly values."
+        f"{counted(estimated, 'deal')} delivered in years outside this span too, and {its} "
+        f"register gives one TIV for all deliveries: {its} TIV here is that total spread evenly "
+        "over the delivery years (an estimate). The per-delivery register gives exact yearly "
+        "values."
     ]
 
 

@@ -67,7 +67,7 @@ def press_citations(table: pd.DataFrame) -> tuple[str, ...]:
 
 def footnote_text(citations: Iterable[str]) -> str:
     """The page footnote listing the sources of the published figures (empty without any)."""
-    items = [str(c) for c in citations if str(c).strip()]
+    items = list(dict.fromkeys(str(c) for c in citations if str(c).strip()))  # each once
     if not items:
         return ""
     return "Published figures as quoted by: " + "; ".join(items) + "."

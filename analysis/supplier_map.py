@@ -17,7 +17,7 @@ from analysis.chart_style import _plotly_texts
 from analysis.chart_tables import _require
 from analysis.events import Event
 from analysis.results import Chart
-from analysis.vocab import UNKNOWN_SUPPLIER
+from analysis.vocab import UNKNOWN_SUPPLIER, share_text
 
 
 @functools.lru_cache(maxsize=1)
@@ -26,6 +26,12 @@ def iso3_codes() -> dict[str, str]:
     path = Path(__file__).resolve().parent / "reference" / "iso3.csv"
     with path.open(encoding="utf-8", newline="") as handle:
         return {row["name"]: row["iso3"] for row in csv.DictReader(handle)}
+
+
+def _unmapped_share(share: float) -> str:
+    """A delivering supplier's share as SIPRI rounds it, never "0.0%" (it delivered something)."""
+    text = share_text(share)
+    return "less than 0.1%" if text == "0.0%" else text
 
 
 def build_supplier_map(
@@ -98,7 +104,7 @@ def build_supplier_map(
     unmapped = table[table["iso3"].isna() & (table["tiv"] > 0)]
     notes = []
     if not unmapped.empty:
-        parts = [f"{r.supplier} ({r.share:.1%})" for r in unmapped.itertuples()]
+        parts = [f"{r.supplier} ({_unmapped_share(r.share)})" for r in unmapped.itertuples()]
         notes.append("Not on the map: " + "; ".join(parts))
     notes.append(
         f"Shares of {recipient or 'the recipient'}'s imports, {years[0]}-{years[1]} (TIV summed over the years)."

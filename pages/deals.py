@@ -10,6 +10,7 @@ from analysis.chart_meta import ChartMeta
 from analysis.deals import filter_deals, no_match_sentence
 from analysis.export import chart_data_csv
 from analysis.pipeline import latest_deals, orders_pipeline
+from analysis.vocab import counted
 from pages.common import (
     DEFAULT_COUNTRY,
     dash_missing,
@@ -135,7 +136,8 @@ def _show_pipeline(deals: pd.DataFrame) -> None:
         "(never below zero per deal). Deliveries lag orders by years."
     ]
     if excluded:
-        notes.append(f"{excluded} deal(s) without a TIV for the order are left out.")
+        verb = "is" if excluded == 1 else "are"
+        notes.append(f"{counted(excluded, 'deal')} without a TIV for the order {verb} left out.")
     if "vintage" in pipeline.columns and pipeline["vintage"].notna().any():
         notes.append(f"Data generated {pipeline['vintage'].iloc[0]}.")
     st.caption(" ".join(notes))
@@ -253,7 +255,9 @@ def main() -> None:
             "Registers of different vintages are listed side by side; SIPRI revises its data "
             "every spring, so the same deal can appear once per vintage."
         )
-    st.dataframe(display_frame(found), hide_index=True, key="deals_table")
+    # "–" where a register gives no value (a per-deal register has no weapon category), never a
+    # grey "None". The Styler's data alone: styling every cell of a whole register takes seconds.
+    st.dataframe(dash_missing(display_frame(found)).data, hide_index=True, key="deals_table")
     filters = {
         "Recipient": recipient,
         "Suppliers": ", ".join(suppliers) or "all",

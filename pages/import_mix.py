@@ -6,11 +6,11 @@ import pandas as pd
 import streamlit as st
 
 from analysis import estimates, sources, views
+from analysis.blanks import COMPUTED_REASONS, share_cells, tiv_cells
 from analysis.categories import NO_CATEGORIES_SENTENCE, NO_SPLIT_CATEGORIES_SENTENCE
 from analysis.colors import capped_top_n
 from analysis.event_window import window_table
 from analysis.periods import anchor_years, requested_anchor
-from analysis.shares import sipri_round
 from analysis.vocab import country_phrase
 from pages.cached_views import category_mix as _category_view
 from pages.cached_views import category_periods as _category_periods
@@ -42,7 +42,7 @@ from pages.common import (
 )
 from pages.embed import embed_mode, share_panel, show_embedded
 from pages.mark_panel import show_clicked_deals
-from pages.published_figures import published_section
+from pages.published_figures import published_section, table_with_reasons
 
 through_app()
 
@@ -241,11 +241,11 @@ if country in with_categories:
     if period_names:
         columns = {"Weapon category": per_period["category"]}
         for name in period_names:
-            columns[f"Share {name}"] = [sipri_round(v) for v in per_period[f"share {name}"]]
-            columns[f"TIV {name} (millions)"] = per_period[f"tiv {name}"].round(1)
-        st.dataframe(
-            dash_missing(pd.DataFrame(columns)), hide_index=True, key="mix_categories_table"
-        )
+            # A category that delivered nothing in a period is blank there, not "0.0%".
+            tiv = per_period[f"tiv {name}"]
+            columns[f"Share {name}"] = share_cells(per_period[f"share {name}"], tiv)
+            columns[f"TIV {name} (millions)"] = tiv_cells(tiv, 1)
+        table_with_reasons(pd.DataFrame(columns), COMPUTED_REASONS, key="mix_categories_table")
         st.caption(
             f"Each category's share of {md_escape(country_phrase(country, possessive=True))} "
             "imports per SIPRI 5-year period "

@@ -341,7 +341,17 @@ def test_supplier_map_uses_iso3_and_lists_unmappable():
     assert fig.data[0].locations == ("USA", "TUR", "ARE")
     assert fig.data[0].z == (40.0, 10.0, 10.0)
     note = annotations_by_name(fig)["note-0"].text
-    assert note == "Not on the map: Soviet Union (30.0%); unknown supplier(s) (10.0%)"
+    assert note == "Not on the map: Soviet Union (30%); unknown supplier(s) (10%)"
+
+
+def test_supplier_map_note_never_prints_a_positive_share_as_zero():
+    """India 2019-23: unknown supplier(s) delivered 0.5 TIV of some 12,000, shown as "0.0%"."""
+    frame = pd.DataFrame(
+        {"supplier": ["Russia", "Soviet Union", None], "tiv": [12000.0, 900.0, 0.5]}
+    )
+    chart = build_supplier_map(frame, meta=META, years=(2019, 2023), recipient="India")
+    note = annotations_by_name(chart.figure)["note-0"].text
+    assert note == "Not on the map: Soviet Union (7.0%); unknown supplier(s) (less than 0.1%)"
 
 
 def test_iso3_mapping_covers_sipri_short_names():

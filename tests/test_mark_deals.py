@@ -157,3 +157,12 @@ def test_trace_names_map_back_to_suppliers_and_the_deals_page_link():
         "deals?recipient=India&delivered=2019-2023&suppliers=Korea%2C+South"
     )
     assert "suppliers" not in deals_page_query(Mark("India", OTHERS, 2021, 2021))
+
+
+def test_the_estimate_note_counts_deals_in_plain_english():
+    one = deals_behind(DEALS, Mark("India", "Russia", 2021, 2021)).notes[0]
+    assert one.startswith("1 deal delivered in years outside this span too, and its register")
+    assert "its TIV here is that total" in one and "deal(s)" not in one
+    two = deals_behind(DEALS, Mark("India", OTHERS, 2021, 2021, ("Israel",))).notes[0]
+    assert two.startswith("2 deals delivered in years outside this span too, and their register")
+    assert "their TIV here is that total" in two

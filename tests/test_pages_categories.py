@@ -129,3 +129,23 @@ def test_ukraine_sample_period_table(db, sample_path):
     at.radio(key="mix_by").set_value("period").run()
     assert not at.exception
     assert len(at.get("plotly_chart")) == 2
+
+
+def test_category_period_table_leaves_a_period_without_deliveries_blank(db):
+    """A category delivered nothing in 2014-18: its share and TIV there are "–", not 0.0%."""
+    fixture = (DATA / "register_deliveries.csv").read_text(encoding="utf-8")
+    head = fixture[: fixture.index("101,Australia")]
+    rows = [
+        "201,Australia,Ukraine,UFH 155mm,towed gun,Artillery,2019,No,6,No,2019,No,New,1,1,6,No",
+        "202,United States,Ukraine,Javelin,missile,Missiles,2013,No,10,No,2014,No,New,1,1,10,No",
+        "202,United States,Ukraine,Javelin,missile,Missiles,2013,No,10,No,2020,No,New,1,1,10,No",
+        "203,Germany,Ukraine,Gepard,SPAAG,Air-defence systems,2017,No,4,No,2018,No,New,1,1,4,No",
+        "203,Germany,Ukraine,Gepard,SPAAG,Air-defence systems,2017,No,4,No,2023,No,New,1,1,4,No",
+    ]
+    assert Store(db).import_bytes("ukraine_2014-2023.csv", (head + "\n".join(rows)).encode()).ok
+    at = _open(country="Ukraine", by="period")
+    [table] = [t.value for t in at.dataframe if "Weapon category" in t.value.columns]
+    artillery = table.set_index("Weapon category").loc["Artillery"]
+    assert artillery["Share 2014-18"] == "–" and artillery["TIV 2014-18 (millions)"] == "–"
+    assert artillery["Share 2019-23"] == "30%"
+    assert "0.0%" not in set(table.astype(str).to_numpy().ravel())

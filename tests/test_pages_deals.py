@@ -131,3 +131,32 @@ def test_india_register_s400_finds_the_missiles_for_it(db, sample_path):
     assert list(table["Year of order"]) == sorted(table["Year of order"], reverse=True)
     at = search(at, "AK-203")
     assert any("major conventional arms only" in t for t in texts(at, "info"))
+
+
+def test_missing_cells_show_a_dash_not_none(register_db):
+    """Registers of two layouts side by side: the per-deal one has no weapon category and some
+    deals no TIV for the order; the table shows "–" there, never a grey "None"."""
+    store = Store(register_db)
+    outcome = store.import_bytes(
+        "register_deliveries.csv", (DATA / "register_deliveries.csv").read_bytes()
+    )
+    assert outcome.status == "stored"
+    at = open_page(recipient="All recipients")
+    table = deal_table(at)
+    assert len(table) == 9  # 5 deals to India (per-deal) and 4 to Ukraine (per-delivery)
+    for column in ("Weapon category", "TIV of the order (millions)", "Number ordered"):
+        assert not table[column].isna().any(), column
+    india = table[table["Recipient"] == "India"]
+    assert set(india["Weapon category"]) == {"–"}
+    ukraine = table[table["Recipient"] == "Ukraine"]
+    assert "–" not in set(ukraine["Weapon category"])
+
+
+def test_pipeline_note_counts_the_deals_left_out_in_plain_english(register_db):
+    """The per-delivery register's 4 Ukraine deals have no TIV for the order."""
+    store = Store(register_db)
+    store.import_bytes("register_deliveries.csv", (DATA / "register_deliveries.csv").read_bytes())
+    at = open_page(recipient="All recipients")
+    [note] = [t for t in texts(at, "caption") if "TIV of the order minus TIV delivered" in t]
+    assert "4 deals without a TIV for the order are left out." in note
+    assert "deal(s)" not in note

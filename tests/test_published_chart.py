@@ -118,3 +118,11 @@ def test_titles_and_sentences_name_countries_with_the_where_needed():
     assert world.meta.title == "Where the Philippines' arms imports came from, 2020-21"
     with pytest.raises(ValueError, match="no deliveries from the Netherlands"):
         views.customers_view(flows, exporter="Netherlands")
+
+
+def test_footnote_names_each_source_once():
+    """The Overview cards for 2009-13 and 2019-23 both come from the seed article: the footnote
+    under them names it once."""
+    moscow = "The Moscow Times, citing Reuters and SIPRI (seed article, Dec 2025)"
+    text = footnote_text([moscow, "SIPRI fact sheet, Mar 2019", moscow, " "])
+    assert text == f"Published figures as quoted by: {moscow}; SIPRI fact sheet, Mar 2019."

@@ -98,3 +98,17 @@ def test_revision_view_is_an_exportable_chart():
     assert view.data.equals(share_revisions(OLD, NEW, "India"))
     footer = [a.text for a in view.fig.layout.annotations if a.name == "source"]
     assert footer and "SIPRI" in footer[0]
+
+
+def test_revision_chart_is_described_from_what_it_plots():
+    """Not just its title: which releases, how many revisions, the largest one in numbers."""
+    from analysis.alt_text import describe_view
+
+    view = revision_view(OLD, NEW, "India", names=("2024.csv", "2025.csv"))
+    text = describe_view(view)
+    assert text.startswith(
+        "Horizontal bars of the revisions of India's supplier shares per SIPRI 5-year period "
+        "between release A (data generated 11 Mar 2024) and release B (data generated "
+        "10 Mar 2025), in percentage points."
+    )
+    assert "The largest: Russia in 2019-23, from 50% to 55% (+4.8 pp)." in text
