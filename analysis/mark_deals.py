@@ -131,6 +131,35 @@ def _in_span(years: object, first: int, last: int) -> tuple[int, int]:
     return sum(first <= int(y) <= last for y in years), len(years)
 
 
+def one_register(
+    deals: pd.DataFrame, recipient: str, preferred: Sequence[int]
+) -> tuple[pd.DataFrame, int | None]:
+    """The deals of the one register that lists ``recipient``'s deals, first of ``preferred``.
+
+    Registers of different layouts or vintages list the same deal again, often under another
+    designation ("Deepak" / "Deepak-2"), which no key can match: summing over every stored
+    register would count such a deal twice. The deals behind a segment therefore come from
+    one register: the first of ``preferred`` (the chart's own export, then the exports the
+    source rule ranks for the recipient) that lists any of its deals.
+
+    Args:
+        deals: every stored register's deals, with ``dataset_id``.
+        recipient: the chart's recipient.
+        preferred: dataset ids, the most preferred first.
+
+    Returns:
+        That register's deals and its dataset id; the deals unchanged and None when no
+        preferred register lists the recipient (or the deals carry no dataset id).
+    """
+    if deals.empty or "dataset_id" not in deals.columns:
+        return deals, None
+    listed = set(deals.loc[deals["recipient"] == recipient, "dataset_id"].dropna().astype(int))
+    for dataset_id in preferred:
+        if int(dataset_id) in listed:
+            return deals[deals["dataset_id"] == dataset_id], int(dataset_id)
+    return deals, None
+
+
 def deals_behind(
     deals: pd.DataFrame,
     mark: Mark,

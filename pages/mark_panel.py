@@ -13,12 +13,14 @@ from analysis.mark_deals import (
     deals_behind,
     deals_page_query,
     mark_from_point,
+    one_register,
     supplier_of_trace,
 )
 from analysis.pipeline import latest_deals
+from analysis.sources import candidates, source_phrase
 from analysis.views import ChartView
 from analysis.vocab import OTHERS
-from pages.common import dash_missing, load_deals, load_deliveries, md_escape
+from pages.common import dash_missing, load_deals, load_deliveries, load_flows, md_escape
 
 SMALL_TABLE = 25
 CLICK_HINT = "Click a bar segment to list the deals behind it (SIPRI trade register)."
@@ -61,6 +63,16 @@ def _table(found: pd.DataFrame, span: str) -> pd.DataFrame:
     )
 
 
+def _register_deals(view: ChartView, recipient: str) -> tuple[pd.DataFrame, str | None]:
+    """The deals of one register (the chart's own, else the source rule's first that lists the
+    recipient), each deal once, and the phrase naming that register (None when not one)."""
+    flows = load_flows()
+    ranked = [*view.sources, *candidates(flows, recipient)]
+    deals, dataset_id = one_register(load_deals(), recipient, [s.dataset_id for s in ranked])
+    source = next((s for s in ranked if s.dataset_id == dataset_id), None)
+    return latest_deals(deals), source_phrase(source) if source is not None else None
+
+
 def show_clicked_deals(
     selection: object, view: ChartView, *, recipient: str, by: str, merge_lineage: bool, key: str
 ) -> None:
@@ -83,7 +95,7 @@ def show_clicked_deals(
             f"**Deals behind the segment: {md_escape(supplier)} → {md_escape(recipient)}, "
             f"{mark.span_text}**"
         )
-        deals = latest_deals(load_deals())
+        deals, used = _register_deals(view, recipient)
         if deals.empty or not (deals["recipient"] == recipient).any():
             st.info(md_escape(NEEDS_REGISTER.format(country=recipient)), icon=":material/list_alt:")
             return
@@ -106,6 +118,8 @@ def show_clicked_deals(
                 st.dataframe(table, hide_index=True, key=f"{key}_clicked_table")
         for note in found.notes:
             st.caption(md_escape(note))
+        if used is not None:
+            st.caption(md_escape(f"Deals from {used}."))
         st.page_link(
             "pages/deals.py",
             label="Open these deals on the Deals page",

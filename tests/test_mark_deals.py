@@ -13,8 +13,10 @@ from analysis.mark_deals import (
     deals_page_link,
     deals_page_query,
     mark_from_point,
+    one_register,
     supplier_of_trace,
 )
+from analysis.pipeline import latest_deals
 from analysis.schema import coerce_deals
 from analysis.sipri import read_sipri
 from analysis.vocab import OTHERS
@@ -166,3 +168,23 @@ def test_the_estimate_note_counts_deals_in_plain_english():
     two = deals_behind(DEALS, Mark("India", OTHERS, 2021, 2021, ("Israel",))).notes[0]
     assert two.startswith("2 deals delivered in years outside this span too, and their register")
     assert "their TIV here is that total" in two
+
+
+def test_one_register_keeps_a_deal_listed_by_two_registers_under_two_designations_once():
+    """Two stored registers list the same deal as "Deepak" and "Deepak-2": no key matches
+    them, so summing both would count it twice; the deals come from one register."""
+    per_deal = _deals([(1, "India", "Italy", "Deepak", [2010, 2011], 100.0)])
+    per_delivery = _deals([(9, "India", "Italy", "Deepak-2", [2010, 2011], 100.0)]).assign(
+        dataset_id=2
+    )
+    both = pd.concat([per_deal, per_delivery], ignore_index=True)
+    mark = Mark("India", "Italy", 2009, 2013)
+    assert deals_behind(latest_deals(both), mark).total_tiv == 200.0  # the double count
+
+    chosen, used = one_register(both, "India", [2, 1])
+    assert used == 2 and chosen["designation"].tolist() == ["Deepak-2"]
+    assert deals_behind(chosen, mark).total_tiv == 100.0
+    # The chart's own export first; a preferred register not listing India is skipped.
+    assert one_register(both, "India", [7, 1])[1] == 1
+    rest, none = one_register(both, "India", [7])
+    assert none is None and len(rest) == 2  # no preferred register: every deal, as before
