@@ -17,16 +17,12 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from analysis.charts import (
-    PLOT_HEIGHT_PX,
-    ChartMeta,
-    _EventDrawing,
-    _finish,
-    aggregate_top_n,
-    mix_by_period_data,
-    mix_by_year_data,
-    plotly_text,
-)
+from analysis import vocab
+from analysis.chart_events import _EventDrawing
+from analysis.chart_finish import _finish
+from analysis.chart_meta import ChartMeta
+from analysis.chart_style import PLOT_HEIGHT_PX, plotly_text
+from analysis.chart_tables import mix_by_period_data, mix_by_year_data
 from analysis.colors import capped_top_n, color_map
 from analysis.names import name_kind
 from analysis.recipient_data import ESTIMATED_NOTE, provenance_notes, recipient_years
@@ -185,7 +181,7 @@ def _kept_suppliers(rows: pd.DataFrame, top_n: int | None) -> list[str]:
     """
     totals = rows.groupby("recipient")["tiv"].transform("sum")
     weighted = rows.assign(weight=(rows["tiv"] / totals.where(totals > 0)).fillna(0.0))
-    ranked = aggregate_top_n(weighted, "supplier", top_n, value="weight", by=())
+    ranked = vocab.top_n(weighted, "supplier", top_n, value="weight", by=())
     ranked = ranked[ranked["supplier"] != OTHERS]
     ranked = ranked.sort_values(["weight", "supplier"], ascending=[False, True], kind="stable")
     names = [str(s) for s in ranked["supplier"]]

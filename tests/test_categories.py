@@ -21,7 +21,7 @@ from analysis.categories import (
     period_table,
 )
 from analysis.category_view import category_view
-from analysis.charts import ChartMeta
+from analysis.chart_meta import ChartMeta
 from analysis.events import Event
 from analysis.store import Store
 

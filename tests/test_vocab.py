@@ -7,7 +7,8 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from analysis.charts import ChartMeta, build_period_comparison
+from analysis.chart_meta import ChartMeta
+from analysis.period_comparison import build_period_comparison
 from analysis.shares import sipri_round
 from analysis.vocab import parse_period, period_label, share_text
 
