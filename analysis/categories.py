@@ -19,13 +19,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from analysis.category_colors import (  # noqa: F401 - re-exported for the pages and tests
-    CATEGORY_COLORS,
-    OTHER_CATEGORY,
-    UNKNOWN_CATEGORY,
-    category_color,
-    category_colors,
-)
+from analysis.category_colors import OTHER_CATEGORY, UNKNOWN_CATEGORY, category_colors
 from analysis.chart_events import (
     _draw_events_on_dates,
     _draw_events_on_periods,

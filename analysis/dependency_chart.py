@@ -17,19 +17,13 @@ import plotly.graph_objects as go
 from analysis.chart_finish import footer_annotations
 from analysis.chart_meta import ChartMeta
 from analysis.chart_style import DEFAULT_HEIGHT_PX, FOOTER_WRAP_CHARS, PRINT_TEMPLATE, plotly_text
+from analysis.recipient_data import has_recipient_data, provenance_notes, recipient_years
 from analysis.results import Chart, LoadedFlows
 from analysis.shares import Period, dependency, sipri_periods, sipri_round
-from analysis.views import (
-    ChartView,
-    chart_view,
-    has_recipient_data,
-    lineage_label,
-    provenance_notes,
-    recipient_years,
-    vintage_date,
-)
+from analysis.tables import vintage_date
+from analysis.views import ChartView, chart_view
 from analysis.vintages import choose
-from analysis.vocab import country_phrase, period_label
+from analysis.vocab import country_phrase, lineage_label, period_label
 
 DEPENDENCY_PERIODS = 5  # the last quarter-century, as the Overview's story
 PERIOD_YEARS = 5

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.results import WORLD_SHARE, Flows, WorldShare, newest_vintage, validate, whole
-from analysis.world_sources import NoWorldSource, deliveries, world_rows  # noqa: F401
+from analysis.world_sources import deliveries, world_rows
 
 Period = tuple[int, int]
 
