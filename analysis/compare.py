@@ -39,13 +39,19 @@ from analysis.shares import (
     Period,
     period_shares,
     sipri_periods,
-    sipri_round,
     yearly_shares,
 )
 from analysis.tables import vintage_date, vintage_text
 from analysis.views import BY_OPTIONS, MEASURES, ChartView, chart_view
 from analysis.vintages import choose
-from analysis.vocab import OTHERS, UNKNOWN_SUPPLIER, lineage_label, period_label, period_labels
+from analysis.vocab import (
+    OTHERS,
+    UNKNOWN_SUPPLIER,
+    lineage_label,
+    period_label,
+    period_labels,
+    share_text,
+)
 
 MIN_COUNTRIES = 2
 MAX_COUNTRIES = 6
@@ -313,10 +319,10 @@ def period_share_table(
             for (start, end), label in zip(periods, labels, strict=True):
                 in_period = shares[(shares["start"] == start) & (shares["end"] == end)]
                 if in_period.empty or not np.isfinite(in_period["share"]).any():
-                    columns[f"{name} {label}"].append(sipri_round(float("nan")))
+                    columns[f"{name} {label}"].append(share_text(float("nan")))
                     continue
                 share = float(in_period.loc[in_period["supplier"] == name, "share"].sum())
-                columns[f"{name} {label}"].append(sipri_round(share))
+                columns[f"{name} {label}"].append(share_text(share))
         partial = any(c.startswith("Only part") for c in provenance_notes(mine, country))
         coverage.append("PARTIAL" if partial else "all suppliers")
     columns["Coverage"] = coverage

@@ -10,8 +10,7 @@ from analysis.categories import NO_CATEGORIES_SENTENCE, NO_SPLIT_CATEGORIES_SENT
 from analysis.colors import capped_top_n
 from analysis.event_window import window_table
 from analysis.periods import anchor_years, requested_anchor
-from analysis.shares import sipri_round
-from analysis.vocab import country_phrase
+from analysis.vocab import country_phrase, share_text
 from pages.cached_views import category_mix as _category_view
 from pages.cached_views import category_periods as _category_periods
 from pages.cached_views import category_recipients as _category_recipients
@@ -241,7 +240,7 @@ if country in with_categories:
     if period_names:
         columns = {"Weapon category": per_period["category"]}
         for name in period_names:
-            columns[f"Share {name}"] = [sipri_round(v) for v in per_period[f"share {name}"]]
+            columns[f"Share {name}"] = [share_text(v) for v in per_period[f"share {name}"]]
             columns[f"TIV {name} (millions)"] = per_period[f"tiv {name}"].round(1)
         st.dataframe(
             dash_missing(pd.DataFrame(columns)), hide_index=True, key="mix_categories_table"
