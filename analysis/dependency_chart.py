@@ -1,7 +1,7 @@
 """Dependency on suppliers: top supplier's share, top-3 share and HHI per SIPRI period.
 
 A pure table formatter, a pure chart builder (a small trend chart in the look of
-analysis.charts) and the view the Overview page and the CLI can call.
+analysis.chart_style) and the view the Overview page and the CLI can call.
 """
 
 from __future__ import annotations

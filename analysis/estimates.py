@@ -65,7 +65,7 @@ def recipient_register_deals(
 def world_register_deals(flows: pd.DataFrame, deals: pd.DataFrame | None) -> pd.DataFrame | None:
     """The deals behind world shares and ranks when a per-deal register of all countries is
     their source (the export ``world_sources.world_rows`` picks), else None (flows with a pinned
-    export are read as before the pin, like ``shares.world_share_and_rank``)."""
+    export are read as before the pin, like ``world_shares.world_share_and_rank``)."""
     flows = frame_of(whole(flows)) if isinstance(flows, LoadedFlows) else flows
     if flows is None or flows.empty or deals is None or deals.empty or "scope" not in flows:
         return None
