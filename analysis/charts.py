@@ -22,7 +22,6 @@ from analysis.chart_events import (
     _EventDrawing,
     _list_outside,
     _year_span,
-    events_for_chart,
 )
 from analysis.chart_finish import _finish
 from analysis.chart_meta import ChartMeta
@@ -35,7 +34,7 @@ from analysis.chart_tables import (
     mix_by_year_data,
 )
 from analysis.colors import color_map
-from analysis.events import Event
+from analysis.events import Event, events_for
 from analysis.results import Chart
 from analysis.vocab import moving_average
 
@@ -68,7 +67,7 @@ def _stacked_by_year(
         table, note = _add_moving_average(fig, table, series, measure, moving_average_of)
         notes.append(note)
     span = _axis_span(table, year_range, axis_end)
-    shown = events_for_chart(events, country, hidden_categories)
+    shown = events_for(events, country, hidden=hidden_categories)
     if span is None:
         drawing = _EventDrawing()
         _list_outside(drawing, shown, None)
@@ -321,7 +320,7 @@ def build_import_mix_by_period(
                 "<br>%{customdata[1]:.1%} of the period<extra></extra>"
             ),
         )
-    shown = events_for_chart(events, recipient, hidden_categories)
+    shown = events_for(events, recipient, hidden=hidden_categories)
     drawing = _draw_events_on_periods(fig, shown, periods)
     fig.update_layout(
         barmode="relative",

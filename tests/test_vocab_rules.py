@@ -8,7 +8,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from analysis import chart_events, chart_tables, colors, shares, vocab
+from analysis import chart_tables, colors, shares, vocab
 from analysis.events import Event, events_for
 from analysis.schema import FLOW_COLUMNS
 from analysis.top_suppliers import top_suppliers
@@ -88,5 +88,5 @@ def test_one_event_filter_for_pages_and_charts():
     assert events_for(events, None) == [india, turkey, world]  # by date, then title
     assert events_for(events, "India", hidden=["conflict"]) == [india]
     assert events_for(events, "Turkey") == [turkey, world]  # any SIPRI spelling
-    assert chart_events.events_for_chart(events, "India", ["visit"]) == [world]
-    assert chart_events.event_end(Event(day, "x", end=dt.date(2020, 2, 1))) == dt.date(2020, 2, 1)
+    assert Event(day, "x", end=dt.date(2020, 2, 1)).last_day == dt.date(2020, 2, 1)
+    assert Event(day, "x").last_day == day
