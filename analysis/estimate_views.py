@@ -114,19 +114,7 @@ def _hatch_traces(
 
 
 def _legend_entry(fig: go.Figure) -> None:
-    fig.add_bar(
-        # One empty point: a trace without any is left out of the legend.
-        x=[None],
-        y=[None],
-        name=YEARS_LEGEND.replace(" evenly", "<br>evenly"),
-        marker={
-            "color": "#FFFFFF",
-            "line": {"color": estimate_marks.RANGE_COLOR, "width": 0.5},
-            "pattern": {**estimate_marks.HATCH, "fgcolor": estimate_marks.RANGE_COLOR},
-        },
-        legendrank=2000,
-        hoverinfo="skip",
-    )
+    estimate_marks.hatch_legend(fig, YEARS_LEGEND.replace(" evenly", "<br>evenly"))
 
 
 def _with_estimate(fig: go.Figure, sentence: str) -> None:
