@@ -50,10 +50,10 @@ def build_period_comparison(
     table = comparison_table(shares, period_a, period_b, top_n)
     label_a, label_b = plotly_text(period_a), plotly_text(period_b)
     fig = go.Figure()
-    _add_dumbbells(fig, table, period_a, period_b)
     values = table[[f"share_{period_a}", f"share_{period_b}"]].to_numpy(dtype="float64")
     x_max = float(np.nanmax(values)) if values.size and np.isfinite(values).any() else 1.0
     x_max = x_max if x_max > 0 else 1.0
+    _add_dumbbells(fig, table, period_a, period_b, x_max)
     shown = events_for(events, recipient, hidden=hidden_categories)
     drawing = _list_events_in_years(shown, [parse_period(period_a), parse_period(period_b)])
     fig.update_layout(
@@ -116,7 +116,21 @@ def comparison_table(
     return table
 
 
-def _add_dumbbells(fig: go.Figure, table: pd.DataFrame, period_a: str, period_b: str) -> None:
+# Labels of markers closer than this (a fraction of the largest share) to the left edge start
+# at the marker instead of being centred on it: "no deliveries (-93.3 pp)" at 0 was cut.
+NEAR_LEFT_EDGE = 0.2
+
+
+def label_positions(values: Iterable[float], x_max: float, side: str) -> list[str]:
+    """Text positions for value labels ``side`` ("top" or "bottom") of their markers:
+    right of the marker near the left edge of the axis, centred elsewhere."""
+    near = [not v > NEAR_LEFT_EDGE * x_max for v in values]  # a missing value counts as 0
+    return [f"{side} right" if n else f"{side} center" for n in near]
+
+
+def _add_dumbbells(
+    fig: go.Figure, table: pd.DataFrame, period_a: str, period_b: str, x_max: float
+) -> None:
     """A grey connector per supplier, a hollow marker for ``period_a`` and a filled one for
     ``period_b``, each labelled with the share (the later one with the change too)."""
     suppliers = table["supplier"].tolist()
@@ -142,7 +156,7 @@ def _add_dumbbells(fig: go.Figure, table: pd.DataFrame, period_a: str, period_b:
         name=label_a,
         marker={"symbol": "circle-open", "size": 13, "color": colors, "line": {"width": 2.5}},
         text=[delivered_share_text(v) for v in table[f"share_{period_a}"]],
-        textposition="top center",
+        textposition=label_positions(table[f"share_{period_a}"], x_max, "top"),
         hovertemplate="%{y} " + label_a + ": %{x:.1%}<extra></extra>",
     )
     fig.add_scatter(
@@ -155,6 +169,6 @@ def _add_dumbbells(fig: go.Figure, table: pd.DataFrame, period_a: str, period_b:
             f"{delivered_share_text(v)} ({pp_text(c)})"
             for v, c in zip(table[f"share_{period_b}"], table["change_pp"], strict=True)
         ],
-        textposition="bottom center",
+        textposition=label_positions(table[f"share_{period_b}"], x_max, "bottom"),
         hovertemplate="%{y} " + label_b + ": %{x:.1%}<extra></extra>",
     )

@@ -47,7 +47,7 @@ from analysis.shares import (
 )
 from analysis.supplier_map import build_supplier_map
 from analysis.tables import vintage_date
-from analysis.vintages import choose
+from analysis.vintages import COMPLETE_FOR, choose
 from analysis.vocab import (
     country_phrase,
     lineage_label,
@@ -481,10 +481,17 @@ def customers_view(
         measure=measure,
         top_n=capped_top_n(top_n),
     )
-    notes = [
-        f"Counts only the recipients in the loaded data ({recipients}). For the whole picture "
-        f"load an 'exports from {_the(exporter)}' table or the full trade register."
-    ]
+    # Said only when no export counted covers the exporter whole (its exports table, a world
+    # table or register): then the loaded recipients may be all of its customers shown.
+    complete = any(s.scope in COMPLETE_FOR["supplier"] for s in result.sources)
+    notes = (
+        []
+        if complete
+        else [
+            f"Counts only the recipients in the loaded data ({recipients}). For the whole "
+            f"picture load an 'exports from {_the(exporter)}' table or the full trade register."
+        ]
+    )
     return chart_view(chart, meta, notes, shown, "computed")
 
 

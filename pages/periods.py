@@ -120,6 +120,20 @@ def _new_anchor() -> None:
         st.session_state.pop(key, None)
 
 
+def _url_anchor(source: int | None) -> str:
+    """The URL's ``end=``, unless the source picker has just changed the export: then the
+    anchor (and the pair) go back to the new export's defaults. An ``end=`` set for this
+    export (a link, or the user's choice after picking it) is kept."""
+    before = st.session_state.get("periods_end_source", source)
+    st.session_state["periods_end_source"] = source
+    if before == source:
+        return url_value("end", "")
+    st.session_state.pop("periods_end", None)
+    st.query_params.pop("end", None)
+    _new_anchor()
+    return ""
+
+
 @st.cache_data(show_spinner=False, max_entries=8)
 def _self_check(token: str, country: str) -> SelfCheck:
     return tables.self_check(load_flows(), country)
@@ -171,7 +185,7 @@ c0, c1, c2, c3 = st.columns([2, 2, 2, 3])
 anchor = c0.selectbox(
     "Latest period ends in",
     years,
-    index=years.index(requested_anchor(span, url_value("end", ""), url_value("b", ""))),
+    index=years.index(requested_anchor(span, _url_anchor(source_id), url_value("b", ""))),
     key="periods_end",
     on_change=_new_anchor,
     help="SIPRI's 5-year periods are counted back from this year.",
