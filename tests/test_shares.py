@@ -198,7 +198,7 @@ def test_latest_complete_periods_stays_inside_the_data():
         (np.nan, "n/a"),
     ],
 )
-def test_sipri_round(share, text):
+def test_share_text_prints_shares_the_sipri_way(share, text):
     assert share_text(share) == text
 
 

@@ -31,7 +31,6 @@ from .conftest import examples
 )
 def test_share_text_is_sipris_rounding(share, text):
     assert share_text(share) == text
-    assert share_text(share) == text
 
 
 @settings(max_examples=examples(200), deadline=None)
