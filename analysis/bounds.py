@@ -240,7 +240,7 @@ def _rank_range(volumes: pd.DataFrame, country: str) -> dict[str, object]:
     if mine.empty:
         return {"rank": pd.NA, "rank_best": pd.NA, "rank_worst": pd.NA}
     est, low, high = (float(mine[c].iloc[0]) for c in BOUND_COLUMNS)
-    # Ties share the better rank (rank method "min", as world_share.world_share_and_rank).
+    # Ties share the better rank (rank method "min", as world_shares.world_share_and_rank).
     rank = 1 + int((others["tiv"] > est).sum()) if est > 0 else pd.NA
     best = 1 + int((others["tiv_low"] > high).sum())
     worst = 1 + int((others["tiv_high"] > low).sum())

@@ -19,26 +19,18 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from analysis.category_colors import (  # noqa: F401 - re-exported for the pages and tests
-    CATEGORY_COLORS,
-    OTHER_CATEGORY,
-    UNKNOWN_CATEGORY,
-    category_color,
-    category_colors,
-)
-from analysis.charts import (
-    ChartMeta,
+from analysis.category_colors import OTHER_CATEGORY, UNKNOWN_CATEGORY, category_colors
+from analysis.chart_events import (
     _draw_events_on_dates,
     _draw_events_on_periods,
     _EventDrawing,
-    _finish,
     _list_outside,
-    _plotly_texts,
-    _year_midpoint,
     _year_span,
-    _year_width_ms,
-    plotly_text,
 )
+from analysis.chart_finish import _finish
+from analysis.chart_meta import ChartMeta
+from analysis.chart_style import _plotly_texts, plotly_text
+from analysis.chart_tables import _year_midpoint, _year_width_ms
 from analysis.events import Event, events_for
 from analysis.results import CATEGORY_BY_PERIOD, CATEGORY_BY_YEAR, Chart, frame_of, validate
 from analysis.shares import Period, sipri_periods

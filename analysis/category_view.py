@@ -15,7 +15,7 @@ from analysis.categories import (
     category_rows,
     category_sources,
 )
-from analysis.charts import ChartMeta
+from analysis.chart_meta import ChartMeta
 from analysis.events import Event, events_for
 from analysis.layouts import LAYOUTS, REGISTER_DELIVERIES, TIV_TABLE
 from analysis.results import loaded

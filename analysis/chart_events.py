@@ -26,7 +26,7 @@ from analysis.chart_style import (
     plotly_text,
 )
 from analysis.event_layout import place_markers
-from analysis.events import CATEGORIES, Event, events_for
+from analysis.events import CATEGORIES, Event
 from analysis.vocab import parse_period
 
 EVENT_DASH = {
@@ -58,14 +58,9 @@ def hidden_event_categories(hidden: Iterable[str]) -> tuple[str, ...]:
 # Events: selection, dates, placement
 
 
-def event_end(event: Event) -> dt.date:
-    """The last day of an event (its start for a single-day event)."""
-    return event.last_day
-
-
 def event_date_text(event: Event) -> str:
     """Human date of an event: "5 Dec 2025", "29–30 Oct 2025", "30 Nov – 2 Dec 2025"."""
-    start, end = event.start, event_end(event)
+    start, end = event.start, event.last_day
     if end == start:
         return f"{start.day} {start:%b %Y}"
     if (start.year, start.month) == (end.year, end.month):
@@ -73,25 +68,6 @@ def event_date_text(event: Event) -> str:
     if start.year == end.year:
         return f"{start.day} {start:%b} – {end.day} {end:%b %Y}"
     return f"{start.day} {start:%b %Y} – {end.day} {end:%b %Y}"
-
-
-def events_for_chart(
-    events: Iterable[Event],
-    country: str | None = None,
-    hidden_categories: Iterable[str] = (),
-) -> list[Event]:
-    """The events a chart shows, in date order.
-
-    Args:
-        events: all known events.
-        country: the chart's country; events concerning it or marked global are kept. None keeps
-            every event (a chart not tied to one country).
-        hidden_categories: categories the user toggled off.
-
-    Returns:
-        The shown events sorted by start date, then title.
-    """
-    return events_for(events, country, hidden=hidden_categories)
 
 
 def _legend_line(number: int, event: Event) -> str:
@@ -104,7 +80,7 @@ def _event_record(number: int, event: Event, kind: str, x: str | None) -> dict[s
         "title": event.title,
         "category": event.category,
         "start": event.start.isoformat(),
-        "end": event_end(event).isoformat(),
+        "end": event.last_day.isoformat(),
         "kind": kind,
         "x": x,
     }
@@ -152,8 +128,8 @@ def _year_span(first_year: int, last_year: int) -> tuple[dt.date, dt.date]:
 
 def _days_away(event: Event, span: tuple[dt.date, dt.date]) -> int:
     first_day, end_exclusive = span
-    if event_end(event) < first_day:
-        return (first_day - event_end(event)).days
+    if event.last_day < first_day:
+        return (first_day - event.last_day).days
     if event.start >= end_exclusive:
         return (event.start - end_exclusive).days
     return 0
@@ -162,7 +138,7 @@ def _days_away(event: Event, span: tuple[dt.date, dt.date]) -> int:
 def _newest_first(events: Sequence[Event]) -> list[int]:
     """Indices of the events, the latest start (then end) first."""
     return sorted(
-        range(len(events)), key=lambda i: (events[i].start, event_end(events[i]), i), reverse=True
+        range(len(events)), key=lambda i: (events[i].start, events[i].last_day, i), reverse=True
     )
 
 
@@ -197,7 +173,7 @@ def _visible_days(
     and puts a long band's label over the part that is shown. None when nothing is shown.
     """
     start = max(event.start, first_day)
-    last = min(event_end(event), end_exclusive - dt.timedelta(days=1))
+    last = min(event.last_day, end_exclusive - dt.timedelta(days=1))
     if last < start:
         return None
     return start, last + dt.timedelta(days=1)
@@ -380,7 +356,7 @@ def _draw_events_on_periods(
         if home is None:
             # a range starting before the first period still belongs to one it reaches
             home = next(
-                (p for p, a, b in spans if event.start.year < a <= event_end(event).year), None
+                (p for p, a, b in spans if event.start.year < a <= event.last_day.year), None
             )
         return home
 
@@ -426,7 +402,7 @@ def _list_events_in_years(
     At most MAX_DRAWN_EVENTS are listed (the newest); the rest are counted in ``not_drawn``.
     """
     drawing = _EventDrawing(mode="listed")
-    covered = [any(e.start.year <= b and event_end(e).year >= a for a, b in years) for e in events]
+    covered = [any(e.start.year <= b and e.last_day.year >= a for a, b in years) for e in events]
     inside = [e for e, c in zip(events, covered, strict=True) if c]
     span = _year_span(min(a for a, _ in years), max(b for _, b in years)) if years else None
     _list_outside(drawing, [e for e, c in zip(events, covered, strict=True) if not c], span)

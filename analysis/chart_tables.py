@@ -1,4 +1,4 @@
-"""The tables behind the charts: yearly and period mixes, top N plus Others, moving average.
+"""The tables behind the charts: yearly and period mixes (top N plus Others from ``vocab.top_n``).
 
 Also the small helpers that place yearly bars on a date axis.
 """
@@ -10,40 +10,16 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from analysis import vocab
 from analysis.chart_events import _datetime_iso
 from analysis.chart_style import MS_PER_DAY
-from analysis.vocab import OTHERS, UNKNOWN_SUPPLIER, parse_period, top_n
-from analysis.vocab import moving_average as vocab_moving_average
+from analysis.vocab import OTHERS, UNKNOWN_SUPPLIER, parse_period
 
 
 def _require(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise ValueError(f"{what} needs columns {list(columns)}; missing {missing}")
-
-
-def aggregate_top_n(
-    frame: pd.DataFrame,
-    key: str,
-    n: int | None,
-    value: str = "tiv",
-    by: Sequence[str] = ("year",),
-    others_label: str = OTHERS,
-) -> pd.DataFrame:
-    """Keep the ``n`` largest ``key`` values (by total ``value``), summing the rest as Others.
-
-    Args:
-        frame: long frame with ``by`` columns, ``key`` and ``value``.
-        key: the series column, e.g. "supplier".
-        n: how many to keep; None keeps all.
-        value: the column summed.
-        by: the other grouping columns (e.g. year or period).
-        others_label: the name of the summed remainder.
-
-    Returns:
-        A frame with columns ``[*by, key, value]``, one row per group and series.
-    """
-    return top_n(frame, key, n, value, by, others_label)
 
 
 def _series_order(frame: pd.DataFrame, key: str, value: str) -> list[str]:
@@ -76,33 +52,12 @@ def mix_by_year_data(
         Columns year (int64), ``series`` (str), tiv (float64), share (float64, 0-1), sorted.
     """
     _require(mix, ["year", series, "tiv"], "mix_by_year_data")
-    table = aggregate_top_n(mix, series, top_n, by=("year",))
+    table = vocab.top_n(mix, series, top_n, by=("year",))
     table["year"] = table["year"].astype("int64")
     table["tiv"] = table["tiv"].astype("float64")
     totals = table.groupby("year")["tiv"].transform("sum")
     table["share"] = (table["tiv"] / totals.where(totals > 0)).astype("float64")
     return table.sort_values(["year", series], kind="stable").reset_index(drop=True)
-
-
-def moving_average_5y(
-    table: pd.DataFrame,
-    series: str = "supplier",
-    name: str | None = None,
-    measure: str = "share",
-) -> pd.Series:
-    """Centred 5-year moving average, indexed by year (years without deliveries count as 0).
-
-    Args:
-        table: output of :func:`mix_by_year_data`.
-        series: the series column.
-        name: the series averaged; None averages the total TIV per year.
-        measure: with a ``name``, "share" gives its share over the window (its TIV over the 5
-            years / all TIV over the same 5 years, the SIPRI way) and "tiv" its mean yearly TIV.
-
-    Returns:
-        A float Series indexed by year; NaN where the 5-year window is not complete.
-    """
-    return vocab_moving_average(table, name, series=series, measure=measure)
 
 
 def mix_by_period_data(mix: pd.DataFrame, *, top_n: int | None = None) -> pd.DataFrame:
@@ -116,7 +71,7 @@ def mix_by_period_data(mix: pd.DataFrame, *, top_n: int | None = None) -> pd.Dat
         Columns period, supplier, tiv, share, ordered by period start then supplier.
     """
     _require(mix, ["period", "supplier", "tiv"], "mix_by_period_data")
-    table = aggregate_top_n(mix, "supplier", top_n, by=("period",))
+    table = vocab.top_n(mix, "supplier", top_n, by=("period",))
     table["period"] = table["period"].astype(str)
     totals = table.groupby("period")["tiv"].transform("sum")
     table["share"] = (table["tiv"] / totals.where(totals > 0)).astype("float64")

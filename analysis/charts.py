@@ -3,8 +3,8 @@
 A builder returns an ``analysis.results.Chart``: the figure, the table it plots and the record
 of the events it draws. The look, the events, the tables and the finishing live in their own
 modules (``chart_style``, ``chart_events``, ``chart_tables``, ``chart_finish``); the period
-comparison and the supplier map in ``period_comparison`` and ``supplier_map``. Their names
-used elsewhere are re-exported here.
+comparison and the supplier map in ``period_comparison`` and ``supplier_map``; import those
+names from their own modules.
 """
 
 from __future__ import annotations
@@ -16,50 +16,27 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from analysis.chart_events import (  # noqa: F401 - re-exported
-    MAX_DRAWN_EVENTS,
-    MAX_LISTED_OUTSIDE,
-    MAX_MARKER_ROWS,
+from analysis.chart_events import (
     _draw_events_on_dates,
     _draw_events_on_periods,
     _EventDrawing,
-    _list_events_in_years,
     _list_outside,
     _year_span,
-    event_date_text,
-    event_end,
-    events_for_chart,
-    hidden_event_categories,
-    not_drawn_sentence,
 )
-from analysis.chart_finish import _finish, footer_annotations  # noqa: F401 - re-exported
-from analysis.chart_meta import ChartMeta, _category_plural  # noqa: F401 - re-exported
-from analysis.chart_style import (  # noqa: F401 - re-exported
-    DARK_SWAPS,
-    DEFAULT_HEIGHT_PX,
-    FOOTER_WRAP_CHARS,
-    PLOT_HEIGHT_PX,
-    PRINT_TEMPLATE,
-    YEAR_AXIS_TITLE,
-    _plotly_texts,
-    light_look,
-    on_screen,
-    plotly_text,
-)
-from analysis.chart_tables import (  # noqa: F401 - re-exported
+from analysis.chart_finish import _finish
+from analysis.chart_meta import ChartMeta
+from analysis.chart_style import YEAR_AXIS_TITLE, _plotly_texts, plotly_text
+from analysis.chart_tables import (
     _series_order,
     _year_midpoint,
     _year_width_ms,
-    aggregate_top_n,
     mix_by_period_data,
     mix_by_year_data,
-    moving_average_5y,
 )
 from analysis.colors import color_map
-from analysis.events import Event
-from analysis.period_comparison import build_period_comparison  # noqa: F401 - re-exported
+from analysis.events import Event, events_for
 from analysis.results import Chart
-from analysis.supplier_map import build_supplier_map, iso3_codes  # noqa: F401 - re-exported
+from analysis.vocab import moving_average
 
 
 def _stacked_by_year(
@@ -90,7 +67,7 @@ def _stacked_by_year(
         table, note = _add_moving_average(fig, table, series, measure, moving_average_of)
         notes.append(note)
     span = _axis_span(table, year_range, axis_end)
-    shown = events_for_chart(events, country, hidden_categories)
+    shown = events_for(events, country, hidden=hidden_categories)
     if span is None:
         drawing = _EventDrawing()
         _list_outside(drawing, shown, None)
@@ -149,7 +126,7 @@ def _add_moving_average(
     """Draw the centred 5-year moving average; return the table with it and the note on it."""
     if measure == "share" and target is None:
         target = _series_order(table, series, "tiv")[0]
-    averaged = moving_average_5y(table, series, target, measure)
+    averaged = moving_average(table, target, series=series, measure=measure)
     what = "share" if measure == "share" else "TIV"
     label = f"5-year moving average: {target or 'total'} {what}"
     valid = averaged.dropna()
@@ -343,7 +320,7 @@ def build_import_mix_by_period(
                 "<br>%{customdata[1]:.1%} of the period<extra></extra>"
             ),
         )
-    shown = events_for_chart(events, recipient, hidden_categories)
+    shown = events_for(events, recipient, hidden=hidden_categories)
     drawing = _draw_events_on_periods(fig, shown, periods)
     fig.update_layout(
         barmode="relative",

@@ -17,16 +17,12 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from analysis.charts import (
-    PLOT_HEIGHT_PX,
-    ChartMeta,
-    _EventDrawing,
-    _finish,
-    aggregate_top_n,
-    mix_by_period_data,
-    mix_by_year_data,
-    plotly_text,
-)
+from analysis import vocab
+from analysis.chart_events import _EventDrawing
+from analysis.chart_finish import _finish
+from analysis.chart_meta import ChartMeta
+from analysis.chart_style import PLOT_HEIGHT_PX, plotly_text
+from analysis.chart_tables import mix_by_period_data, mix_by_year_data
 from analysis.colors import capped_top_n, color_map
 from analysis.names import name_kind
 from analysis.recipient_data import ESTIMATED_NOTE, provenance_notes, recipient_years
@@ -43,13 +39,19 @@ from analysis.shares import (
     Period,
     period_shares,
     sipri_periods,
-    sipri_round,
     yearly_shares,
 )
 from analysis.tables import vintage_date, vintage_text
 from analysis.views import BY_OPTIONS, MEASURES, ChartView, chart_view
 from analysis.vintages import choose
-from analysis.vocab import OTHERS, UNKNOWN_SUPPLIER, lineage_label, period_label, period_labels
+from analysis.vocab import (
+    OTHERS,
+    UNKNOWN_SUPPLIER,
+    lineage_label,
+    period_label,
+    period_labels,
+    share_text,
+)
 
 MIN_COUNTRIES = 2
 MAX_COUNTRIES = 6
@@ -185,7 +187,7 @@ def _kept_suppliers(rows: pd.DataFrame, top_n: int | None) -> list[str]:
     """
     totals = rows.groupby("recipient")["tiv"].transform("sum")
     weighted = rows.assign(weight=(rows["tiv"] / totals.where(totals > 0)).fillna(0.0))
-    ranked = aggregate_top_n(weighted, "supplier", top_n, value="weight", by=())
+    ranked = vocab.top_n(weighted, "supplier", top_n, value="weight", by=())
     ranked = ranked[ranked["supplier"] != OTHERS]
     ranked = ranked.sort_values(["weight", "supplier"], ascending=[False, True], kind="stable")
     names = [str(s) for s in ranked["supplier"]]
@@ -317,10 +319,10 @@ def period_share_table(
             for (start, end), label in zip(periods, labels, strict=True):
                 in_period = shares[(shares["start"] == start) & (shares["end"] == end)]
                 if in_period.empty or not np.isfinite(in_period["share"]).any():
-                    columns[f"{name} {label}"].append(sipri_round(float("nan")))
+                    columns[f"{name} {label}"].append(share_text(float("nan")))
                     continue
                 share = float(in_period.loc[in_period["supplier"] == name, "share"].sum())
-                columns[f"{name} {label}"].append(sipri_round(share))
+                columns[f"{name} {label}"].append(share_text(share))
         partial = any(c.startswith("Only part") for c in provenance_notes(mine, country))
         coverage.append("PARTIAL" if partial else "all suppliers")
     columns["Coverage"] = coverage

@@ -1,7 +1,7 @@
 """Dependency on suppliers: top supplier's share, top-3 share and HHI per SIPRI period.
 
 A pure table formatter, a pure chart builder (a small trend chart in the look of
-analysis.charts) and the view the Overview page and the CLI can call.
+analysis.chart_style) and the view the Overview page and the CLI can call.
 """
 
 from __future__ import annotations
@@ -17,19 +17,13 @@ import plotly.graph_objects as go
 from analysis.chart_finish import footer_annotations
 from analysis.chart_meta import ChartMeta
 from analysis.chart_style import DEFAULT_HEIGHT_PX, FOOTER_WRAP_CHARS, PRINT_TEMPLATE, plotly_text
+from analysis.recipient_data import has_recipient_data, provenance_notes, recipient_years
 from analysis.results import Chart, LoadedFlows
-from analysis.shares import Period, dependency, sipri_periods, sipri_round
-from analysis.views import (
-    ChartView,
-    chart_view,
-    has_recipient_data,
-    lineage_label,
-    provenance_notes,
-    recipient_years,
-    vintage_date,
-)
+from analysis.shares import Period, dependency, sipri_periods
+from analysis.tables import vintage_date
+from analysis.views import ChartView, chart_view
 from analysis.vintages import choose
-from analysis.vocab import country_phrase, period_label
+from analysis.vocab import country_phrase, lineage_label, period_label, share_text
 
 DEPENDENCY_PERIODS = 5  # the last quarter-century, as the Overview's story
 PERIOD_YEARS = 5
@@ -153,9 +147,9 @@ def dependency_table(data: pd.DataFrame) -> pd.DataFrame:
         {
             "Period": data["period"].astype("str"),
             "Top supplier": data["top_supplier"].astype("str"),
-            "Top-supplier share": [sipri_round(s) for s in data["top_share"]],
+            "Top-supplier share": [share_text(s) for s in data["top_share"]],
             "Top 3 suppliers": data["top3_suppliers"].astype("str"),
-            "Top-3 share": [sipri_round(s) for s in data["top3_share"]],
+            "Top-3 share": [share_text(s) for s in data["top3_share"]],
             "HHI": ["n/a" if pd.isna(h) else f"{int(h):,}" for h in data["hhi_0_to_10000"]],
         }
     )
@@ -256,7 +250,7 @@ def _add_share_lines(fig: go.Figure, data: pd.DataFrame) -> None:
     top3_share = data["top3_share"].astype("float64").tolist()
 
     def label(share: float) -> str:
-        return "" if pd.isna(share) else sipri_round(share)
+        return "" if pd.isna(share) else share_text(share)
 
     fig.add_scatter(
         x=periods,

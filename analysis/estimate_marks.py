@@ -201,11 +201,17 @@ def hatched_mix(view: ChartView, estimated: bool) -> ChartView:
     for trace in fig.data:
         if trace.type == "bar":
             trace.marker.pattern = HATCH
+    hatch_legend(fig, HATCH_LEGEND)
+    return dataclasses.replace(view, fig=fig, notes=[*view.notes, HATCH_NOTE])
+
+
+def hatch_legend(fig: go.Figure, name: str) -> None:
+    """Add a legend entry ``name`` showing the hatching (``fig`` is a copy, changed in place)."""
     fig.add_bar(
         # One empty point: a trace without any is left out of the legend.
         x=[None],
         y=[None],
-        name=HATCH_LEGEND,
+        name=name,
         marker={
             "color": "#FFFFFF",
             "line": {"color": RANGE_COLOR, "width": 0.5},
@@ -214,7 +220,6 @@ def hatched_mix(view: ChartView, estimated: bool) -> ChartView:
         legendrank=2000,
         hoverinfo="skip",
     )
-    return dataclasses.replace(view, fig=fig, notes=[*view.notes, HATCH_NOTE])
 
 
 # --------------------------------------------------------------------------- what changed

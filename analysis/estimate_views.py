@@ -1,6 +1,6 @@
 """Estimated figures marked on the built charts: by-year bars, Compare's panels, the alt text.
 
-A recipient's yearly volumes from a one-row-per-deal register are an even spread of each
+A recipient's yearly volumes from a per-deal register are an even spread of each
 deal's TIV over its delivery years (``analysis.bounds``). Once a view is built, these helpers
 mark what depends on that spread, on a copy of the figure (views may be cached and shared):
 
@@ -32,7 +32,7 @@ from analysis.vocab import OTHERS, UNKNOWN_SUPPLIER, country_phrase, parse_perio
 
 YEARS_LEGEND = "estimated: a deal's TIV spread evenly over its delivery years"
 YEARS_NOTE = (
-    "Hatched bars are estimated from a one-row-per-deal register (each deal's TIV spread evenly "
+    "Hatched bars are estimated from a per-deal register (each deal's TIV spread evenly "
     "over its delivery years; plain bars are the same under any split); the lowest and highest "
     "values over every split are in the CSV (tiv_low, tiv_high, share_low, share_high)."
 )
@@ -114,19 +114,7 @@ def _hatch_traces(
 
 
 def _legend_entry(fig: go.Figure) -> None:
-    fig.add_bar(
-        # One empty point: a trace without any is left out of the legend.
-        x=[None],
-        y=[None],
-        name=YEARS_LEGEND.replace(" evenly", "<br>evenly"),
-        marker={
-            "color": "#FFFFFF",
-            "line": {"color": estimate_marks.RANGE_COLOR, "width": 0.5},
-            "pattern": {**estimate_marks.HATCH, "fgcolor": estimate_marks.RANGE_COLOR},
-        },
-        legendrank=2000,
-        hoverinfo="skip",
-    )
+    estimate_marks.hatch_legend(fig, YEARS_LEGEND.replace(" evenly", "<br>evenly"))
 
 
 def _with_estimate(fig: go.Figure, sentence: str) -> None:
@@ -208,14 +196,13 @@ def headline_sentence(
     spans: Sequence[Period],
     merge_lineage: bool = False,
 ) -> str:
-    """ "Estimated from a one-row-per-deal register ...: Russia's share of India's imports in
+    """ "Estimated from a per-deal register ...: Russia's share of India's imports in
     2020-24 is 42.6% (estimated; 31-50%)." for the largest named supplier of the last span."""
     table = bounds.supplier_share_bounds(deals, recipient, list(spans), merge_lineage)
     named = set(rows["supplier"].astype(str)) - {OTHERS, UNKNOWN_SUPPLIER}
     last = table[(table["end"] == spans[-1][1]) & table["supplier"].isin(named)]
     head = (
-        "Estimated from a one-row-per-deal register (each deal's TIV spread evenly over its "
-        "delivery years)"
+        "Estimated from a per-deal register (each deal's TIV spread evenly over its delivery years)"
     )
     if last.empty:
         return head + "."
@@ -337,7 +324,7 @@ def compare_with_bounds(comparison, flows, deals: pd.DataFrame | None, merge_lin
     _legend_entry(fig)
     _with_estimate(
         fig,
-        "Estimated from a one-row-per-deal register (each deal's TIV spread evenly over its "
+        "Estimated from a per-deal register (each deal's TIV spread evenly over its "
         "delivery years): " + ", ".join(marked) + "; their bounds are in the CSV.",
     )
     data = pd.concat(parts, ignore_index=True)

@@ -3,7 +3,8 @@
 The views compute shares from the loaded yearly flows; when a country's flows come from a
 per-deal register those flows are an even spread of each deal's TIV
 (``analysis.bounds``). These helpers find the register's deals behind a figure and put the
-bounds next to it: headline cards, period tables, world position and CSV columns.
+bounds next to it: headline cards, period tables and world position (the CSV columns and the
+marks on the charts are ``analysis.estimate_views``).
 """
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ def recipient_register_deals(
 def world_register_deals(flows: pd.DataFrame, deals: pd.DataFrame | None) -> pd.DataFrame | None:
     """The deals behind world shares and ranks when a per-deal register of all countries is
     their source (the export ``world_sources.world_rows`` picks), else None (flows with a pinned
-    export are read as before the pin, like ``shares.world_share_and_rank``)."""
+    export are read as before the pin, like ``world_shares.world_share_and_rank``)."""
     flows = frame_of(whole(flows)) if isinstance(flows, LoadedFlows) else flows
     if flows is None or flows.empty or deals is None or deals.empty or "scope" not in flows:
         return None
@@ -150,35 +151,6 @@ def share_bounds_table(
     for label in labels:
         column = wide[label] if label in wide.columns else pd.Series(index=wide.index)
         out[f"Share {label}"] = column.to_numpy(dtype=object)
-    return out
-
-
-def with_share_bounds(
-    data: pd.DataFrame,
-    deals: pd.DataFrame,
-    recipient: str,
-    merge_lineage: bool = False,
-) -> pd.DataFrame:
-    """A by-period chart's plotted table (``period, supplier, tiv, share``) with the columns
-    ``tiv_low, tiv_high, share_low, share_high`` for the CSV download.
-
-    The "Others" row's bounds are those of its suppliers' deals together.
-    """
-    if data.empty or "period" not in data.columns:
-        return data
-    periods = sorted({parse_period(p) for p in data["period"]})
-    table = bounds.supplier_share_bounds(deals, recipient, periods, merge_lineage)
-    named = set(data["supplier"])
-    rest = ~table["supplier"].isin(named)
-    if rest.any():
-        others = bounds.others_bounds(table, rest)
-        table = pd.concat([table[~rest], others], ignore_index=True)
-    table["period"] = [
-        period_label(s, e) for s, e in zip(table["start"], table["end"], strict=True)
-    ]
-    cols = ["period", "supplier", "tiv_low", "tiv_high", "share_low", "share_high"]
-    out = data.merge(table[cols], on=["period", "supplier"], how="left")
-    out["estimated"] = True
     return out
 
 

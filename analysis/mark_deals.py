@@ -15,7 +15,6 @@ Pure pandas: the pages wire the chart's selection to :func:`deals_behind`.
 from __future__ import annotations
 
 import html
-import urllib.parse
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -261,8 +260,3 @@ def deals_page_query(mark: Mark) -> dict[str, str]:
     if mark.supplier != OTHERS:
         query["suppliers"] = mark.supplier
     return query
-
-
-def deals_page_link(mark: Mark, base: str = "deals") -> str:
-    """A relative link to the Deals page with the mark's filters (for exports and tests)."""
-    return f"{base}?{urllib.parse.urlencode(deals_page_query(mark))}"

@@ -5,7 +5,7 @@ the exporter's trade whole (its exports table, or a register of all countries) t
 name only the recipients whose imports are loaded: from India's register alone, "India is the
 largest recipient (100%)". ``customers_marks`` says so on the figure itself (title, subtitle),
 in the CSV (its ``Filters`` line and ``partial``/``estimated`` columns) and so in the alt text,
-and says "estimated" when the volumes come from a one-row-per-deal register.
+and says "estimated" when the volumes come from a per-deal register.
 """
 
 from __future__ import annotations
@@ -98,7 +98,7 @@ def caveat_sentence(filters: dict, exporter: str) -> str:
         )
     if "Volumes" in filters:
         parts.append(
-            "the volumes are estimated from a one-row-per-deal register (each deal's TIV "
+            "the volumes are estimated from a per-deal register (each deal's TIV "
             "spread evenly over its delivery years)"
         )
     text = "; ".join(parts)

@@ -8,13 +8,13 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from analysis.chart_events import _list_events_in_years, events_for_chart
+from analysis.chart_events import _list_events_in_years
 from analysis.chart_finish import _finish
 from analysis.chart_meta import ChartMeta
 from analysis.chart_style import _plotly_texts, plotly_text
 from analysis.chart_tables import _require
 from analysis.colors import color_map
-from analysis.events import Event
+from analysis.events import Event, events_for
 from analysis.results import Chart
 from analysis.vocab import UNKNOWN_SUPPLIER, delivered_share_text, parse_period, pp_text
 
@@ -54,7 +54,7 @@ def build_period_comparison(
     x_max = float(np.nanmax(values)) if values.size and np.isfinite(values).any() else 1.0
     x_max = x_max if x_max > 0 else 1.0
     _add_dumbbells(fig, table, period_a, period_b, x_max)
-    shown = events_for_chart(events, recipient, hidden_categories)
+    shown = events_for(events, recipient, hidden=hidden_categories)
     drawing = _list_events_in_years(shown, [parse_period(period_a), parse_period(period_b)])
     fig.update_layout(
         xaxis={

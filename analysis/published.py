@@ -9,8 +9,9 @@ import numpy as np
 import pandas as pd
 
 from analysis.results import LoadedFlows
-from analysis.shares import Period, period_shares, sipri_round
+from analysis.shares import Period, period_shares
 from analysis.vintages import COMPLETE_FOR, choose
+from analysis.vocab import share_text
 from analysis.world_shares import world_share_and_rank
 from analysis.world_sources import NoWorldSource
 
@@ -189,7 +190,7 @@ def headline_shares(
     ]
     out = pd.DataFrame(rows, columns=columns)
     out = out.astype({"start": "int64", "end": "int64", "share": "float64"})
-    out.insert(5, "display", [sipri_round(s) for s in out["share"]])
+    out.insert(5, "display", [share_text(s) for s in out["share"]])
     for col in ("recipient", "supplier", "display", "origin", "vintage", "release", "source"):
         out[col] = out[col].astype("str")
     return out
@@ -200,7 +201,7 @@ def _verdict(published: float, computed: float) -> str:
 
     The 0.5 pp allowance covers half-up versus half-even rounding at .5 exactly.
     """
-    if sipri_round(published) == sipri_round(computed):
+    if share_text(published) == share_text(computed):
         return "match"
     if published >= 0.10 and abs(computed - published) * 100 < 0.5:
         return "match"

@@ -163,7 +163,7 @@ def supplier_table(table: pd.DataFrame) -> pd.DataFrame:
     """Published shares per period (rows) and supplier (columns), for display.
 
     Args:
-        table: ``analysis.views.published_mix`` rows (period, start, supplier, share).
+        table: ``analysis.published_chart.published_mix`` rows (period, start, supplier, share).
 
     Returns:
         Column Period (oldest first), one column per named supplier (largest published share

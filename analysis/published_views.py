@@ -8,13 +8,11 @@ from functools import partial
 
 import pandas as pd
 
-from analysis.charts import (
-    ChartMeta,
-    build_import_mix_by_period,
-    build_period_comparison,
-    hidden_event_categories,
-)
+from analysis.chart_events import hidden_event_categories
+from analysis.chart_meta import ChartMeta
+from analysis.charts import build_import_mix_by_period
 from analysis.events import Event, events_for
+from analysis.period_comparison import build_period_comparison
 from analysis.published_chart import (
     finish_published_bars,
     press_citations,

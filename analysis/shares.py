@@ -24,13 +24,11 @@ from analysis.results import (
     validate,
 )
 from analysis.vintages import choose, partial_owners
-from analysis.vocab import OTHERS, share_text
 from analysis.vocab import moving_average as vocab_moving_average
 
 Period = tuple[int, int]
 
 DEFAULT_PERIODS: tuple[Period, ...] = ((2009, 2013), (2019, 2023))
-OTHERS_LABEL = OTHERS
 TOTAL_LABEL = "Total"
 _REQUIRED = ("recipient", "supplier", "year", "tiv")
 
@@ -83,14 +81,6 @@ def check_periods(periods: Sequence[Period]) -> list[Period]:
         if start > end:
             raise ValueError(f"period {start}-{end} ends before it starts")
     return checked
-
-
-# --------------------------------------------------------------------------- rounding
-
-
-def sipri_round(share: float) -> str:
-    """SIPRI's printed share: ``analysis.vocab.share_text`` (kept under this name for callers)."""
-    return share_text(share)
 
 
 # --------------------------------------------------------------------------- lineage

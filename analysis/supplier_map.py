@@ -10,12 +10,12 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 
-from analysis.chart_events import _list_events_in_years, events_for_chart
+from analysis.chart_events import _list_events_in_years
 from analysis.chart_finish import _finish
 from analysis.chart_meta import ChartMeta
 from analysis.chart_style import _plotly_texts
 from analysis.chart_tables import _require
-from analysis.events import Event
+from analysis.events import Event, events_for
 from analysis.results import Chart
 from analysis.vocab import UNKNOWN_SUPPLIER, share_text
 
@@ -109,6 +109,6 @@ def build_supplier_map(
     notes.append(
         f"Shares of {recipient or 'the recipient'}'s imports, {years[0]}-{years[1]} (TIV summed over the years)."
     )
-    shown = events_for_chart(events, recipient, hidden_categories)
+    shown = events_for(events, recipient, hidden=hidden_categories)
     drawing = _list_events_in_years(shown, [years])
     return _finish(fig, meta, "supplier_map", drawing, table, notes, axis_room_px=10)

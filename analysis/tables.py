@@ -22,8 +22,8 @@ from analysis.results import (
     WorldShare,
     validate,
 )
-from analysis.shares import Period, sipri_round
-from analysis.vocab import NOT_BROKEN_DOWN, country_phrase, period_label, period_labels
+from analysis.shares import Period
+from analysis.vocab import NOT_BROKEN_DOWN, country_phrase, period_label, period_labels, share_text
 from analysis.world_shares import world_share_and_rank
 from analysis.world_sources import NoWorldSource
 
@@ -155,7 +155,7 @@ def world_position(flows: Flows, recipient: str, periods: Sequence[Period]) -> D
     out = pd.DataFrame(
         {
             "Period": period_labels(world),
-            "Share of world imports": [sipri_round(s) for s in world["share"]],
+            "Share of world imports": [share_text(s) for s in world["share"]],
             "Rank": world["rank"],
             "Countries ranked": world["countries"],
             "Source": world["source"],
@@ -187,9 +187,9 @@ def self_check(flows: Flows, recipient: str | None = None) -> SelfCheck:
         {
             "Figure": pd.Series(what, dtype="str"),
             "Period": period_labels(table),
-            "Published": [sipri_round(s) for s in table["published"]],
+            "Published": [share_text(s) for s in table["published"]],
             "Release": table["published_release"].to_numpy(),
-            "Computed": [sipri_round(s) for s in table["computed"]],
+            "Computed": [share_text(s) for s in table["computed"]],
             "Data generated": [vintage_text(v) for v in table["vintage"]],
             "Difference (pp)": table["diff_pp"].round(1).to_numpy(),
             "Verdict": table["verdict"].to_numpy(),
@@ -224,8 +224,8 @@ def published_change(
     out = pd.DataFrame(
         {
             "Supplier": wide.index.astype("str"),
-            f"Share {label_a}": [sipri_round(s) if pd.notna(s) else None for s in wide[label_a]],
-            f"Share {label_b}": [sipri_round(s) if pd.notna(s) else None for s in wide[label_b]],
+            f"Share {label_a}": [share_text(s) if pd.notna(s) else None for s in wide[label_a]],
+            f"Share {label_b}": [share_text(s) if pd.notna(s) else None for s in wide[label_b]],
             "Change (pp)": ((wide[label_b] - wide[label_a]) * 100).round(1).to_numpy(),
             "Volume change (%)": None,
         }

@@ -7,16 +7,15 @@ import pandas as pd
 
 from analysis.results import Columns, Flows, Shares, newest_vintage
 from analysis.shares import (
-    OTHERS_LABEL,
     _prepare,
     _result,
     _split_rows,
 )
-from analysis.vocab import top_names
+from analysis.vocab import OTHERS, top_names
 
 
 def top_suppliers(
-    shares_or_flows: Shares | Flows, n: int = 5, others_label: str = OTHERS_LABEL
+    shares_or_flows: Shares | Flows, n: int = 5, others_label: str = OTHERS
 ) -> Shares:
     """Keep the ``n`` largest suppliers and group the rest as ``others_label``.
 

@@ -12,19 +12,18 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analysis.categories import filter_by_category
+from analysis.chart_events import hidden_event_categories
+from analysis.chart_meta import ChartMeta
 from analysis.charts import (
-    ChartMeta,
     build_customers_over_time,
     build_import_mix_by_period,
     build_import_mix_by_year,
-    build_period_comparison,
-    build_supplier_map,
-    hidden_event_categories,
 )
 from analysis.colors import capped_top_n
 from analysis.event_layout import axis_end
 from analysis.event_window import event_window
 from analysis.events import Event, events_for
+from analysis.period_comparison import build_period_comparison
 from analysis.recipient_data import (
     ESTIMATED_NOTE,
     default_periods,
@@ -46,6 +45,7 @@ from analysis.shares import (
     sipri_periods,
     yearly_shares,
 )
+from analysis.supplier_map import build_supplier_map
 from analysis.tables import vintage_date
 from analysis.vintages import COMPLETE_FOR, choose
 from analysis.vocab import (

@@ -14,9 +14,8 @@ import numpy as np
 import pandas as pd
 
 from analysis.results import WORLD_SHARE, Flows, WorldShare, newest_vintage, validate, whole
-from analysis.world_sources import NoWorldSource, deliveries, world_rows  # noqa: F401
-
-Period = tuple[int, int]
+from analysis.shares import Period, check_periods
+from analysis.world_sources import deliveries, world_rows
 
 _WORLD_DTYPES = {
     "start": "int64",
@@ -38,14 +37,6 @@ def is_rankable(names: pd.Series) -> np.ndarray:
     """States only: SIPRI marks armed groups ``*``, organisations ``**``; unknowns are unnamed."""
     text = names.astype(str)
     return (~text.str.endswith("*") & ~text.str.lower().str.startswith("unknown")).to_numpy()
-
-
-def _checked(periods: Sequence[Period]) -> list[Period]:
-    checked = [(int(s), int(e)) for s, e in periods]
-    for start, end in checked:
-        if start > end:
-            raise ValueError(f"period {start}-{end} ends before it starts")
-    return checked
 
 
 def _world(flows: Flows, side: str, vintage: str | None, min_countries: int):
@@ -135,7 +126,7 @@ def world_share_and_rank(
         NoWorldSource: (a ValueError) when the loaded rows are not the world: one country's
             table or register, a regional table, a table by weapon category.
     """
-    periods = _checked(periods)
+    periods = check_periods(periods)
     prepared, frame, table, source = _world(flows, side, vintage, min_countries)
     rows = []
     for period in periods if not table.empty else []:
@@ -174,7 +165,7 @@ def world_ranking(
     one row per country with a delivery in the world source's rows, states by rank first,
     then the parties that take no rank (unknown, organisations, armed groups).
     """
-    (period,) = _checked([period])
+    (period,) = check_periods([period])
     prepared, frame, table, source = _world(flows, side, vintage, min_countries)
     out = pd.DataFrame(columns=_COLUMNS)
     if not table.empty:

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.charts import ChartMeta, build_import_mix_by_year
+from analysis.chart_meta import ChartMeta
+from analysis.charts import build_import_mix_by_year
 from analysis.events import Event
 from analysis.export import (
     chromium_available,

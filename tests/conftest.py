@@ -246,9 +246,10 @@ def open_page(page: str, **params: str):
 
 
 @contextlib.contextmanager
-def browser_tab(browser, width: int = 1440, height: int = 900):
-    """A fresh page (own context) of the shared Chromium, closed afterwards."""
-    context = browser.new_context(viewport={"width": width, "height": height})
+def browser_tab(browser, width: int = 1440, height: int = 900, **context_options):
+    """A fresh page (own context, with Playwright's ``context_options`` such as
+    ``permissions``) of the shared Chromium, closed afterwards."""
+    context = browser.new_context(viewport={"width": width, "height": height}, **context_options)
     page = context.new_page()
     page.set_default_timeout(90_000)
     try:

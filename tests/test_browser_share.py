@@ -8,7 +8,7 @@ import pytest
 
 from analysis.store import Store
 
-from .conftest import DATA
+from .conftest import DATA, browser_tab
 from .test_browser import _require_chromium, open_page, serve_app, wait_idle
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -30,16 +30,8 @@ def india_url(tmp_path_factory):
 @pytest.fixture
 def tab(chromium_browser, india_url):  # chromium_browser: tests/conftest.py
     """A page whose context may read and write the clipboard (as a user allowing it)."""
-    context = chromium_browser.new_context(
-        viewport={"width": 1440, "height": 900},
-        permissions=["clipboard-read", "clipboard-write"],
-    )
-    page = context.new_page()
-    page.set_default_timeout(90_000)
-    try:
+    with browser_tab(chromium_browser, permissions=["clipboard-read", "clipboard-write"]) as page:
         yield page
-    finally:
-        context.close()
 
 
 def _copy_link(tab) -> str:

@@ -7,10 +7,9 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from analysis import categories, views
+from analysis import views
 from analysis.categories import (
     NO_CATEGORIES_SENTENCE,
-    UNKNOWN_CATEGORY,
     build_category_mix,
     categories_of,
     category_breakdown,
@@ -20,8 +19,9 @@ from analysis.categories import (
     has_categories,
     period_table,
 )
+from analysis.category_colors import UNKNOWN_CATEGORY, category_color
 from analysis.category_view import category_view
-from analysis.charts import ChartMeta
+from analysis.chart_meta import ChartMeta
 from analysis.events import Event
 from analysis.store import Store
 
@@ -328,4 +328,4 @@ def test_chart_rejects_bad_options():
         build_category_mix(table, meta=meta, measure="count")
     with pytest.raises(ValueError, match="missing"):
         build_category_mix(table, meta=meta, by="period")
-    assert categories.category_color("Missiles") != categories.category_color("Aircraft")
+    assert category_color("Missiles") != category_color("Aircraft")

@@ -17,7 +17,7 @@ from analysis.category_colors import (
     category_color,
     category_colors,
 )
-from analysis.charts import ChartMeta
+from analysis.chart_meta import ChartMeta
 from analysis.colors import GREYS, PALETTE
 from analysis.sipri import read_sipri
 

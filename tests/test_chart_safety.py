@@ -17,20 +17,18 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import charts, published_views, supplier_map, views
+from analysis import chart_events, published_views, supplier_map, views
+from analysis.chart_events import MAX_DRAWN_EVENTS, MAX_LISTED_OUTSIDE, not_drawn_sentence
+from analysis.chart_meta import ChartMeta
+from analysis.chart_style import plotly_text
 from analysis.charts import (
-    MAX_DRAWN_EVENTS,
-    MAX_LISTED_OUTSIDE,
-    ChartMeta,
     build_customers_over_time,
     build_import_mix_by_period,
     build_import_mix_by_year,
-    build_period_comparison,
-    build_supplier_map,
-    not_drawn_sentence,
-    plotly_text,
 )
 from analysis.events import Event
+from analysis.period_comparison import build_period_comparison
+from analysis.supplier_map import build_supplier_map
 
 from .conftest import needs_chromium
 
@@ -322,7 +320,7 @@ def test_ten_thousand_events_on_one_day_stack_in_a_few_rows():
     chart = build_import_mix_by_year(yearly(), meta=META, events=events)
     fig = chart.figure
     shapes, markers = _event_items(fig)
-    assert 0 < len(shapes) <= charts.MAX_MARKER_ROWS
+    assert 0 < len(shapes) <= chart_events.MAX_MARKER_ROWS
     assert len({m.yshift for m in markers}) == len(markers)
     assert chart.not_drawn == 10_000 - len(shapes)
 

@@ -11,22 +11,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from analysis.chart_events import event_date_text
+from analysis.chart_meta import ChartMeta
+from analysis.chart_tables import mix_by_period_data, mix_by_year_data
 from analysis.charts import (
-    ChartMeta,
     build_customers_over_time,
     build_import_mix_by_period,
     build_import_mix_by_year,
-    build_period_comparison,
-    build_supplier_map,
-    event_date_text,
-    iso3_codes,
-    mix_by_period_data,
-    mix_by_year_data,
-    moving_average_5y,
 )
 from analysis.colors import MAIN_COLORS, MIN_DELTA_E, color_map, delta_e, supplier_color
 from analysis.events import Event
-from analysis.vocab import parse_period, period_label
+from analysis.period_comparison import build_period_comparison
+from analysis.supplier_map import build_supplier_map, iso3_codes
+from analysis.vocab import moving_average, parse_period, period_label
 
 from .conftest import examples
 
@@ -250,10 +247,10 @@ def test_moving_average_is_the_sipri_window_share():
             }
         )
     )
-    share = moving_average_5y(table, name="Russia")
+    share = moving_average(table, "Russia")
     assert share.loc[2002] == pytest.approx(5 / 10)
     assert share.isna().sum() == 4  # incomplete windows at both ends
-    assert moving_average_5y(table).loc[2002] == pytest.approx(10 / 5)
+    assert moving_average(table).loc[2002] == pytest.approx(10 / 5)
     chart = build_import_mix_by_year(
         table, meta=META, moving_average=True, moving_average_of="Russia"
     )

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from analysis.charts import ChartMeta
+from analysis.chart_meta import ChartMeta
 from analysis.cite import (
     DATABASE,
     DATABASE_URL,

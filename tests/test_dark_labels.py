@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from analysis import published_views, views
-from analysis.charts import DARK_SWAPS, on_screen
+from analysis.chart_style import DARK_SWAPS, on_screen
 from analysis.colors import GREYS, PALETTE, delta_e
 from analysis.compare import compare_view
 from analysis.dependency_chart import dependency_view

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as hs
 from streamlit.testing.v1 import AppTest
 
-from analysis.charts import ChartMeta
+from analysis.chart_meta import ChartMeta
 from analysis.dependency_chart import (
     DATA_COLUMNS,
     HHI_AXIS_TITLE,

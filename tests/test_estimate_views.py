@@ -137,7 +137,7 @@ def test_alt_text_and_csv_say_estimated_with_the_bounds(store):
     _, marked = _marked(store, by="year")
     text = describe_view(marked)
     # France is the largest supplier of 2020-24 in the register fixture.
-    assert "Estimated from a one-row-per-deal register" in text
+    assert "Estimated from a per-deal register" in text
     assert "France's share of India's imports is 74% (estimated; 64-85%) in 2020-24." in text
     csv = chart_data_csv(marked.data, marked.meta).decode()
     assert "tiv_low,tiv_high,share_low,share_high,estimated" in csv

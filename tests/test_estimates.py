@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from analysis import estimates, headlines, views
+from analysis import estimate_views, estimates, headlines, views
 from analysis.store import Store
 
 from .conftest import DATA
@@ -48,11 +48,11 @@ def test_headline_cards_carry_their_bounds(store):
     assert estimates.bounded_headlines(cards, None, "India", "Russia") == cards
 
 
-def test_a_by_period_csv_gets_bound_columns(store):
+def test_a_by_period_csv_gets_bound_columns(store):  # through estimate_views.bounded_rows
     flows, deals = store.flows(), store.deals()
     view = views.import_mix_view(flows, recipient="India", by="period", top_n=2, period_end=2023)
     mine = estimates.recipient_register_deals(flows, deals, "India")
-    data = estimates.with_share_bounds(view.data, mine, "India")
+    data = estimate_views.bounded_rows(view.data, mine, "India", "period", False)
     assert {"share_low", "share_high", "tiv_low", "tiv_high"} <= set(data.columns)
     assert data[["share_low", "share_high"]].notna().all().all()
     assert (

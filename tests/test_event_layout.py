@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis import views
-from analysis.charts import ChartMeta, build_import_mix_by_year
+from analysis.chart_meta import ChartMeta
+from analysis.charts import build_import_mix_by_year
 from analysis.event_layout import (
     MARKER_WIDTH_PX,
     MIN_PLOT_WIDTH_PX,

@@ -11,7 +11,8 @@ import zipfile
 import pandas as pd
 import pytest
 
-from analysis.charts import ChartMeta, build_import_mix_by_year
+from analysis.chart_meta import ChartMeta
+from analysis.charts import build_import_mix_by_year
 from analysis.events import Event
 from analysis.export import (
     SIZE_PRESETS,
@@ -184,8 +185,9 @@ def test_maps_export_without_plotly_cdn():
     """The world outline ships in static/topojson: a map renders with no network."""
     import pandas as pd
 
-    from analysis.charts import ChartMeta, build_supplier_map
+    from analysis.chart_meta import ChartMeta
     from analysis.export import BROWSER_TOPOJSON_URL, local_topojson_url, plotly_config
+    from analysis.supplier_map import build_supplier_map
 
     assert local_topojson_url() is not None
     suppliers = pd.DataFrame({"supplier": ["Russia", "France"], "tiv": [60.0, 40.0]})

@@ -9,21 +9,18 @@ import pandas as pd
 import pytest
 
 from analysis import published_views, views
+from analysis.chart_events import hidden_event_categories
+from analysis.chart_meta import ChartMeta
+from analysis.chart_style import DARK_SWAPS, PRINT_TEMPLATE, light_look, on_screen
 from analysis.charts import (
-    DARK_SWAPS,
-    PRINT_TEMPLATE,
-    ChartMeta,
     build_customers_over_time,
     build_import_mix_by_period,
     build_import_mix_by_year,
-    build_period_comparison,
-    hidden_event_categories,
-    light_look,
-    on_screen,
     value_axis_title,
 )
 from analysis.events import Event
 from analysis.export import chart_data_csv, export_look, plotly_config
+from analysis.period_comparison import build_period_comparison
 
 META = ChartMeta("A chart", filters={"Recipient": "India"}, vintage=dt.date(2024, 10, 10))
 BAND = Event(dt.date(2021, 3, 1), "A long visit", "visit", end=dt.date(2021, 6, 1), is_global=True)

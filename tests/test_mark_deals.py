@@ -10,7 +10,6 @@ from analysis.mark_deals import (
     EXACT,
     Mark,
     deals_behind,
-    deals_page_link,
     deals_page_query,
     mark_from_point,
     one_register,
@@ -145,7 +144,7 @@ def test_a_clicked_point_becomes_a_mark():
         mark_from_point({"x": "soon"}, "Russia", "India", by="period")
 
 
-def test_trace_names_map_back_to_suppliers_and_the_deals_page_link():
+def test_trace_names_map_back_to_suppliers_and_the_deals_page_query():
     assert supplier_of_trace("Korea, South", ["Russia", "Korea, South"]) == "Korea, South"
     assert supplier_of_trace("&lt;b&gt;X", ["<b>X"]) == "<b>X"
     assert supplier_of_trace("5-year moving average", ["Russia"]) is None
@@ -155,9 +154,6 @@ def test_trace_names_map_back_to_suppliers_and_the_deals_page_link():
         "delivered": "2019-2023",
         "suppliers": "Korea, South",
     }
-    assert deals_page_link(mark) == (
-        "deals?recipient=India&delivered=2019-2023&suppliers=Korea%2C+South"
-    )
     assert "suppliers" not in deals_page_query(Mark("India", OTHERS, 2021, 2021))
 
 

@@ -144,7 +144,11 @@ def test_upload_shows_preview_and_save_stores_it(db):
     # The layout is a phrase: a line of text, not a card that cuts it off.
     assert "Layout" not in {label for label, _ in metrics}
     understood = [t for t in texts(at, "markdown") if t.startswith("**Understood as:**")]
-    assert any("TIV table" in t for t in understood) and any("per deal" in t for t in understood)
+    assert understood == [  # each file's layout, in upload order ("per deal" alone would also
+        # match the per-delivery register's "one row per deal and delivery year")
+        "**Understood as:** TIV table (yearly volume of transfers)",
+        "**Understood as:** trade register, one row per deal",
+    ]
     assert ("Data generated (vintage)", "2024-10-10") in metrics
     assert ("Deals", "5") in metrics
     assert any("Read as cp1252" in t for t in texts(at, "markdown"))

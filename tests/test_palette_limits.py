@@ -4,7 +4,6 @@ its own that stays apart from the others (Others included)."""
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
 from analysis import views
@@ -13,18 +12,12 @@ from analysis.compare import compare_view
 from analysis.store import Store
 
 from .conftest import open_page
+from .test_chart_safety import _flows
 from .test_colors import _assert_distinguishable
 
 # More suppliers (and customers) than the palette has colours.
 MANY = 31
 NAMES = [f"Land {i:02d}" for i in range(MANY)]
-
-
-def _flows(rows) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=["recipient", "supplier", "year", "tiv"])
-    frame["category"] = pd.Series([pd.NA] * len(frame), dtype="str")
-    frame["vintage"] = "2024-10-10"
-    return frame.astype({"recipient": "str", "supplier": "str", "year": "int64", "tiv": "float64"})
 
 
 # India and Chile import from 31 suppliers each (sizes differ so the top N is well defined);

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.charts import ChartMeta, build_supplier_map
+from analysis.chart_meta import ChartMeta
+from analysis.supplier_map import build_supplier_map
 
 
 def test_the_supplier_map_is_centred_on_greenwich_not_the_pacific():

@@ -7,7 +7,7 @@ import pytest
 
 from analysis import published_chart, published_views, views
 from analysis.blanks import NOT_PUBLISHED, PUBLISHED_REASONS, blank_reasons
-from analysis.charts import FOOTER_WRAP_CHARS, plotly_text
+from analysis.chart_style import FOOTER_WRAP_CHARS, plotly_text
 from analysis.export import citation_text
 from analysis.published_chart import (
     NOT_BROKEN_DOWN_FILL,

@@ -21,11 +21,11 @@ from analysis.shares import (
     moving_average,
     period_shares,
     sipri_periods,
-    sipri_round,
     yearly_shares,
 )
 from analysis.top_suppliers import top_suppliers
 from analysis.vintages import select_vintage
+from analysis.vocab import share_text
 from analysis.world_shares import world_share_and_rank
 from analysis.world_sources import NoWorldSource
 
@@ -198,8 +198,8 @@ def test_latest_complete_periods_stays_inside_the_data():
         (np.nan, "n/a"),
     ],
 )
-def test_sipri_round(share, text):
-    assert sipri_round(share) == text
+def test_share_text_prints_shares_the_sipri_way(share, text):
+    assert share_text(share) == text
 
 
 VINTAGED = flows(
@@ -467,7 +467,7 @@ def test_india_sample_reproduces_sipri_shares():
     assert share[(2019, "Russia")] == pytest.approx(36.5, abs=0.05)
     assert got.loc[got["start"] == 2019, "tiv"].sum() == 13757.0
     assert got.loc[got["start"] == 2019, "share"].sum() == pytest.approx(13757 / 13753)
-    assert sipri_round(share[(2019, "Russia")] / 100) == "36%"
+    assert share_text(share[(2019, "Russia")] / 100) == "36%"
     assert share[(2019, "France")] == pytest.approx(32.5, abs=0.05)
     assert result.vintage == "2024-10-10"
 
@@ -494,7 +494,7 @@ def test_india_share_of_world_imports_from_all_importers_table():
     assert got["tiv"] == 13753.0
     assert got["share"] == pytest.approx(13753 / 139977, abs=1e-4)
     assert got["rank"] == 1
-    assert sipri_round(got["share"]) == "9.8%"
+    assert share_text(got["share"]) == "9.8%"
 
 
 def test_sipri_total_row_is_the_denominator_when_it_agrees_within_rounding():

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from analysis.charts import ChartMeta, build_period_comparison
-from analysis.shares import sipri_round
+from analysis.chart_meta import ChartMeta
+from analysis.period_comparison import build_period_comparison
 from analysis.vocab import parse_period, period_label, share_text
 
 from .conftest import examples
@@ -31,7 +31,6 @@ from .conftest import examples
 )
 def test_share_text_is_sipris_rounding(share, text):
     assert share_text(share) == text
-    assert sipri_round(share) == text
 
 
 @settings(max_examples=examples(200), deadline=None)
@@ -65,7 +64,7 @@ def test_the_chart_label_of_any_share_equals_the_table_text(pairs):
             share = pairs[suppliers.index(supplier)][column]
             # A zero share is a period without deliveries: the table leaves it blank with the
             # reason "no deliveries in this period", the chart says "no deliveries".
-            expected = sipri_round(share) if share > 0 else "no deliveries"
+            expected = share_text(share) if share > 0 else "no deliveries"
             assert text.split(" (")[0] == expected, (supplier, share, text)
 
 

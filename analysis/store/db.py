@@ -56,6 +56,7 @@ class Connection(Protocol):
 # rows (the seed events) inside that transaction.
 Seeder = Callable[[], Callable[[Connection], None]]
 
+# The tables every version of the schema has (version 1's): a store without them is not ours.
 OUR_TABLES = frozenset({"meta", "datasets", "flows", "deals", "events"})
 
 

@@ -106,7 +106,9 @@ ALTER TABLE events ADD COLUMN added_by TEXT NOT NULL DEFAULT ''
 """
 # Version 4: a per-delivery register's TIV by deal and delivery year, so the deals behind a
 # year or period get their exact delivered TIV (the deals table keeps one total per deal).
-# Registers stored before it have none: import them again for exact yearly values.
+# Registers stored before it have none (their deals' yearly TIV stays the labelled even-spread
+# estimate): remove such a register and import it again for exact yearly values (the same
+# bytes are otherwise refused as already stored).
 _SCHEMA_V4 = """
 CREATE TABLE IF NOT EXISTS deliveries (
     dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
@@ -120,7 +122,6 @@ CREATE INDEX IF NOT EXISTS deliveries_by_dataset ON deliveries(dataset_id)
 # 'schema_version' on PostgreSQL), written as SQLite runs it.
 MIGRATIONS = [_SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3, _SCHEMA_V4]
 SCHEMA_VERSION = len(MIGRATIONS)
-_OUR_TABLES = frozenset({"meta", "datasets", "flows", "deals", "events"})
 
 
 _AUTOINCREMENT = "INTEGER PRIMARY KEY AUTOINCREMENT"

@@ -51,11 +51,6 @@ _INSERT = re.compile(r"^INSERT INTO (\w+) \(([\w, ]+)\) VALUES \([?, ]+\)$")
 _RETRY_SQLSTATES = {"40001", "40P01", "57P01", "57P02", "57P03", "08000", "08003", "08006"}
 
 
-def is_database_url(target: object) -> bool:
-    """Whether ``ARMS_DB``/``--db`` names a database server (``scheme://…``) rather than a file."""
-    return isinstance(target, str) and re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", target) is not None
-
-
 def engine_for(url: str) -> sa.Engine:
     """One engine (connection pool) per URL and process, shared by every ``Store`` on it."""
     key = (os.getpid(), url)
