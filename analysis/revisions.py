@@ -12,7 +12,8 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from analysis.chart_finish import footer_annotations
+from analysis.chart_events import _EventDrawing
+from analysis.chart_finish import _finish
 from analysis.chart_meta import ChartMeta
 from analysis.chart_style import plotly_text
 from analysis.recipient_data import recipient_years
@@ -20,7 +21,7 @@ from analysis.results import frame_of
 from analysis.shares import period_shares, sipri_periods
 from analysis.tables import vintage_date, vintage_text
 from analysis.views import ChartView
-from analysis.vocab import country_phrase, period_label
+from analysis.vocab import country_phrase, period_label, pp_text, share_text
 
 SHARE_COLUMNS = ["recipient", "supplier", "period", "share_a", "share_b", "change_pp"]
 TIV_COLUMNS = ["recipient", "supplier", "year", "tiv_a", "tiv_b", "change"]
@@ -153,29 +154,28 @@ def revision_view(
             ],
             orientation="h",
             marker={"color": ["#B2182B" if c < 0 else "#2166AC" for c in shown["change_pp"]]},
-            customdata=shown[["share_a", "share_b"]].to_numpy(dtype="float64"),
-            hovertemplate="%{y}: %{x:+.1f} pp<br>A %{customdata[0]:.1%} → B %{customdata[1]:.1%}"
+            # Shares and changes as every table prints them (SIPRI's rounding).
+            customdata=[
+                [pp_text(c), share_text(a), share_text(b)]
+                for c, a, b in zip(
+                    shown["change_pp"], shown["share_a"], shown["share_b"], strict=True
+                )
+            ],
+            hovertemplate="%{y}: %{customdata[0]}<br>A %{customdata[1]} → B %{customdata[2]}"
             "<extra></extra>",
+            showlegend=False,
         )
     )
-    footer, offset = footer_annotations(
-        [
-            ("note-0", ["Change in percentage points of the period's imports (B minus A)."]),
-            ("source", [meta.source_line(short_names=True)]),
-        ],
-        48,
+    fig.update_xaxes(title_text="Change (percentage points)", zeroline=True)
+    chart = _finish(
+        fig,
+        meta,
+        "release_diff",
+        _EventDrawing(),
+        table,
+        notes=["Change in percentage points of the period's imports (B minus A)."],
     )
-    fig.update_layout(
-        title={
-            "text": f"<b>{plotly_text(meta.title)}</b>",
-            "subtitle": {"text": plotly_text(meta.subtitle_line())},
-        },
-        xaxis={"title": {"text": "Change (percentage points)"}, "zeroline": True},
-        annotations=footer,
-        margin={"t": 100, "b": offset + 8, "l": 180, "r": 30},
-        height=max(420, 160 + 24 * len(shown) + offset),
-        meta={"chart": "release_diff", "title": meta.title, "source": meta.source_line()},
-        template="plotly_white",
-    )
+    # The house look (chart_finish), with room on the left for "supplier, period" labels.
+    fig.update_yaxes(automargin=True)
     notes = [] if len(table) <= top else [f"The {top} biggest of {len(table)} revisions are drawn."]
-    return ChartView(fig, meta, table, notes, [], "computed")
+    return ChartView(chart.figure, meta, table, notes, [], "computed")

@@ -112,3 +112,13 @@ def test_revision_chart_is_described_from_what_it_plots():
         "10 Mar 2025), in percentage points."
     )
     assert "The largest: Russia in 2019-23, from 50% to 55% (+4.8 pp)." in text
+
+
+def test_revision_chart_has_the_house_look_and_prints_shares_as_the_tables_do():
+    from analysis.chart_style import FONT_FAMILY
+
+    view = revision_view(OLD, NEW, "India", names=("2024.csv", "2025.csv"))
+    assert view.fig.layout.template.layout.font.family == FONT_FAMILY  # not plotly_white
+    bars = view.fig.data[0]
+    assert list(bars.customdata[-1]) == ["+4.8 pp", "50%", "55%"]  # Russia, 2019-23, on top
+    assert "%{customdata[1]}" in bars.hovertemplate and ":.1%" not in bars.hovertemplate
