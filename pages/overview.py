@@ -243,7 +243,10 @@ if covers or (not loaded and country in with_published):
             )
             + "; volume change in TIV. "
             + (
-                f"Source: SIPRI Arms Transfers Database, data generated {vintage}."
+                # The export's own source line (below) names the data and its date.
+                ""
+                if covers and changed.sources
+                else f"Source: SIPRI Arms Transfers Database, data generated {vintage}."
                 if covers
                 else "Source: SIPRI, published figures (sources quoted in the notes above)."
             )

@@ -111,3 +111,14 @@ def test_periods_picker_feeds_the_table_and_keeps_the_url(two_exports_db):
     assert at.selectbox(key="periods_end").options[0] == "2024"
     at = _open("periods", country="India")  # the table: one period only, as the page says
     assert any("data span only 2009-13" in i.value for i in at.info)
+
+
+def test_the_what_changed_table_names_its_source_once(app_db):
+    """Its caption explains the columns; the export's source line names the data, once."""
+    assert Store(app_db).import_bytes("india-register.csv", india_register()).ok  # 2009-2024
+    at = _open("overview", country="India")
+    captions = _captions(at)
+    explained = [c for c in captions if "change in percentage points between" in c]
+    assert len(explained) == 1 and "Source:" not in explained[0]
+    assert not any("Source: SIPRI Arms Transfers Database, data generated" in c for c in captions)
+    assert sum(REGISTER_TEXT in c for c in captions) >= 3  # cards, chart and the table
