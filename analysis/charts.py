@@ -34,6 +34,7 @@ from analysis.chart_tables import (
     mix_by_year_data,
 )
 from analysis.colors import color_map
+from analysis.event_layout import axis_note
 from analysis.events import Event, events_for
 from analysis.results import Chart
 from analysis.vocab import moving_average
@@ -76,6 +77,9 @@ def _stacked_by_year(
         first_day, end_exclusive = span
         drawing = _draw_events_on_dates(fig, shown, first_day, end_exclusive)
         fig.update_xaxes(range=[first_day.isoformat(), end_exclusive.isoformat()])
+        last = year_range[1] if year_range is not None else int(table["year"].max())
+        if axis_end is not None and (note := axis_note(last, axis_end)):
+            notes.append(note)  # on the figure: every export says why the last years are empty
     fig.update_layout(
         barmode="relative",
         bargap=0,

@@ -122,3 +122,15 @@ def overlapping(
         if row_a == row_b and x_b - x_a < marker_px - 1e-6:
             pairs.append((i, j))
     return pairs
+
+
+def axis_note(last_year: int, end: dt.date) -> str | None:
+    """The chart's note when its date axis runs past the data to draw recent events (None when
+    it does not): printed on the figure, so every export says why the last years are empty."""
+    if end <= dt.date(last_year + 1, 1, 1):
+        return None
+    return (
+        f"The loaded data end in {last_year}; the axis runs to {end - dt.timedelta(1):%B %Y} "
+        "so that recent events are drawn (no bars there: SIPRI publishes a year's data "
+        "the next March)."
+    )

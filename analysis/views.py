@@ -155,12 +155,6 @@ def _yearly_mix(
     table = mix.table[mix.table["year"] >= first]
     end = axis_end(last, event_ends, dt.date.today())
     filters["Years"] = f"{first}-{years[1]}"
-    if end > dt.date(last + 1, 1, 1):
-        notes.append(
-            f"The loaded data end in {years[1]}; the axis runs to {end - dt.timedelta(1):%B %Y} "
-            "so that recent events are drawn (no bars there: SIPRI publishes a year's data "
-            "the next March)."
-        )
     return mix, table, (first, last), end
 
 

@@ -68,7 +68,8 @@ def test_import_mix_by_year_extends_axis_to_draw_2025_events():
     first = view.data[view.data["year"] == 2014].set_index("supplier")["share"]
     assert first.to_dict() == {"France": 1 / 6, "Russia": 3 / 6, "Soviet Union": 2 / 6}
     assert view.meta.vintage == dt.date(2024, 10, 10)
-    assert any("end in 2023" in note for note in view.notes)
+    notes = [str(a.text) for a in view.fig.layout.annotations if a.name.startswith("note")]
+    assert any("end in 2023" in note for note in notes)  # on the figure and its exports
 
 
 def test_import_mix_without_extension_lists_recent_events_outside():
