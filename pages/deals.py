@@ -143,26 +143,8 @@ def _show_pipeline(deals: pd.DataFrame) -> None:
     st.caption(" ".join(notes))
 
 
-def main() -> None:
-    st.title("Deals")
-    # The same deal listed by several registers (another vintage, the 2014 report) once.
-    deals = latest_deals(load_deals())
-    if deals.empty:
-        st.info(EMPTY_STATE, icon=":material/list_alt:")
-        return
-
-    recipients = _options(deals["recipient"])
-    default = DEFAULT_COUNTRY if DEFAULT_COUNTRY in recipients else ALL
-    choices = [ALL, *recipients]
-    recipient = st.selectbox(
-        "Recipient",
-        choices,
-        index=index_of(choices, url_value("recipient", default)),
-        key="deals_recipient",
-    )
-    set_url(recipient=recipient)
-    scoped = deals if recipient == ALL else deals[deals["recipient"] == recipient]
-
+def _column_filters(scoped: pd.DataFrame) -> tuple[list[str], list[str], list[str]]:
+    """Supplier, status and weapon-category choices (categories only where a layout has them)."""
     cols = st.columns(3)
     with cols[0]:
         suppliers = _multiselect(
@@ -178,7 +160,11 @@ def main() -> None:
             )
         else:
             st.caption(md_escape(NO_DEAL_CATEGORIES_SENTENCE))
+    return suppliers, statuses, categories
 
+
+def _year_filters(scoped: pd.DataFrame) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
+    """Order and delivery year ranges; None for a full range (it keeps deals without one)."""
     cols = st.columns(2)
     order_years = None
     known_orders = scoped["order_year"].dropna()
@@ -206,7 +192,10 @@ def main() -> None:
         int(known_orders.max()),
     ):
         order_years = None  # the full range keeps deals whose order year is unknown
+    return order_years, delivery_years
 
+
+def _search_box() -> str:
     query = st.text_input(
         "Search designation, description and comments",
         value=url_value("q", ""),
@@ -219,19 +208,11 @@ def main() -> None:
         ),
     )
     set_url(q=query.strip())
+    return query
 
-    result = filter_deals(
-        deals,
-        query=query,
-        recipients=[] if recipient == ALL else [recipient],
-        suppliers=suppliers,
-        categories=categories,
-        status=statuses,
-        years=order_years,
-        delivery_years=delivery_years,
-    )
-    found = result.deals
-    vintages = sorted({str(v) for v in found["vintage"].dropna()})
+
+def _say_count(deals: pd.DataFrame, result, query: str, vintages: list[str]) -> None:
+    """How many deals match, and why none do when a search finds nothing."""
     st.markdown(
         f"**{result.count:,} {'deal matches' if result.count == 1 else 'deals match'}** "
         f"out of {result.total:,} stored · newest order first"
@@ -255,14 +236,9 @@ def main() -> None:
             "Registers of different vintages are listed side by side; SIPRI revises its data "
             "every spring, so the same deal can appear once per vintage."
         )
-    # "–" where a register gives no value (a per-deal register has no weapon category), never a
-    # grey "None". The Styler's data alone: styling every cell of a whole register takes seconds.
-    st.dataframe(dash_missing(display_frame(found)).data, hide_index=True, key="deals_table")
-    filters = {
-        "Recipient": recipient,
-        "Suppliers": ", ".join(suppliers) or "all",
-        "Search": query.strip() or "none",
-    }
+
+
+def _download(found: pd.DataFrame, filters: dict[str, str], vintages: list[str]) -> None:
     meta = ChartMeta(
         title="SIPRI trade register: selected deals",
         filters=filters,
@@ -277,6 +253,53 @@ def main() -> None:
         key="deals_download",
         on_click="ignore",
     )
+
+
+def main() -> None:
+    st.title("Deals")
+    # The same deal listed by several registers (another vintage, the 2014 report) once.
+    deals = latest_deals(load_deals())
+    if deals.empty:
+        st.info(EMPTY_STATE, icon=":material/list_alt:")
+        return
+
+    recipients = _options(deals["recipient"])
+    default = DEFAULT_COUNTRY if DEFAULT_COUNTRY in recipients else ALL
+    choices = [ALL, *recipients]
+    recipient = st.selectbox(
+        "Recipient",
+        choices,
+        index=index_of(choices, url_value("recipient", default)),
+        key="deals_recipient",
+    )
+    set_url(recipient=recipient)
+    scoped = deals if recipient == ALL else deals[deals["recipient"] == recipient]
+    suppliers, statuses, categories = _column_filters(scoped)
+    order_years, delivery_years = _year_filters(scoped)
+    query = _search_box()
+
+    result = filter_deals(
+        deals,
+        query=query,
+        recipients=[] if recipient == ALL else [recipient],
+        suppliers=suppliers,
+        categories=categories,
+        status=statuses,
+        years=order_years,
+        delivery_years=delivery_years,
+    )
+    found = result.deals
+    vintages = sorted({str(v) for v in found["vintage"].dropna()})
+    _say_count(deals, result, query, vintages)
+    # "–" where a register gives no value (a per-deal register has no weapon category), never a
+    # grey "None". The Styler's data alone: styling every cell of a whole register takes seconds.
+    st.dataframe(dash_missing(display_frame(found)).data, hide_index=True, key="deals_table")
+    filters = {
+        "Recipient": recipient,
+        "Suppliers": ", ".join(suppliers) or "all",
+        "Search": query.strip() or "none",
+    }
+    _download(found, filters, vintages)
     _show_pipeline(found)
 
 
