@@ -9,11 +9,13 @@ import streamlit as st
 
 from analysis.chart_meta import ChartMeta
 from analysis.export import chart_data_csv
+from analysis.layouts import LAYOUTS
 from analysis.layouts import description as layout_description
 from analysis.store import MAX_UPLOAD_MB, ImportOutcome, StoreError
 from pages.common import (
     clear_caches,
     current_user,
+    dash_missing,
     get_store,
     load_datasets,
     load_deals,
@@ -125,7 +127,15 @@ def _show_preview(outcome: ImportOutcome, stored_id: int | None, announced: bool
     vintage = export.generated.isoformat() if export.generated else "unknown"
     cols[0].metric("Data generated (vintage)", vintage)
     cols[1].metric("Yearly flows", f"{len(export.flows):,}")
-    cols[2].metric("Deals", f"{n_deals:,}")
+    # A TIV table lists no deals: "–" with the reason, not a 0 that reads as "none found".
+    registered = export.layout in LAYOUTS and LAYOUTS[export.layout].is_register
+    cols[2].metric(
+        "Deals",
+        f"{n_deals:,}" if registered else "–",
+        help=None
+        if registered
+        else "TIV tables give yearly volumes only; deals come with trade registers.",
+    )
     st.markdown(f"**Understood as:** {md_escape(layout_description(export.layout))}")
     if export.title:
         st.markdown(f"**Title:** {md_escape(export.title)}")
@@ -230,13 +240,17 @@ def datasets_section() -> None:
             "Layout": [layout_description(x) for x in datasets["layout"]],
             "Data generated": datasets["vintage"],
             "Yearly flows": datasets["n_flows"],
-            "Deals": datasets["n_deals"],
+            # A TIV table lists no deals: blank ("–"), not 0.
+            "Deals": [
+                int(n) if x in LAYOUTS and LAYOUTS[x].is_register else None
+                for n, x in zip(datasets["n_deals"], datasets["layout"], strict=True)
+            ],
             "Uploaded (UTC)": datasets["uploaded_at"],
         }
     )
     if datasets["added_by"].astype(bool).any():  # recorded when sign-in is configured
         table["Added by"] = datasets["added_by"].replace("", "–")
-    st.dataframe(table, hide_index=True, key="data_datasets_table")
+    st.dataframe(dash_missing(table).data, hide_index=True, key="data_datasets_table")
     labels = {
         int(i): f"{int(i)}: {name}"
         for i, name in zip(datasets["id"], datasets["file_name"], strict=True)

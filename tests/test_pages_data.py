@@ -151,6 +151,7 @@ def test_upload_shows_preview_and_save_stores_it(db):
     ]
     assert ("Data generated (vintage)", "2024-10-10") in metrics
     assert ("Deals", "5") in metrics
+    assert ("Deals", "–") in metrics  # a TIV table lists no deals: not "0"
     assert any("Read as cp1252" in t for t in texts(at, "markdown"))
     assert Store(db).datasets().empty  # nothing is stored before Save
 
@@ -161,8 +162,10 @@ def test_upload_shows_preview_and_save_stores_it(db):
     expected = hashlib.sha256((DATA / "register_cp1252.csv").read_bytes()).hexdigest()
     assert expected in set(stored["sha256"])
     assert any("stored as dataset" in t for t in texts(at, "success"))
-    table = frame_with(at, "Uploaded (UTC)")
-    assert list(table["Deals"]) == list(stored["n_deals"])
+    table = frame_with(at, "Uploaded (UTC)").set_index("File")
+    deals = stored.set_index("file_name")["n_deals"]
+    assert str(table.loc["register_cp1252.csv", "Deals"]) == str(deals["register_cp1252.csv"])
+    assert table.loc["tiv_table_india_by_supplier.csv", "Deals"] == "–"  # no deals, not 0
 
 
 def test_single_save_button_then_delete(db):
