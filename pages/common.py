@@ -22,6 +22,7 @@ from analysis.events import CATEGORIES, Event
 from analysis.results import LoadedFlows, Source
 from analysis.sources import sources_text
 from analysis.store import Store, StoreError
+from analysis.views import ChartView
 
 if TYPE_CHECKING:
     from pandas.io.formats.style import Styler
@@ -474,6 +475,19 @@ def render_chart(
     if st.toggle("Cite this view", key=f"{key}_cite"):
         cite_panel(meta, key=key)
     return selection if selectable else None
+
+
+def render_view(view: ChartView, *, key: str, selectable: bool = False) -> object | None:
+    """``render_chart`` for a view: its figure, metadata, events, drawn events and data."""
+    return render_chart(
+        view.fig,
+        view.meta,
+        key=key,
+        events=view.events,
+        drawn=view.drawn,
+        data=view.data,
+        selectable=selectable,
+    )
 
 
 def source_picker(flows: LoadedFlows, country: str, *, key: str) -> Source | None:

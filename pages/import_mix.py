@@ -31,6 +31,7 @@ from pages.common import (
     md_escape,
     measure_and_top_n,
     render_chart,
+    render_view,
     set_url,
     source_picker,
     state_token,
@@ -186,15 +187,7 @@ bounded = None
 if view is not None and by == "period" and not weapons:
     bounded = _share_bounds(token, country, view.data, lineage, source_id)
 if view is not None:
-    clicked = render_chart(
-        view.fig,
-        view.meta,
-        key="mix",
-        events=view.events,
-        drawn=view.drawn,
-        data=view.data,
-        selectable=True,
-    )
+    clicked = render_view(view, key="mix", selectable=True)
     share_panel(view.meta.title, key="mix")
     show_clicked_deals(clicked, view, recipient=country, by=by, merge_lineage=lineage, key="mix")
     if bounded is not None:
@@ -226,14 +219,7 @@ if country in with_categories:
         by_category = None
         st.caption(md_escape(exc))
     if by_category is not None:
-        render_chart(
-            by_category.fig,
-            by_category.meta,
-            key="mix_categories",
-            events=by_category.events,
-            drawn=by_category.drawn,
-            data=by_category.data,
-        )
+        render_view(by_category, key="mix_categories")
         for note in by_category.notes:
             st.caption(md_escape(note))
     per_period = _category_periods(token, country)

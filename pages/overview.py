@@ -29,6 +29,7 @@ from pages.common import (
     load_flows,
     md_escape,
     render_chart,
+    render_view,
     set_url,
     source_caption,
     source_picker,
@@ -190,15 +191,7 @@ if loaded or country in with_published:
     except ValueError as exc:
         st.error(md_escape(exc))
     else:
-        clicked = render_chart(
-            view.fig,
-            view.meta,
-            key="overview_mix",
-            events=view.events,
-            drawn=view.drawn,
-            data=view.data,
-            selectable=loaded,
-        )
+        clicked = render_view(view, key="overview_mix", selectable=loaded)
         share_panel(view.meta.title, key="overview_mix")
         if loaded:
             show_clicked_deals(

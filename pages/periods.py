@@ -38,7 +38,7 @@ from pages.common import (
     load_events,
     load_flows,
     md_escape,
-    render_chart,
+    render_view,
     set_url,
     source_picker,
     state_token,
@@ -149,14 +149,7 @@ if not recipients:
     upload_hint()
     st.caption("Meanwhile, SIPRI's published figures for India:")
     view = published_views.published_comparison_view(load_events(), recipient=DEFAULT_COUNTRY)
-    render_chart(
-        view.fig,
-        view.meta,
-        key="periods_published",
-        events=view.events,
-        drawn=view.drawn,
-        data=view.data,
-    )
+    render_view(view, key="periods_published")
     share_panel(view.meta.title, key="periods_published")
     for note in view.notes:
         st.caption(md_escape(note))
@@ -259,14 +252,7 @@ else:
         f"{tables.vintage_text(world.vintage)}; rank among states."
     )
 
-render_chart(
-    view.fig,
-    view.meta,
-    key="periods_chart",
-    events=view.events,
-    drawn=view.drawn,
-    data=view.data,
-)
+render_view(view, key="periods_chart")
 share_panel(view.meta.title, key="periods_chart")
 for note in view.notes:
     st.caption(md_escape(note))

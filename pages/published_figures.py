@@ -22,7 +22,7 @@ from pages.common import (
     event_category_filter,
     index_of,
     md_escape,
-    render_chart,
+    render_view,
     set_url,
     state_token,
     url_value,
@@ -69,7 +69,7 @@ def published_mix(token: str, country: str, hidden: Iterable[str], *, key: str) 
     except ValueError as exc:
         st.info(md_escape(exc))
         return
-    render_chart(view.fig, view.meta, key=key, events=view.events, drawn=view.drawn, data=view.data)
+    render_view(view, key=key)
     for note in view.notes:
         st.caption(md_escape(note))
     footnote(view.meta.citations)

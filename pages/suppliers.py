@@ -15,7 +15,7 @@ from pages.common import (
     load_flows,
     md_escape,
     measure_and_top_n,
-    render_chart,
+    render_view,
     set_url,
     state_token,
     through_app,
@@ -96,14 +96,7 @@ try:
 except ValueError as exc:
     st.error(md_escape(exc))
 else:
-    render_chart(
-        view.fig,
-        view.meta,
-        key="sup_customers",
-        events=view.events,
-        drawn=view.drawn,
-        data=view.data,
-    )
+    render_view(view, key="sup_customers")
     share_panel(view.meta.title, key="sup_customers", query={"chart": "customers"})
     for note in view.notes:
         st.caption(md_escape(note))
@@ -145,14 +138,7 @@ try:
 except ValueError as exc:
     st.error(md_escape(exc))
 else:
-    render_chart(
-        world.fig,
-        world.meta,
-        key="sup_map",
-        events=world.events,
-        drawn=world.drawn,
-        data=world.data,
-    )
+    render_view(world, key="sup_map")
     share_panel(world.meta.title, key="sup_map", query={"chart": "map"})
     for note in world.notes:
         st.caption(md_escape(note))
